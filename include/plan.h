@@ -1,0 +1,62 @@
+/* plan.h: the fix as text edits, and the new text of each changed file.
+ *
+ * The planner decides which lines a vhost needs (from the rules and the
+ * user's choices) and expresses them as byte-range replacements in the
+ * files as read: untouched bytes stay identical, new lines copy their
+ * neighbour's indentation and line ending.  render applies the edits in
+ * memory and re-parses each result with the Httpd lens. */
+#ifndef VHOSTFIX_PLAN_H
+#define VHOSTFIX_PLAN_H
+
+#include "conf.h"
+
+enum plan_tri {
+	PLAN_KEEP = -1,		/* the vhost's current setting */
+	PLAN_OFF = 0,
+	PLAN_ON = 1,
+};
+
+struct plan_opts {
+	int	preserve_host;		/* enum plan_tri */
+	int	forwarded_proto;	/* PLAN_ON: auto (TLS vhosts); OFF */
+	int	hide_server;		/* PLAN_ON (default) / PLAN_OFF */
+	int	server_tokens_prod;	/* PLAN_ON adds ServerTokens Prod */
+};
+void	 plan_opts_default(struct plan_opts *);
+
+struct edit {
+	struct cf_file	*file;
+	size_t		 start;		/* replace text[start, end) */
+	size_t		 end;
+	char		*text;
+	unsigned	 seq;		/* insertion order at equal offsets */
+};
+
+struct plan {
+	struct vec	 edits;		/* struct edit * */
+	struct vec	 notes;		/* char *: what was changed, one line
+					   each ("app.conf:12 ProxyPassReverse
+					   rewritten") */
+	struct vec	 manual;	/* char *: what needs a human (module
+					   commands, socket fixes) */
+};
+
+/* Plan the fix of the given vhosts.  Returns 0; the plan may be empty. */
+int	 plan_build(const struct cf_config *, struct cf_vhost *const *vhosts,
+	    size_t n, const struct plan_opts *, struct plan *out);
+void	 plan_free(struct plan *);
+
+struct rendered {
+	struct cf_file	*file;
+	char		*text;		/* new content */
+	size_t		 len;
+};
+
+/* Apply the plan's edits in memory, one struct rendered * per changed
+ * file (in load order) into out.  Each result is re-parsed with the Httpd
+ * lens; returns -1 with *err if one does not parse (a planner bug). */
+int	 render_plan(const struct cf_config *, const struct plan *,
+	    struct vec *out, char **err);
+void	 rendered_free(void *);
+
+#endif

@@ -1,0 +1,299 @@
+/* util.c: memory, buffers, vectors, strings, whole-file reads. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static void (*oom_hook)(void);
+
+void
+util_set_oom_hook(void (*fn)(void))
+{
+	oom_hook = fn;
+}
+
+static void
+oom(void)
+{
+	static const char msg[] = "vhostfix: out of memory\n";
+
+	if (oom_hook != NULL)
+		oom_hook();
+	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+		/* nothing more to try */
+	}
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char	*s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	return s;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static void
+buf_grow(struct buf *b, size_t more)
+{
+	size_t	cap;
+
+	if (b->len + more + 1 <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 64;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_adds(b, s);
+	free(s);
+}
+
+char *
+buf_steal(struct buf *b)
+{
+	char	*s;
+
+	if (b->data == NULL)
+		return xstrdup("");
+	s = b->data;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+vec_push(struct vec *v, void *p)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 8;
+		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+	}
+	v->v[v->n++] = p;
+}
+
+void
+vec_free(struct vec *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = v->cap = 0;
+}
+
+void
+vec_free_all(struct vec *v, void (*fn)(void *))
+{
+	size_t	i;
+
+	for (i = 0; i < v->n; i++)
+		fn(v->v[i]);
+	vec_free(v);
+}
+
+int
+str_caseeq(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+int
+str_startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int
+str_endswith(const char *s, const char *suffix)
+{
+	size_t	ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+char *
+str_unquote(const char *s)
+{
+	size_t	 n = strlen(s);
+	char	 q, *out, *o;
+
+	if (n < 2 || (s[0] != '"' && s[0] != '\'') || s[n - 1] != s[0])
+		return xstrdup(s);
+	q = s[0];
+	out = o = xmalloc(n);
+	for (s++, n -= 2; n > 0; s++, n--) {
+		/* Apache's ap_getword_conf: backslash escapes the quote
+		 * character (and a backslash) inside a quoted word. */
+		if (*s == '\\' && n > 1 && (s[1] == q || s[1] == '\\')) {
+			s++;
+			n--;
+		}
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *
+str_quote_arg(const char *s)
+{
+	struct buf	b = { 0 };
+
+	if (*s != '\0' && strpbrk(s, " \t\"'\\") == NULL)
+		return xstrdup(s);
+	buf_addc(&b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addc(&b, '\\');
+		buf_addc(&b, *s);
+	}
+	buf_addc(&b, '"');
+	return buf_steal(&b);
+}
+
+int
+util_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	struct buf	 b = { 0 };
+	char		 chunk[65536];
+	ssize_t		 r;
+	int		 fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		r = read(fd, chunk, sizeof chunk);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		if (b.len + (size_t)r > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+		buf_add(&b, chunk, (size_t)r);
+	}
+	close(fd);
+	if (b.data == NULL)
+		buf_add(&b, "", 0);
+	*len = b.len;
+	*out = buf_steal(&b);
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	buf_free(&b);
+	errno = saved;
+	return -1;
+}
