@@ -73,8 +73,10 @@ line_end(const struct cf_file *f, size_t off)
 static char *
 indent_of(const struct cf_node *n)
 {
-	return xstrndup(n->file->text + n->line_start,
-	    n->name_start - n->line_start);
+	const char	*t = n->file->text + n->line_start;
+
+	/* Only the blanks: a section's name starts after its "<". */
+	return xstrndup(t, strspn(t, " \t"));
 }
 
 /* A new directive line in the style of a neighbour: its indentation, and
@@ -188,6 +190,45 @@ relabel(struct planner *pl, struct px_vhost *px)
 			break;
 		}
 	}
+}
+
+/* Append the bytes [start, end) of f to out with the edits already
+ * planned strictly inside that range applied, and drop those edits: the
+ * text is moving elsewhere (a relabelled ProxyPass that proxypass-order
+ * also moves), and two edits of one byte range would overlap. */
+static void
+take_range(struct planner *pl, struct cf_file *f, size_t start, size_t end,
+    struct buf *out)
+{
+	struct vec	*ev = &pl->p->edits;
+	size_t		 at = start, i, k;
+
+	for (;;) {
+		struct edit	*e = NULL;
+
+		for (i = 0; i < ev->n; i++) {
+			struct edit	*x = ev->v[i];
+
+			if (x->file != f || x->start < at || x->end > end ||
+			    (x->start == x->end && (x->start == start ||
+			    x->start == end)))
+				continue;
+			if (e == NULL || x->start < e->start ||
+			    (x->start == e->start && x->seq < e->seq)) {
+				e = x;
+				k = i;
+			}
+		}
+		if (e == NULL)
+			break;
+		buf_add(out, f->text + at, e->start - at);
+		buf_adds(out, e->text);
+		at = e->end;
+		ev->v[k] = ev->v[--ev->n];
+		free(e->text);
+		free(e);
+	}
+	buf_add(out, f->text + at, end - at);
 }
 
 static const struct cf_node *
@@ -419,8 +460,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			size_t		 e = line_end(n->file, n->end);
 			struct buf	 moved = { 0 };
 
-			buf_add(&moved, n->file->text + n->line_start,
-			    e - n->line_start);
+			take_range(pl, n->file, n->line_start, e, &moved);
 			if (e == n->file->len && (e == 0 ||
 			    n->file->text[e - 1] != '\n'))
 				buf_adds(&moved, eol(n->file));
@@ -467,6 +507,13 @@ plan_server_tokens(struct planner *pl)
 		return;
 	}
 	main_file = c->files.v[0];
+	if (main_file->parse_failed) {
+		/* Appending to a file that does not parse cannot give one
+		 * that does. */
+		note(&pl->p->manual, "%s does not parse: fix it, then add "
+		    "\"ServerTokens Prod\" to it", main_file->path);
+		return;
+	}
 	{
 		size_t	end = main_file->len;
 		int	nl = end > 0 && main_file->text[end - 1] == '\n';
