@@ -19,6 +19,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/vhostfix-fuzzrun.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM HUP
 "$here/fuzz/seeds.sh" "$here" "$tmp/seeds" || exit 1
 
+# Leaks inside libaugeas are not ours (see tests/lsan.supp).
+LSAN_OPTIONS=suppressions=$here/tests/lsan.supp
+export LSAN_OPTIONS
+
 rc=0
 for t in $targets; do
 	bin=$build/fuzz/$t
