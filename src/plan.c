@@ -267,6 +267,25 @@ covered_by(const struct px_vhost *px, size_t i)
 	return NULL;
 }
 
+/* Is an edit already planned over part of [start, end)?  A
+ * ProxyPassReverse shared by two ProxyPass lines of the same path is fixed
+ * for the first one only: editing it twice would overlap. */
+static int
+edited(const struct planner *pl, const struct cf_file *f, size_t start,
+    size_t end)
+{
+	size_t	i;
+
+	for (i = 0; i < pl->p->edits.n; i++) {
+		const struct edit	*e = pl->p->edits.v[i];
+
+		if (e->file == f && e->start < end && (start < e->end ||
+		    (e->start == e->end && e->start > start)))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 fix_revs(struct planner *pl, struct px_vhost *px, struct px_pass *pp,
     int preserve, int xfp_https, struct buf *after)
@@ -310,6 +329,9 @@ fix_revs(struct planner *pl, struct px_vhost *px, struct px_pass *pp,
 		if (r == NULL)
 			continue;
 		n = r->dir->node;
+		if (edited(pl, n->file, n->line_start, line_end(n->file,
+		    n->end)))
+			continue;
 		for (j = 0; j < req.n && done[j]; j++)
 			;
 		if (j < req.n) {
