@@ -54,6 +54,7 @@ fi
 # The fix on a copy of the demo tree.
 mkdir -p "$d/root"
 cp -a "$DEMO/." "$d/root/"
+chmod -R u+w "$d/root"
 listing "$d/root" >"$d/before"
 vf "$d/diff" "$d/diff.err" --root "$d/root" fix --all --dry-run
 if [ "$rc" -ne 1 ] || [ ! -s "$d/diff" ]; then
@@ -65,6 +66,7 @@ listing "$d/root" >"$d/after"
 same "demo root listing before and after --dry-run" "$d/before" "$d/after"
 mkdir -p "$d/patched"
 cp -a "$DEMO/." "$d/patched/"
+chmod -R u+w "$d/patched"
 if ! patch -p1 -d "$d/patched" --batch --forward --no-backup-if-mismatch \
     --quiet <"$d/diff" >"$d/patch.out" 2>&1; then
 	fail "patch -p1 does not apply the demo's --dry-run diff:"
@@ -115,6 +117,7 @@ else
 	key=/etc/ssl/private/ssl-cert-snakeoil.key
 	mkdir -p "$d/shipped"
 	cp -a "$DEMO/." "$d/shipped/"
+	chmod -R u+w "$d/shipped"
 	if [ ! -r "$cert" ] || [ ! -r "$key" ]; then
 		if ! openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
 		    -subj /CN=secure.example.com -keyout "$d/key.pem" \

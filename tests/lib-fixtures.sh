@@ -163,8 +163,9 @@ EOF
 # DST.
 copy_root()
 {
-	mkdir -p "$2" && cp -a "$1/root/." "$2/" && chmod 755 "$2" ||
-	    return 1
+	# u+w: the source may be read-only (make distcheck).
+	mkdir -p "$2" && cp -a "$1/root/." "$2/" && chmod -R u+w "$2" &&
+	    chmod 755 "$2" || return 1
 	make_sockets "$1/sockets" "$2"
 }
 
