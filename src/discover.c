@@ -59,6 +59,8 @@ struct disc {
 	struct cf_config	*c;
 	struct augw		*w;		/* opened on first use */
 	int			 augeas_only;	/* VHOSTFIX_PARSER=augeas */
+	struct cf_file		**seen;		/* hash of files by real path */
+	size_t			 nseen_slots;
 	char			*augw_err;
 	struct vec		 stack;		/* struct cf_file * being read */
 	int			 root_is_slash;
@@ -307,18 +309,52 @@ process_glob(struct disc *d, const char *dir, const char *pattern,
 	return n;
 }
 
+static size_t
+hash_str(const char *s)
+{
+	size_t	h = 14695981039346656037UL;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
+	return h;
+}
+
+/* Open addressing, kept under half full: discovery stays linear in the
+ * number of files (hosting servers have thousands). */
+static struct cf_file **
+seen_slot(struct disc *d, const char *real)
+{
+	size_t	mask = d->nseen_slots - 1, i = hash_str(real) & mask;
+
+	while (d->seen[i] != NULL && strcmp(d->seen[i]->real, real) != 0)
+		i = (i + 1) & mask;
+	return &d->seen[i];
+}
+
 static struct cf_file *
 find_file(struct disc *d, const char *real)
 {
+	if (d->seen == NULL)
+		return NULL;
+	return *seen_slot(d, real);
+}
+
+static void
+remember_file(struct disc *d, struct cf_file *f)
+{
 	size_t	i;
 
-	for (i = 0; i < d->c->files.n; i++) {
-		struct cf_file	*f = d->c->files.v[i];
+	if (2 * (d->c->files.n + 1) > d->nseen_slots) {
+		free(d->seen);
+		d->nseen_slots = d->nseen_slots ? d->nseen_slots * 4 : 256;
+		d->seen = xcalloc(d->nseen_slots, sizeof *d->seen);
+		for (i = 0; i < d->c->files.n; i++) {
+			struct cf_file	*g = d->c->files.v[i];
 
-		if (strcmp(f->real, real) == 0)
-			return f;
+			*seen_slot(d, g->real) = g;
+		}
 	}
-	return NULL;
+	*seen_slot(d, f->real) = f;
 }
 
 static void	walk(struct disc *, struct cf_node **, size_t, struct ctx *,
@@ -351,6 +387,7 @@ load_file(struct disc *d, const char *rel, const char *real,
 		free(f);
 		return NULL;
 	}
+	remember_file(d, f);
 	vec_push(&d->c->files, f);
 	model_index_lines(f);
 	if (memchr(f->text, '\0', f->len) != NULL) {
@@ -794,6 +831,7 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 out:
 	augw_close(d.w);
 	free(d.augw_err);
+	free(d.seen);
 	vec_free(&d.stack);
 	if (rc == 0)
 		*out = d.c;
