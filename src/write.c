@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -220,7 +222,22 @@ wr_verify(const char *path, const char *text, size_t len, char **err)
 	return 0;
 }
 
-/* Regular, one link, and as it was read (size, mtime, sha256). */
+/* chattr +i or +a: rename over the file would fail with EPERM midway. */
+static int
+wr_immutable(const char *path)
+{
+	int	fd, flags = 0, rc;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	rc = ioctl(fd, FS_IOC_GETFLAGS, &flags);
+	close(fd);
+	return rc == 0 && (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) != 0;
+}
+
+/* Regular, one link, not immutable, and as it was read (size, mtime,
+ * sha256). */
 static int
 wr_check_file(struct wr_tx *t, size_t i, char **err)
 {
@@ -236,6 +253,11 @@ wr_check_file(struct wr_tx *t, size_t i, char **err)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		*err = xasprintf("%s is not a regular file", t->name[i]);
+		return -1;
+	}
+	if (wr_immutable(t->abs[i])) {
+		*err = xasprintf("%s is immutable or append-only (chattr +i or"
+		    " +a): it cannot be replaced; lift that first", t->name[i]);
 		return -1;
 	}
 	if (st.st_nlink > 1) {
@@ -272,7 +294,11 @@ wr_still_same(struct wr_tx *t, size_t i, char **err)
 {
 	struct stat	st;
 
-	if (lstat(t->abs[i], &st) == 0 && st.st_ino == t->st[i].st_ino &&
+	if (lstat(t->abs[i], &st) < 0) {
+		*err = xasprintf("%s: %s", t->name[i], strerror(errno));
+		return -1;
+	}
+	if (st.st_ino == t->st[i].st_ino &&
 	    st.st_dev == t->st[i].st_dev && st.st_size == t->st[i].st_size &&
 	    st.st_mtim.tv_sec == t->st[i].st_mtim.tv_sec &&
 	    st.st_mtim.tv_nsec == t->st[i].st_mtim.tv_nsec)
@@ -506,8 +532,13 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 		}
 	}
 	for (i = 0; i < t->n; i++) {
-		if (wr_check_file(t, i, &err) < 0 ||
-		    wr_xattrs_load(t->abs[i], &t->xa[i], &err) < 0 ||
+		if (wr_check_file(t, i, &err) < 0) {
+			res->error = err;
+			return res->status = WR_REFUSED;
+		}
+	}
+	for (i = 0; i < t->n; i++) {
+		if (wr_xattrs_load(t->abs[i], &t->xa[i], &err) < 0 ||
 		    wr_probe(t->abs[i], t->f[i].new_len, &t->st[i], &t->xa[i],
 		    &err) < 0) {
 			res->error = err;
