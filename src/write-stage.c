@@ -247,7 +247,8 @@ wr_stage_check(const struct wr_opts *o, const struct wr_tree *tree,
 	struct buf	 out = { 0 };
 	struct stat	 st;
 	const char	*tmpdir;
-	char		*bin, *sr = NULL, *abs_sr = NULL, *stage = NULL, *why;
+	char		*bin, *sr = NULL, *abs_sr = NULL, *stage = NULL;
+	char		*why;
 	char		*main_cfg = NULL, *envvars = NULL, *p, *err = NULL;
 	size_t		 i;
 	int		 rc = 0, r;

@@ -47,9 +47,9 @@ struct wr_tx {
 	const struct wr_opts	*o;
 	const struct wr_file	*f;
 	size_t			 n;
-	char			**abs;		/* real file, absolute */
+	char			**abs;		/* real files, absolute */
 	char			**name;		/* for messages */
-	struct stat		*st;		/* real file, as checked */
+	struct stat		*st;		/* as checked */
 	struct wr_xattrs	*xa;
 	int			*written;	/* needs restoring */
 	struct wr_manifest	*set;
@@ -243,7 +243,8 @@ wr_check_file(struct wr_tx *t, size_t i, char **err)
 {
 	const struct wr_file	*f = &t->f[i];
 	struct stat		 st;
-	char			 h1[SHA256_HEXLEN + 1], h2[SHA256_HEXLEN + 1];
+	char			 h1[SHA256_HEXLEN + 1];
+	char			 h2[SHA256_HEXLEN + 1];
 	char			*cur;
 	size_t			 len;
 
@@ -308,13 +309,15 @@ wr_still_same(struct wr_tx *t, size_t i, char **err)
 }
 
 /* Put every written file back as it was, from the backup set, with its
- * owner, mode, xattrs and timestamps; verify byte for byte.  Returns 0, or -1 with *err naming the first failure
+ * owner, mode, xattrs and timestamps; verify byte for byte.  Returns 0,
+ * or -1 with *err naming the first failure
  * (the others are still tried). */
 static int
 wr_restore(struct wr_tx *t, char **err)
 {
 	const struct wr_mfile	*mf;
-	char			 h[SHA256_HEXLEN + 1], *cp, *copy, *e = NULL;
+	char			 h[SHA256_HEXLEN + 1];
+	char			*cp, *copy, *e = NULL;
 	const char		*text;
 	size_t			 i, len;
 	int			 rc = 0;

@@ -262,7 +262,8 @@ test_symlink_mode(void)
 	struct stat		 st;
 	struct vec		 sets = { 0 };
 	struct wr_set		*set;
-	char			*root = mkroot("symlink"), *p, *q, *err = NULL;
+	char			*root = mkroot("symlink"), *p, *q;
+	char			*err = NULL;
 	char			 target[256], val[64];
 	ssize_t			 n;
 	gid_t			 gid = gr != NULL ? gr->gr_gid : 33;
@@ -522,8 +523,9 @@ test_immutable(void)
 	put(root, "/etc/apache2/i.conf", "i\n", 0644);
 	p = wr_join(root, "/etc/apache2/i.conf");
 	fd = open(p, O_RDONLY);
-	if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0 ||
-	    (flags |= FS_IMMUTABLE_FL, ioctl(fd, FS_IOC_SETFLAGS, &flags)) < 0) {
+	if (fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0)
+		flags |= FS_IMMUTABLE_FL;
+	if (fd < 0 || ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0) {
 		skip("immutable file", strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -766,7 +768,7 @@ test_rollback(void)
 	struct vec		 sets = { 0 };
 	struct stat		 st;
 	char			*root = mkroot("rollback"), *first, *p;
-	char			*bdir = xasprintf("%s/backups-elsewhere", tmpbase);
+	char			*bdir = xasprintf("%s/backups", tmpbase);
 	const char		*vh[] = { "a.example", "b.example" };
 	/* Bytes that a text-mode slip would damage. */
 	static const char	 a_old[] = "a\r\n\tline two  \n\\ end";
@@ -915,7 +917,8 @@ test_preflight(void)
 	struct wr_tree		 tree;
 	struct fx		 x = { .n = 0 };
 	const char		*loaded[3];
-	char			*root, *conf, *env, *site, *p, *tmp, *oldtmp;
+	char			*root, *conf, *env, *site, *p, *tmp;
+	char			*oldtmp;
 	int			 port = free_port();
 
 	if (access(apache_bin, X_OK) < 0) {
