@@ -47,7 +47,7 @@ struct wr_tx {
 	const struct wr_opts	*o;
 	const struct wr_file	*f;
 	size_t			 n;
-	char			**abs;		/* real files, absolute */
+	char			**abs;		/* absolute */
 	char			**name;		/* for messages */
 	struct stat		*st;		/* as checked */
 	struct wr_xattrs	*xa;
