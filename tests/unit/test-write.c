@@ -1004,6 +1004,23 @@ test_preflight(void)
 	wr_result_free(&res);
 	fx_free(&x);
 
+	/* Rejected before the change too: the stage proves nothing about
+	 * it, so it is skipped with a note and the change is written. */
+	fx_add(&x, root, "/etc/apache2/sites-enabled/x.conf",
+	    "/etc/apache2/sites-available/x.conf", site);
+	put(root, "/etc/apache2/sites-available/x.conf",
+	    "BogusBefore on\n", 0644);
+	fx_free(&x);
+	fx_add(&x, root, "/etc/apache2/sites-enabled/x.conf",
+	    "/etc/apache2/sites-available/x.conf", site);
+	CHECK(write_apply(&o, &tree, x.f, x.n, &res) == WR_OK);
+	CHECK(has_note(&res, "rejects the copy even without the change"));
+	CHECK(has_note(&res, "BogusBefore"));
+	CHECK(same_text(root, "/etc/apache2/sites-available/x.conf", site));
+	CHECK(stage_dirs_left(tmp) == 0);
+	wr_result_free(&res);
+	fx_free(&x);
+
 	/* A loaded file outside ServerRoot: not faithful, said, skipped. */
 	put(root, "/srv/extra.conf", "# extra\n", 0644);
 	loaded[2] = "/srv/extra.conf";
