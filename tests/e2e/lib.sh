@@ -176,6 +176,7 @@ e2e_make_cert()
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 	    -nodes -days 2 -subj /CN=app.example.test \
 	    -addext "subjectAltName=DNS:app.example.test,DNS:www.example.test" \
+	    -addext "basicConstraints=critical,CA:FALSE" \
 	    -keyout "$TLSDIR/key.pem" -out "$TLSDIR/cert.pem" \
 	    >"$TLSDIR/openssl.log" 2>&1 ||
 	    { cat "$TLSDIR/openssl.log"; e2e_fail "openssl req"; exit 1; }
