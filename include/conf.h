@@ -49,7 +49,6 @@ struct cf_file {
 	char		*text;		/* content as read (NUL-terminated) */
 	size_t		 len;
 	struct stat	 st;		/* of the real file when read */
-	unsigned char	 sha256[32];	/* of text */
 	int		 parse_failed;
 	unsigned	 err_line;	/* parse failure position (1-based) */
 	unsigned	 err_col;
@@ -105,7 +104,9 @@ struct cf_config {
 	struct vec	 server_dirs;	/* struct cf_dir *: outside vhosts */
 	struct vec	 modules;	/* char *: "proxy_module", "mod_proxy.c"
 					   (both names of each loaded one) */
-	struct vec	 defines;	/* char *: "NAME=value" or "NAME" */
+	struct vec	 defines;	/* char *: "NAME=value" */
+	struct vec	 env;		/* char *: "NAME=value", from Debian's
+					   envvars (what apache2ctl exports) */
 	char		*run_user;	/* User, expanded; or NULL */
 	char		*run_group;
 	struct vec	 problems;	/* struct cf_problem * */

@@ -1,0 +1,86 @@
+/* proxy.h: a vhost's proxy configuration, parsed once for the rules and
+ * the planner. */
+#ifndef VHOSTFIX_PROXY_H
+#define VHOSTFIX_PROXY_H
+
+#include "conf.h"
+
+enum px_scheme {
+	PX_NONE,		/* "!" exclusion */
+	PX_HTTP,		/* http:// https:// (mod_proxy_http) */
+	PX_UWSGI,
+	PX_FCGI,
+	PX_SCGI,
+	PX_WS,
+	PX_AJP,
+	PX_BALANCER,
+	PX_OTHER,
+};
+
+/* A URL as written in ProxyPass: "unix:/run/a.sock|http://127.0.0.1/". */
+struct px_url {
+	char		*socket;	/* "/run/a.sock", or NULL */
+	char		*backend;	/* "http://127.0.0.1/" ("!" kept) */
+	enum px_scheme	 scheme;
+	int		 bad_syntax;	/* nginx-style "http://unix:/..." or
+					   "unix:" without "|" */
+};
+void	 px_url_parse(const char *, struct px_url *);
+void	 px_url_free(struct px_url *);
+/* Path part of an http(s) URL ("/" for "http://h/", "" for "http://h"). */
+const char *px_url_path(const char *url);
+
+struct px_pass {
+	struct cf_dir	*dir;		/* the ProxyPass line */
+	const char	*path;		/* local path (Location's in one-arg
+					   form) */
+	const char	*ctx_path;	/* NULL: vhost/server level */
+	struct px_url	 url;
+	int		 server_level;	/* inherited from the main server */
+};
+
+struct px_rev {
+	struct cf_dir	*dir;
+	const char	*path;
+	const char	*url;		/* as written (unquoted, expanded) */
+	const char	*ctx_path;
+	int		 server_level;
+};
+
+struct px_vhost {
+	const struct cf_config	*config;
+	struct cf_vhost		*vhost;		/* NULL: the main server */
+	struct vec		 passes;	/* struct px_pass * */
+	struct vec		 revs;		/* struct px_rev * */
+	struct vec		 preserve;	/* struct cf_dir *: all
+						   ProxyPreserveHost lines */
+	int			 preserve_host;	/* in effect */
+	struct cf_dir		*xfp;		/* RequestHeader ...
+						   X-Forwarded-Proto, or NULL */
+	int			 xfp_https;	/* sends "https" (any value on a
+						   TLS vhost) */
+	struct cf_dir		*hide_server;	/* Header unset Server */
+	int			 server_tokens_prod;
+	int			 tls;
+	int			 proxies;	/* has a ProxyPass to a backend */
+};
+
+void	 px_vhost_build(const struct cf_config *, struct cf_vhost *,
+	    struct px_vhost *);
+void	 px_vhost_free(struct px_vhost *);
+
+/* The ProxyPassReverse URLs a pass needs with the given choices: one per
+ * name when the host is preserved, else the backend URL (and its https://
+ * form when xfp_https).  Appends malloc'd strings to out. */
+void	 px_required_revs(const struct px_vhost *, const struct px_pass *,
+	    int preserve, int xfp_https, struct vec *out);
+/* Does a ProxyPassReverse URL match a required one (as Apache compares:
+ * case-insensitively; a trailing slash on one side only is tolerated)? */
+int	 px_url_eq(const char *, const char *);
+/* Reverse lines of the pass's context and path. */
+void	 px_revs_for(const struct px_vhost *, const struct px_pass *,
+	    struct vec *out);
+/* Apache's alias_match: does path a cover path b? */
+int	 px_path_covers(const char *a, const char *b);
+
+#endif

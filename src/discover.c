@@ -1,0 +1,789 @@
+/* discover.c: which files Apache loads, and what is in effect.
+ *
+ * Apache reads its configuration top to bottom and acts on some directives
+ * while reading: Define/UnDefine, ServerRoot, LoadModule, Include and the
+ * <If*> sections are evaluated at that moment (EXEC_ON_READ), so a module
+ * loaded later does not satisfy an earlier <IfModule>.  We walk the files
+ * in the same order, keep the same state, and record the directives in
+ * effect for each <VirtualHost> and for the main server.
+ *
+ * Paths: every path is root-relative.  Symlinks are resolved as if the
+ * root were "/" (augtool -r semantics: an absolute link target points
+ * inside the root); ".." above the root is refused, so nothing outside the
+ * root is ever opened. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "augw.h"
+#include "conf.h"
+#include "model.h"
+
+#define DISC_MAX_FILE	(64u << 20)	/* bigger than any sane config */
+#define DISC_MAX_DEPTH	64		/* Apache stops at 128 */
+#define DISC_MAX_LINKS	40		/* as the kernel */
+#define DISC_MAX_FILES	200000
+
+/* Modules compiled into Debian's and RHEL's httpd (apache2 -l). */
+static const char *const static_modules[] = {
+	"core.c", "core_module", "mod_so.c", "so_module", "http_core.c",
+	"http_module", "mod_watchdog.c", "watchdog_module", "mod_log_config.c",
+	"log_config_module", "mod_logio.c", "logio_module", "mod_version.c",
+	"version_module", "mod_unixd.c", "unixd_module",
+};
+
+static const char *const main_configs[] = {
+	"/etc/apache2/apache2.conf",
+	"/etc/httpd/conf/httpd.conf",
+	"/usr/local/apache2/conf/httpd.conf",
+	"/usr/local/etc/apache24/httpd.conf",
+	"/etc/apache2/httpd.conf",
+};
+
+struct ctx {
+	struct cf_vhost	*vhost;
+	struct cf_node	*loc;
+	char		*loc_path;
+};
+
+struct disc {
+	struct cf_config	*c;
+	struct augw		*w;
+	struct vec		 stack;		/* struct cf_file * being read */
+	int			 root_is_slash;
+};
+
+/* Join root and a root-relative path. */
+char *
+conf_abs(const struct cf_config *c, const char *rel)
+{
+	if (strcmp(c->root, "/") == 0)
+		return xstrdup(rel);
+	return xasprintf("%s%s", c->root, rel);
+}
+
+static void
+problem(struct disc *d, const struct cf_node *at, int is_error,
+    const char *fmt, ...)
+{
+	struct cf_problem	*p = xcalloc(1, sizeof *p);
+	va_list			 ap;
+
+	va_start(ap, fmt);
+	p->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	p->is_error = is_error;
+	if (at != NULL) {
+		p->file = xstrdup(at->file->path);
+		p->line = at->line;
+	}
+	vec_push(&d->c->problems, p);
+}
+
+/* Resolve a root-relative path to the real file, chroot-style.  Returns a
+ * malloc'd root-relative path, or NULL with errno: ENOENT, ELOOP, EXDEV
+ * (".." would leave the root). */
+static char *
+resolve(const struct cf_config *c, const char *rel)
+{
+	struct buf	 cur = { 0 };
+	char		*rest, *p, *comp, *abs;
+	char		 target[PATH_MAX];
+	struct stat	 st;
+	int		 links = 0;
+	ssize_t		 n;
+
+	rest = xstrdup(rel);
+	p = rest;
+	buf_add(&cur, "", 0);
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		comp = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		if (*p == '/')
+			*p++ = '\0';
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			char	*slash = strrchr(cur.data, '/');
+
+			if (slash == NULL) {
+				if (strcmp(c->root, "/") == 0)
+					continue;	/* "/.." is "/" */
+				errno = EXDEV;
+				goto fail;
+			}
+			cur.len = (size_t)(slash - cur.data);
+			cur.data[cur.len] = '\0';
+			continue;
+		}
+		{
+			size_t	keep = cur.len;
+
+			buf_addc(&cur, '/');
+			buf_adds(&cur, comp);
+			abs = conf_abs(c, cur.data);
+			if (lstat(abs, &st) != 0) {
+				int	e = errno;
+
+				free(abs);
+				/* A missing last component is reported by
+				 * the caller with the path it asked for. */
+				errno = e;
+				goto fail;
+			}
+			if (!S_ISLNK(st.st_mode)) {
+				free(abs);
+				continue;
+			}
+			if (++links > DISC_MAX_LINKS) {
+				free(abs);
+				errno = ELOOP;
+				goto fail;
+			}
+			n = readlink(abs, target, sizeof target - 1);
+			free(abs);
+			if (n < 0)
+				goto fail;
+			target[n] = '\0';
+			cur.len = keep;
+			cur.data[keep] = '\0';
+			if (target[0] == '/') {
+				cur.len = 0;
+				cur.data[0] = '\0';
+			}
+			{
+				char	*nrest = xasprintf("%s/%s", target, p);
+
+				free(rest);
+				rest = p = nrest;
+			}
+		}
+	}
+	free(rest);
+	if (cur.len == 0)
+		buf_adds(&cur, "/");
+	return buf_steal(&cur);
+fail:
+	free(rest);
+	buf_free(&cur);
+	return NULL;
+}
+
+static int
+has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names in a directory, sorted as Apache sorts them (strcmp). */
+static int
+list_dir(const struct cf_config *c, const char *rel, struct vec *out)
+{
+	char		*abs = conf_abs(c, rel);
+	DIR		*dir;
+	struct dirent	*e;
+
+	dir = opendir(abs);
+	free(abs);
+	if (dir == NULL)
+		return -1;
+	while ((e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		vec_push(out, xstrdup(e->d_name));
+	}
+	closedir(dir);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, cmp_str);
+	return 0;
+}
+
+static char *
+join(const char *dir, const char *name)
+{
+	if (strcmp(dir, "/") == 0 || *dir == '\0')
+		return xasprintf("/%s", name);
+	return xasprintf("%s/%s", dir, name);
+}
+
+static int	process_path(struct disc *, const char *, const struct cf_node *,
+		    int, struct ctx *, int);
+
+/* Include of a directory: every file in it, recursively, sorted. */
+static void
+process_dir(struct disc *d, const char *rel, const struct cf_node *at,
+    struct ctx *ctx, int depth)
+{
+	struct vec	names = { 0 };
+	size_t		i;
+
+	if (list_dir(d->c, rel, &names) != 0) {
+		problem(d, at, 1, "cannot read directory %s: %s", rel,
+		    strerror(errno));
+		return;
+	}
+	for (i = 0; i < names.n; i++) {
+		char	*p = join(rel, names.v[i]);
+
+		process_path(d, p, at, 1, ctx, depth + 1);
+		free(p);
+	}
+	vec_free_all(&names, free);
+}
+
+/* Expand a wildcard pattern component by component.  Returns the number of
+ * paths processed. */
+static size_t
+process_glob(struct disc *d, const char *dir, const char *pattern,
+    const struct cf_node *at, struct ctx *ctx, int depth)
+{
+	const char	*slash;
+	char		*comp, *here;
+	struct vec	 names = { 0 };
+	size_t		 i, n = 0;
+	struct stat	 st;
+
+	while (*pattern == '/')
+		pattern++;
+	if (*pattern == '\0') {
+		process_path(d, dir, at, 1, ctx, depth);
+		return 1;
+	}
+	slash = strchr(pattern, '/');
+	comp = slash ? xstrndup(pattern, (size_t)(slash - pattern)) :
+	    xstrdup(pattern);
+	if (!has_wildcard(comp)) {
+		here = join(dir, comp);
+		n = process_glob(d, here, slash ? slash : "", at, ctx, depth);
+		free(here);
+		free(comp);
+		return n;
+	}
+	if (list_dir(d->c, dir, &names) == 0) {
+		for (i = 0; i < names.n; i++) {
+			char	*abs;
+
+			/* apr_fnmatch with APR_FNM_PERIOD, as Apache. */
+			if (fnmatch(comp, names.v[i], FNM_PERIOD) != 0)
+				continue;
+			here = join(dir, names.v[i]);
+			abs = conf_abs(d->c, here);
+			if (slash != NULL && (stat(abs, &st) != 0 ||
+			    !S_ISDIR(st.st_mode))) {
+				free(abs);
+				free(here);
+				continue;
+			}
+			free(abs);
+			n += process_glob(d, here, slash ? slash : "", at, ctx,
+			    depth);
+			free(here);
+		}
+	}
+	vec_free_all(&names, free);
+	free(comp);
+	return n;
+}
+
+static struct cf_file *
+find_file(struct disc *d, const char *real)
+{
+	size_t	i;
+
+	for (i = 0; i < d->c->files.n; i++) {
+		struct cf_file	*f = d->c->files.v[i];
+
+		if (strcmp(f->real, real) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static void	walk(struct disc *, struct cf_node **, size_t, struct ctx *,
+		    int);
+
+static struct cf_file *
+load_file(struct disc *d, const char *rel, const char *real,
+    const struct cf_node *at)
+{
+	struct cf_file	*f;
+	char		*abs;
+	size_t		 i;
+
+	if (d->c->files.n >= DISC_MAX_FILES) {
+		problem(d, at, 1, "%s: more than %d files included", rel,
+		    DISC_MAX_FILES);
+		return NULL;
+	}
+	f = xcalloc(1, sizeof *f);
+	f->path = xstrdup(rel);
+	f->real = xstrdup(real);
+	f->abspath = abs = conf_abs(d->c, real);
+	if (stat(abs, &f->st) != 0 || util_read_file(abs, DISC_MAX_FILE,
+	    &f->text, &f->len) != 0) {
+		problem(d, at, 1, "%s: %s", rel, errno == EFBIG ?
+		    "file too large" : strerror(errno));
+		free(f->path);
+		free(f->real);
+		free(f->abspath);
+		free(f);
+		return NULL;
+	}
+	vec_push(&d->c->files, f);
+	model_index_lines(f);
+	if (memchr(f->text, '\0', f->len) != NULL) {
+		/* Apache reads such a file as text and fails on it; Augeas
+		 * would stop at the NUL and see a shorter file. */
+		f->parse_failed = 1;
+		f->err_line = conf_line_of(f,
+		    (size_t)((char *)memchr(f->text, '\0', f->len) - f->text));
+		f->err_msg = xstrdup("contains NUL bytes (not a text file)");
+		return f;
+	}
+	for (i = 0; i + 1 < f->len; i++)
+		if (f->text[i] == '\r' && f->text[i + 1] == '\n') {
+			f->crlf = 1;
+			break;
+		}
+	augw_parse(d->w, f);
+	return f;
+}
+
+/* Process one concrete path (no wildcards left): a file or a directory. */
+static int
+process_path(struct disc *d, const char *rel, const struct cf_node *at,
+    int optional, struct ctx *ctx, int depth)
+{
+	char		*real, *abs;
+	struct stat	 st;
+	struct cf_file	*f;
+	size_t		 i;
+
+	if (depth > DISC_MAX_DEPTH) {
+		problem(d, at, 1, "%s: includes nested more than %d deep", rel,
+		    DISC_MAX_DEPTH);
+		return -1;
+	}
+	real = resolve(d->c, rel);
+	if (real == NULL) {
+		if (errno == EXDEV)
+			problem(d, at, 1, "%s: Include leaves the root; not "
+			    "followed", rel);
+		else if (errno != ENOENT || !optional)
+			problem(d, at, 1, "%s: %s", rel, errno == ELOOP ?
+			    "symbolic link loop" : strerror(errno));
+		return -1;
+	}
+	abs = conf_abs(d->c, real);
+	if (stat(abs, &st) != 0) {
+		if (errno != ENOENT || !optional)
+			problem(d, at, 1, "%s: %s", rel, strerror(errno));
+		free(abs);
+		free(real);
+		return -1;
+	}
+	free(abs);
+	if (S_ISDIR(st.st_mode)) {
+		process_dir(d, rel, at, ctx, depth);
+		free(real);
+		return 0;
+	}
+	for (i = 0; i < d->stack.n; i++) {
+		f = d->stack.v[i];
+		if (strcmp(f->real, real) == 0) {
+			problem(d, at, 1, "%s: Include loop (the file includes "
+			    "itself through %s)", rel, at ? at->file->path :
+			    rel);
+			free(real);
+			return -1;
+		}
+	}
+	if (find_file(d, real) != NULL) {
+		/* Already read (a second glob or Include of the same real
+		 * file, e.g. sites-enabled and sites-available): reading it
+		 * again would only duplicate its vhosts. */
+		free(real);
+		return 0;
+	}
+	f = load_file(d, rel, real, at);
+	free(real);
+	if (f == NULL)
+		return -1;
+	if (f->parse_failed)
+		return 0;
+	vec_push(&d->stack, f);
+	walk(d, f->top.kids, f->top.nkids, ctx, depth);
+	d->stack.n--;
+	return 0;
+}
+
+/* An argument as Apache sees it: unquoted, ${VAR} resolved. */
+static char *
+arg_value(struct disc *d, const char *raw)
+{
+	char	*u = str_unquote(raw), *e;
+
+	e = conf_expand(d->c, u);
+	free(u);
+	return e;
+}
+
+static char *
+server_relative(struct disc *d, const char *path)
+{
+	if (path[0] == '/')
+		return xstrdup(path);
+	return join(d->c->server_root, path);
+}
+
+static void
+do_include(struct disc *d, struct cf_node *n, struct ctx *ctx, int depth)
+{
+	int	optional = str_caseeq(n->name, "IncludeOptional");
+	size_t	i;
+
+	for (i = 0; i < n->nargs; i++) {
+		char	*v = arg_value(d, n->args[i]);
+		char	*rel = server_relative(d, v);
+
+		if (has_wildcard(rel)) {
+			if (process_glob(d, "", rel, n, ctx, depth + 1) == 0 &&
+			    !optional && has_wildcard(strrchr(rel, '/')))
+				/* Apache 2.4: "No matches for the wildcard"
+				 * is an error for Include. */
+				problem(d, n, 1, "%s: no file matches", rel);
+		} else
+			process_path(d, rel, n, optional, ctx, depth + 1);
+		free(rel);
+		free(v);
+	}
+}
+
+static void
+define(struct disc *d, const char *name, const char *value)
+{
+	struct vec	*v = &d->c->defines;
+	size_t		 i, len = strlen(name);
+
+	for (i = 0; i < v->n; i++) {
+		char	*s = v->v[i];
+
+		if (strncmp(s, name, len) == 0 && (s[len] == '=' ||
+		    s[len] == '\0')) {
+			free(s);
+			v->v[i] = v->v[--v->n];
+			break;
+		}
+	}
+	if (value != NULL)
+		vec_push(v, xasprintf("%s=%s", name, value));
+}
+
+static int
+is_defined(struct disc *d, const char *name)
+{
+	size_t	i, len = strlen(name);
+
+	for (i = 0; i < d->c->defines.n; i++) {
+		const char	*s = d->c->defines.v[i];
+
+		if (strncmp(s, name, len) == 0 && s[len] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+static void
+load_module(struct disc *d, struct cf_node *n)
+{
+	char		*id, *path, *base, *dot;
+
+	if (n->nargs < 2)
+		return;
+	id = arg_value(d, n->args[0]);
+	path = arg_value(d, n->args[1]);
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot != NULL)
+		*dot = '\0';
+	/* <IfModule> takes the identifier or the source file name. */
+	if (!conf_has_module(d->c, id)) {
+		vec_push(&d->c->modules, id);
+		vec_push(&d->c->modules, xasprintf("%s.c", base));
+	} else
+		free(id);
+	free(path);
+}
+
+/* Does an <If...> section's condition hold now? */
+static int
+condition(struct disc *d, struct cf_node *n, int *is_cond)
+{
+	const char	*name = n->name;
+	char		*v;
+	int		 neg = 0, r = 1;
+
+	*is_cond = 1;
+	if (str_caseeq(name, "IfModule") || str_caseeq(name, "IfDefine") ||
+	    str_caseeq(name, "IfFile")) {
+		if (n->nargs < 1)
+			return 0;
+		v = arg_value(d, n->args[0]);
+		neg = v[0] == '!';
+		if (str_caseeq(name, "IfModule"))
+			r = conf_has_module(d->c, v + neg);
+		else if (str_caseeq(name, "IfDefine"))
+			r = is_defined(d, v + neg);
+		else {
+			char		*rel = server_relative(d, v + neg);
+			char		*abs = conf_abs(d->c, rel);
+			struct stat	 st;
+
+			r = strstr(rel, "/../") == NULL && stat(abs, &st) == 0;
+			free(abs);
+			free(rel);
+		}
+		free(v);
+		return neg ? !r : r;
+	}
+	/* mod_version is compiled in and every Apache we read is 2.4; the
+	 * <IfDirective>/<IfSection> tests hold for the directives we care
+	 * about. */
+	if (str_caseeq(name, "IfVersion") || str_caseeq(name, "IfDirective") ||
+	    str_caseeq(name, "IfSection"))
+		return 1;
+	*is_cond = 0;
+	return 0;
+}
+
+static void
+add_dir(struct disc *d, struct cf_node *n, struct ctx *ctx)
+{
+	struct cf_dir	*cd = xcalloc(1, sizeof *cd);
+	size_t		 i;
+
+	cd->node = n;
+	cd->ctx = ctx->loc;
+	cd->ctx_path = ctx->loc_path ? xstrdup(ctx->loc_path) : NULL;
+	cd->nargs = n->nargs;
+	cd->args = xcalloc(n->nargs + 1, sizeof *cd->args);
+	for (i = 0; i < n->nargs; i++)
+		cd->args[i] = arg_value(d, n->args[i]);
+	vec_push(ctx->vhost ? &ctx->vhost->dirs : &d->c->server_dirs, cd);
+}
+
+static void
+walk(struct disc *d, struct cf_node **kids, size_t nkids, struct ctx *ctx,
+    int depth)
+{
+	size_t	i;
+
+	for (i = 0; i < nkids; i++) {
+		struct cf_node	*n = kids[i];
+		int		 is_cond;
+
+		if (n->kind == CF_DIRECTIVE) {
+			if (conf_is(n, "Include") ||
+			    conf_is(n, "IncludeOptional"))
+				do_include(d, n, ctx, depth);
+			else if (conf_is(n, "Define") && n->nargs >= 1) {
+				char	*k = arg_value(d, n->args[0]);
+				char	*v = n->nargs > 1 ?
+				    arg_value(d, n->args[1]) : xstrdup("");
+
+				define(d, k, v);
+				free(k);
+				free(v);
+			} else if (conf_is(n, "UnDefine") && n->nargs >= 1) {
+				char	*k = arg_value(d, n->args[0]);
+
+				define(d, k, NULL);
+				free(k);
+			} else if (conf_is(n, "LoadModule"))
+				load_module(d, n);
+			else if (conf_is(n, "ServerRoot") && n->nargs >= 1 &&
+			    ctx->vhost == NULL) {
+				char	*v = arg_value(d, n->args[0]);
+				char	*r;
+
+				r = v[0] == '/' ? resolve(d->c, v) : NULL;
+				free(d->c->server_root);
+				d->c->server_root = r ? r : xstrdup(v);
+				free(v);
+				model_read_envvars(d->c);
+			} else {
+				if (ctx->vhost == NULL && n->nargs >= 1 &&
+				    (conf_is(n, "User") ||
+				    conf_is(n, "Group"))) {
+					char	**dst = conf_is(n, "User") ?
+					    &d->c->run_user : &d->c->run_group;
+
+					free(*dst);
+					*dst = arg_value(d, n->args[0]);
+				}
+				add_dir(d, n, ctx);
+			}
+			continue;
+		}
+		if (condition(d, n, &is_cond)) {
+			walk(d, n->kids, n->nkids, ctx, depth);
+			continue;
+		}
+		if (is_cond)
+			continue;
+		if (conf_is(n, "VirtualHost")) {
+			struct ctx	 vctx = { 0 };
+
+			if (ctx->vhost != NULL)
+				continue;	/* Apache refuses nesting */
+			vctx.vhost = model_new_vhost(d->c, n);
+			walk(d, n->kids, n->nkids, &vctx, depth);
+			model_finish_vhost(d->c, vctx.vhost);
+		} else if ((conf_is(n, "Location") ||
+		    conf_is(n, "LocationMatch")) && ctx->loc == NULL) {
+			struct ctx	 lctx = *ctx;
+
+			lctx.loc = n;
+			lctx.loc_path = n->nargs ? arg_value(d, n->args[0]) :
+			    xstrdup("");
+			walk(d, n->kids, n->nkids, &lctx, depth);
+			free(lctx.loc_path);
+		}
+		/* <Macro> bodies are templates, not configuration; <If>,
+		 * <Directory>, <Files>, <Proxy> hold nothing we analyse. */
+	}
+}
+
+static int
+find_main_config(struct disc *d, const char *given, char **err)
+{
+	struct cf_config	*c = d->c;
+	struct buf		 tried = { 0 };
+	size_t			 i;
+
+	if (given != NULL) {
+		c->main_config = given[0] == '/' ? xstrdup(given) :
+		    xasprintf("/%s", given);
+		return 0;
+	}
+	for (i = 0; i < sizeof main_configs / sizeof *main_configs; i++) {
+		char		*abs = conf_abs(c, main_configs[i]);
+		struct stat	 st;
+		int		 ok = stat(abs, &st) == 0;
+
+		free(abs);
+		if (ok) {
+			c->main_config = xstrdup(main_configs[i]);
+			buf_free(&tried);
+			return 0;
+		}
+		buf_printf(&tried, "%s%s", i ? ", " : "", main_configs[i]);
+	}
+	*err = xasprintf("no Apache main configuration found under %s (tried "
+	    "%s); use --config FILE", c->root, tried.data);
+	buf_free(&tried);
+	return -1;
+}
+
+int
+conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
+{
+	struct disc	 d = { 0 };
+	struct ctx	 top = { 0 };
+	struct stat	 st;
+	char		*real, *abs, *slash;
+	const char	*root = o->root && *o->root ? o->root : "/";
+	size_t		 i;
+	int		 rc = -1;
+
+	*out = NULL;
+	*err = NULL;
+	if (stat(root, &st) != 0) {
+		*err = xasprintf("%s: %s", root, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*err = xasprintf("%s: not a directory (--root needs the "
+		    "directory that holds etc/)", root);
+		return -1;
+	}
+	d.c = xcalloc(1, sizeof *d.c);
+	d.c->root = realpath(root, NULL);
+	if (d.c->root == NULL)
+		d.c->root = xstrdup(root);
+	for (i = 0; i < sizeof static_modules / sizeof *static_modules; i++)
+		vec_push(&d.c->modules, xstrdup(static_modules[i]));
+	if (find_main_config(&d, o->config, err) != 0)
+		goto out;
+	real = resolve(d.c, d.c->main_config);
+	abs = real ? conf_abs(d.c, real) : NULL;
+	if (real == NULL || stat(abs, &st) != 0) {
+		*err = xasprintf("%s: %s", d.c->main_config, errno == EXDEV ?
+		    "leaves the root" : strerror(errno));
+		free(abs);
+		free(real);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode) || access(abs, R_OK) != 0) {
+		*err = xasprintf("%s: %s", d.c->main_config, S_ISDIR(st.st_mode)
+		    ? "is a directory, not a configuration file" :
+		    strerror(errno));
+		free(abs);
+		free(real);
+		goto out;
+	}
+	free(abs);
+	/* ServerRoot defaults to the main config's directory (Debian's
+	 * apache2.conf leaves it commented out; RHEL sets it). */
+	d.c->server_root = xstrdup(real);
+	slash = strrchr(d.c->server_root, '/');
+	if (slash == d.c->server_root)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	free(real);
+	model_read_envvars(d.c);
+	d.c->debian = str_startswith(d.c->main_config, "/etc/apache2/");
+	d.w = augw_open(err);
+	if (d.w == NULL)
+		goto out;
+	process_path(&d, d.c->main_config, NULL, 0, &top, 0);
+	if (d.c->files.n == 0) {
+		struct cf_problem	*p = d.c->problems.n ?
+		    d.c->problems.v[0] : NULL;
+
+		*err = xasprintf("%s", p ? p->message : "cannot read the "
+		    "main configuration");
+		goto out;
+	}
+	model_finish(d.c);
+	rc = 0;
+out:
+	augw_close(d.w);
+	vec_free(&d.stack);
+	if (rc == 0)
+		*out = d.c;
+	else
+		conf_free(d.c);
+	return rc;
+}

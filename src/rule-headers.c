@@ -1,0 +1,84 @@
+/* rule-headers.c: forwarded-proto-missing, server-header-exposed,
+ * forwarded-proto-spoofable, preserve-host-conflict.
+ *
+ * mod_proxy_http does not tell the backend the visitor's scheme: without
+ * X-Forwarded-Proto a backend behind a TLS vhost builds http:// URLs.
+ * mod_headers' "Header unset Server" removes the backend's Server header;
+ * Apache then adds its own banner, trimmed only by "ServerTokens Prod"
+ * (server config only).  gunicorn trusts X-Forwarded-Proto from Unix
+ * socket peers, so on a plain-HTTP vhost a client can claim https. */
+#include "config.h"
+
+#include <string.h>
+
+#include "rule-impl.h"
+
+static int
+has_socket_backend(const struct px_vhost *px)
+{
+	size_t	i;
+
+	for (i = 0; i < px->passes.n; i++) {
+		struct px_pass	*pp = px->passes.v[i];
+
+		if (pp->url.socket != NULL && pp->url.scheme != PX_NONE)
+			return 1;
+	}
+	return 0;
+}
+
+void
+rule_headers_check(struct rule_ctx *rc)
+{
+	struct px_vhost		*px = rc->px;
+	const struct cf_node	*vn = rule_vhost_node(rc);
+	struct finding		*f;
+	size_t			 i, j;
+
+	for (i = 0; i < px->preserve.n; i++) {
+		struct cf_dir	*a = px->preserve.v[i];
+
+		for (j = 0; j < i; j++) {
+			struct cf_dir	*b = px->preserve.v[j];
+
+			if (a->ctx != b->ctx ||
+			    str_caseeq(a->args[0], b->args[0]))
+				continue;
+			f = rule_add(rc, "preserve-host-conflict", -1, a->node,
+			    "ProxyPreserveHost %s contradicts ProxyPreserveHost "
+			    "%s on line %u: the last one wins, which is easy to "
+			    "misread", a->args[0], b->args[0], b->node->line);
+			rule_suggest(f, "keep one: ProxyPreserveHost %s",
+			    a->args[0]);
+			break;
+		}
+	}
+	if (!px->proxies || vn == NULL)
+		return;
+	if (px->tls && px->xfp == NULL) {
+		f = rule_add(rc, "forwarded-proto-missing", -1, vn,
+		    "TLS vhost %s proxies without X-Forwarded-Proto: the backend "
+		    "thinks requests are plain http and builds http:// links "
+		    "and redirects", rule_host(rc));
+		rule_suggest(f, "RequestHeader set X-Forwarded-Proto \"https\"");
+		f->fixable = 1;
+	}
+	if (px->hide_server == NULL) {
+		f = rule_add(rc, "server-header-exposed", -1, vn,
+		    "visitors see the backend's Server header%s",
+		    px->server_tokens_prod ? "" : "; once it is removed "
+		    "Apache sends its own full banner unless \"ServerTokens "
+		    "Prod\" is set in the server config");
+		rule_suggest(f, "Header unset Server");
+		if (!px->server_tokens_prod)
+			rule_suggest(f, "ServerTokens Prod");
+		f->fixable = 1;
+	}
+	if (!px->tls && px->xfp == NULL && has_socket_backend(px)) {
+		f = rule_add(rc, "forwarded-proto-spoofable", -1, vn,
+		    "a visitor can send its own X-Forwarded-Proto: https on "
+		    "this plain-HTTP vhost, and a backend trusting Unix-socket "
+		    "peers (gunicorn) believes it");
+		rule_suggest(f, "RequestHeader set X-Forwarded-Proto \"http\"");
+	}
+}

@@ -1,0 +1,148 @@
+/* rule-proxypass.c: proxypass-order, trailing-slash, socket-label-shared,
+ * socket-url-syntax.
+ *
+ * mod_proxy tries ProxyPass lines in the order given and uses the first
+ * whose path covers the request (alias_match, at a path segment boundary),
+ * so an exclusion ("!") or a longer path after a broader one is never
+ * reached.  Workers are keyed by the URL after "|": two sockets behind one
+ * label share the first socket's worker (verified on 2.4.71). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rule-impl.h"
+
+/* ProxyPass paths and backend URLs should agree on the final slash
+ * (mod_proxy's documentation), else /app/x becomes http://b/appx or
+ * http://b//x. */
+static void
+check_slash(struct rule_ctx *rc, struct px_pass *pp)
+{
+	const char	*bp = px_url_path(pp->url.backend);
+	size_t		 lp = strlen(pp->path), lb = strlen(bp);
+	int		 ps, bs;
+	struct finding	*f;
+	char		*fixed;
+
+	if (pp->url.scheme == PX_NONE || pp->url.bad_syntax || lp == 0)
+		return;
+	ps = pp->path[lp - 1] == '/';
+	bs = lb > 0 && bp[lb - 1] == '/';
+	if (ps == bs)
+		return;
+	f = rule_add(rc, "trailing-slash", -1, pp->dir->node,
+	    "ProxyPass %s ends %s \"/\" but its backend URL %s %s: requests "
+	    "are forwarded with a %s slash", pp->path, ps ? "with" : "without",
+	    pp->url.backend, bs ? "does" : "does not", ps ? "missing" :
+	    "doubled");
+	if (ps)
+		fixed = xasprintf("%s/", pp->url.backend);
+	else
+		fixed = xstrndup(pp->url.backend, strlen(pp->url.backend) - 1);
+	if (pp->ctx_path != NULL)
+		rule_suggest(f, "ProxyPass %s%s%s", pp->url.socket ? "unix:" :
+		    "", pp->url.socket ? pp->url.socket : "", fixed);
+	else
+		rule_suggest(f, "ProxyPass %s %s%s%s%s", pp->path,
+		    pp->url.socket ? "unix:" : "", pp->url.socket ?
+		    pp->url.socket : "", pp->url.socket ? "|" : "", fixed);
+	free(fixed);
+}
+
+static int
+same_ctx(const struct px_pass *a, const struct px_pass *b)
+{
+	if (a->server_level != b->server_level)
+		return 0;
+	if ((a->ctx_path == NULL) != (b->ctx_path == NULL))
+		return 0;
+	return a->ctx_path == NULL || strcmp(a->ctx_path, b->ctx_path) == 0;
+}
+
+void
+rule_proxypass_check(struct rule_ctx *rc)
+{
+	struct px_vhost	*px = rc->px;
+	size_t		 i, j;
+
+	for (i = 0; i < px->passes.n; i++) {
+		struct px_pass	*pp = px->passes.v[i];
+
+		if (pp->server_level)
+			continue;
+		if (pp->url.bad_syntax) {
+			struct finding	*f;
+
+			if (pp->url.socket != NULL &&
+			    strchr(pp->dir->args[pp->ctx_path ? 0 : 1], '|') ==
+			    NULL) {
+				f = rule_add(rc, "socket-url-syntax", -1,
+				    pp->dir->node, "\"unix:%s\" has no \"|\": "
+				    "mod_proxy needs the backend URL after the "
+				    "socket path", pp->url.socket);
+				rule_suggest(f, "ProxyPass %s unix:%s|"
+				    "http://localhost/", pp->path,
+				    pp->url.socket);
+			} else {
+				const char	*s = strstr(pp->url.backend,
+				    "unix:") + 5;
+				size_t		 n = strcspn(s, ":");
+
+				f = rule_add(rc, "socket-url-syntax", -1,
+				    pp->dir->node, "%s is nginx's way of naming "
+				    "a socket: Apache looks up a host called "
+				    "\"unix\"", pp->url.backend);
+				rule_suggest(f, "ProxyPass %s unix:%.*s|"
+				    "http://localhost/", pp->path, (int)n, s);
+			}
+			continue;
+		}
+		check_slash(rc, pp);
+		for (j = 0; j < i; j++) {
+			struct px_pass	*q = px->passes.v[j];
+
+			if (q->server_level || !same_ctx(q, pp) ||
+			    q->url.bad_syntax)
+				continue;
+			if (px_path_covers(q->path, pp->path)) {
+				struct finding	*f = rule_add(rc,
+				    "proxypass-order", -1, pp->dir->node,
+				    "ProxyPass %s is never used: ProxyPass %s "
+				    "(line %u) comes first and already covers "
+				    "it; Apache uses the first match", pp->path,
+				    q->path, q->dir->node->line);
+
+				rule_suggest(f, "move this line above line %u",
+				    q->dir->node->line);
+				break;
+			}
+		}
+	}
+	/* Shared labels: compare every pair of socket ProxyPass lines that
+	 * apply to this vhost (the main server's ones included). */
+	for (i = 0; i < px->passes.n; i++) {
+		struct px_pass	*a = px->passes.v[i];
+
+		if (a->url.socket == NULL || a->url.bad_syntax)
+			continue;
+		for (j = i + 1; j < px->passes.n; j++) {
+			struct px_pass	*b = px->passes.v[j];
+			struct finding	*f;
+
+			if (b->url.socket == NULL || b->url.bad_syntax ||
+			    b->server_level ||
+			    strcmp(a->url.socket, b->url.socket) == 0 ||
+			    strcasecmp(a->url.backend, b->url.backend) != 0)
+				continue;
+			f = rule_add(rc, "socket-label-shared", -1,
+			    b->dir->node, "sockets %s and %s share the label "
+			    "%s: Apache sends both to %s; give each socket its "
+			    "own label", a->url.socket, b->url.socket,
+			    b->url.backend, a->url.socket);
+			f->fixable = 1;
+			break;
+		}
+	}
+}
