@@ -30,11 +30,11 @@ H=app.example.test
 A=www.example.test
 backend=$(e2e_backend_location $H)
 before=$(e2e_location $H)
-e2e_expect_eq "backend Location" "$backend" "http://$H/next"
-e2e_expect_eq "visitor Location, broken" "$before" "http://$H/next"
+e2e_expect_eq "backend Location" "$backend" "http://$H:$PORT/next"
+e2e_expect_eq "visitor Location, broken" "$before" "http://$H:$PORT/next"
 e2e_expect_eq "visitor Location via the alias, broken" \
-    "$(e2e_location $A)" "http://$A/next"
-e2e_expect_body $A /seen "host=$A scheme=http"
+    "$(e2e_location $A)" "http://$A:$PORT/next"
+e2e_expect_body $A /seen "host=$A:$PORT scheme=http"
 e2e_expect_server $H /seen visible
 e2e_check_json
 e2e_expect_rule reverse-mismatch
@@ -42,13 +42,14 @@ e2e_expect_rule reverse-mismatch
 e2e_fix
 
 after=$(e2e_location $H)
-e2e_expect_eq "visitor Location, fixed" "$after" "https://$H/next"
+e2e_expect_eq "visitor Location, fixed" "$after" "https://$H:$PORT/next"
 e2e_expect_eq "visitor Location via the alias, fixed" \
-    "$(e2e_location $A)" "https://$A/next"
-e2e_expect_body $A /seen "host=$A scheme=https"
+    "$(e2e_location $A)" "https://$A:$PORT/next"
+e2e_expect_body $A /seen "host=$A:$PORT scheme=https"
 e2e_expect_server $A /seen hidden
+sp='[[:space:]]'
 for name in $H $A; do
-	if grep -qi "^[[:space:]]*ProxyPassReverse[[:space:]]*/[[:space:]]*http://$name/" \
+	if grep -qi "^$sp*ProxyPassReverse$sp*/$sp*http://$name[:/]" \
 	    "$ROOT/etc/apache2/sites-available/app.conf"; then
 		e2e_ok "ProxyPassReverse for $name"
 	else

@@ -1,10 +1,11 @@
 #!/bin/sh
 # End-to-end, scenario 2: ProxyPreserveHost On with the backend's address
 # in ProxyPassReverse.  The backend sees the visitor's Host and redirects
-# to http://app.example.test/next; the ProxyPassReverse line never
-# matches that, so for an application mounted under /app/ the visitor
-# leaves the mount.  Fixed (ProxyPassReverse /app/ http://<ServerName>/),
-# Apache maps it back under /app/.
+# to http://app.example.test:PORT/next; the ProxyPassReverse line never
+# matches that, so the visitor of an application mounted under /app/
+# leaves the mount.  Fixed (ProxyPassReverse /app/ with the URL the
+# backend sees, http://<ServerName>:<port>/), Apache maps it back under
+# /app/.
 
 scenario_vhost()
 {
@@ -24,9 +25,9 @@ e2e_start
 H=app.example.test
 backend=$(e2e_backend_location $H /app/start)
 before=$(e2e_location $H /app/start)
-e2e_expect_eq "backend Location" "$backend" "http://$H/next"
-e2e_expect_eq "visitor Location, broken" "$before" "http://$H/next"
-e2e_expect_body $H /app/seen "host=$H scheme=http"
+e2e_expect_eq "backend Location" "$backend" "http://$H:$PORT/next"
+e2e_expect_eq "visitor Location, broken" "$before" "http://$H:$PORT/next"
+e2e_expect_body $H /app/seen "host=$H:$PORT scheme=http"
 e2e_expect_server $H /app/seen visible
 e2e_check_json
 e2e_expect_rule reverse-mismatch
@@ -34,7 +35,7 @@ e2e_expect_rule reverse-mismatch
 e2e_fix
 
 after=$(e2e_location $H /app/start)
-e2e_expect_eq "visitor Location, fixed" "$after" "http://$H/app/next"
+e2e_expect_eq "visitor Location, fixed" "$after" "http://$H:$PORT/app/next"
 e2e_expect_server $H /app/seen hidden
 e2e_expect_preview "$backend" "$before" "$after"
 e2e_finish

@@ -27,7 +27,8 @@ H=app.example.test
 e2e_expect_body $H /static/hello.txt "static from the backend"
 e2e_expect_eq "Server header for /static/hello.txt, broken" \
     "$(e2e_header $H /static/hello.txt Server)" gunicorn
-e2e_expect_eq "visitor Location" "$(e2e_location $H)" "http://$H/next"
+e2e_expect_eq "visitor Location" "$(e2e_location $H)" \
+    "http://$H:$PORT/next"
 e2e_check_json
 e2e_expect_rule proxypass-order
 
@@ -36,6 +37,7 @@ e2e_fix
 e2e_expect_body $H /static/hello.txt "static from apache"
 e2e_expect_eq "/static/missing is Apache's own 404" \
     "$(e2e_get $H /static/missing | head -n 1)" "HTTP/1.1 404 Not Found"
-e2e_expect_eq "visitor Location, fixed" "$(e2e_location $H)" "http://$H/next"
+e2e_expect_eq "visitor Location, fixed" "$(e2e_location $H)" \
+    "http://$H:$PORT/next"
 e2e_expect_server $H /seen hidden
 e2e_finish

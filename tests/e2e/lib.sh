@@ -266,21 +266,21 @@ e2e_scheme()
 	if [ "$E2E_TLS" = 1 ]; then echo https; else echo http; fi
 }
 
-# curl as a visitor of http(s)://HOST/PATH: the name resolves to our
-# Apache on 127.0.0.1:$PORT, Host carries the name alone (as on port 80 or
-# 443), and SNI names it too.  Prints the response headers.
+# curl as a visitor's browser at http(s)://HOST:$PORT/PATH: the name
+# resolves to our Apache on 127.0.0.1, SNI names it, and the Host header is
+# "HOST:$PORT", as a browser sends it for a vhost on a non-default port.
+# Prints the response headers.
 e2e_get()
 {
 	curl -s -k --noproxy '*' --max-time 10 -o /dev/null -D - \
-	    --resolve "$1:$PORT:127.0.0.1" -H "Host: $1" \
-	    "$(e2e_scheme)://$1:$PORT$2" | tr -d '\r'
+	    --resolve "$1:$PORT:127.0.0.1" "$(e2e_scheme)://$1:$PORT$2" |
+	    tr -d '\r'
 }
 
 e2e_body()
 {
 	curl -s -k --noproxy '*' --max-time 10 \
-	    --resolve "$1:$PORT:127.0.0.1" -H "Host: $1" \
-	    "$(e2e_scheme)://$1:$PORT$2"
+	    --resolve "$1:$PORT:127.0.0.1" "$(e2e_scheme)://$1:$PORT$2"
 }
 
 e2e_serving()
