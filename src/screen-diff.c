@@ -1,0 +1,184 @@
+/* screen-diff.c: step 5, review the change.
+ *
+ * The same plan, render and diff as `fix --dry-run`, with the user's
+ * choices.  Added and removed lines keep their +/- (readable without
+ * color) and get their own attributes. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "screen.h"
+
+enum {
+	DM_CHANGE = 1,
+	DM_EMPTY = 2,
+};
+
+static const struct screen_key diff_keys[] = {
+	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "j/Dn", "scroll", "scroll down", TUI_DOWN, 0 },
+	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
+	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
+	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
+	{ { KEY_END }, "End", NULL, "bottom", TUI_END, 0 },
+	{ { 'l', '>', KEY_RIGHT }, "l/>", NULL, "scroll right (long lines)",
+	    TUI_SCROLL_RIGHT, 0 },
+	{ { 'h', '<' }, "h/<", NULL, "scroll left", TUI_SCROLL_LEFT, 0 },
+	{ { '\r', '\n', KEY_ENTER }, "Enter", "write...",
+	    "go on to the write step (asks before writing)", TUI_ENTER,
+	    DM_CHANGE },
+	{ { '\r', '\n', KEY_ENTER }, "Enter", "list",
+	    "nothing to change: back to the list", TUI_ENTER, DM_EMPTY },
+	{ { 27, KEY_LEFT, KEY_BACKSPACE, 127, 8 }, "Esc", "back",
+	    "back to the extras", TUI_BACK, 0 },
+};
+
+static unsigned
+diff_mode(struct tui *t)
+{
+	return t->diff.len > 0 ? DM_CHANGE : DM_EMPTY;
+}
+
+static int
+diff_line_attr(const char *s, int *in_header)
+{
+	if (str_startswith(s, "diff --git ")) {
+		*in_header = 1;
+		return TA_FILE;
+	}
+	if (str_startswith(s, "@@")) {
+		*in_header = 0;
+		return TA_HUNK;
+	}
+	if (*in_header)
+		return TA_FILE;
+	if (*s == '+')
+		return TA_ADD;
+	if (*s == '-')
+		return TA_DEL;
+	if (*s == '\\')
+		return TA_DIM;
+	return TA_NORMAL;
+}
+
+static void
+diff_enter(struct tui *t)
+{
+	size_t	 i;
+	int	 in_header = 0;
+	char	*p, *nl;
+
+	tui_drop_plan(t);
+	memset(&t->plan, 0, sizeof t->plan);
+	if (plan_build(t->config, &t->vhost, 1, &t->popts, &t->plan) != 0) {
+		tui_line(t, TA_ERROR, "%s", "vhostfix could not plan a fix.");
+		return;
+	}
+	t->have_plan = 1;
+	if (render_plan(t->config, &t->plan, &t->rendered, &t->plan_err) !=
+	    0) {
+		tui_line(t, TA_ERROR, "The fix did not render: %s",
+		    t->plan_err != NULL ? t->plan_err : "unknown error");
+		tui_line(t, TA_NORMAL, "%s", "Nothing can be written; this is "
+		    "a bug in vhostfix, please report it.");
+		vec_free_all(&t->rendered, rendered_free);
+		return;
+	}
+	for (i = 0; i < t->rendered.n; i++) {
+		const struct rendered	*r = t->rendered.v[i];
+
+		diff_unified(&t->diff, r->file->real, r->file->text,
+		    r->file->len, r->text, r->len);
+	}
+	t->pending = t->diff.len > 0;
+
+	tui_line(t, TA_NORMAL, "Host header preserved: %s.  X-Forwarded-"
+	    "Proto: %s.  Header unset Server: %s.  ServerTokens Prod: %s.",
+	    t->popts.preserve_host == PLAN_ON ? "yes" : "no",
+	    t->vhost->tls && t->popts.forwarded_proto == PLAN_ON ? "yes" :
+	    "no", t->popts.hide_server == PLAN_ON ? "yes" : "no",
+	    t->popts.server_tokens_prod == PLAN_ON ? "yes" : "no");
+	for (i = 0; i < t->findings.n; i++) {
+		const struct finding	*f = t->findings.v[i];
+
+		if (f->vhost != t->vhost || f->preview == NULL ||
+		    f->preview->backend_location == NULL)
+			continue;
+		tui_line(t, TA_NORMAL, "Backend redirect %s: visitor sent to "
+		    "%s before %s %s after", f->preview->backend_location,
+		    f->preview->visitor_before != NULL ?
+		    f->preview->visitor_before : "?",
+		    tui_glyph(t, TG_ARROW),
+		    f->preview->visitor_after != NULL ?
+		    f->preview->visitor_after : "(see the diff)");
+	}
+	tui_line(t, TA_NORMAL, "%s", "");
+	if (t->diff.len == 0) {
+		tui_line(t, TA_OK, "%s", "Nothing to change: with these "
+		    "choices this vhost is already right.");
+	}
+	for (p = t->diff.data; p != NULL && *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		{
+			char	*line = xstrndup(p, (size_t)(nl - p));
+
+			tui_line(t, diff_line_attr(line, &in_header), "%s",
+			    line);
+			free(line);
+		}
+		if (*nl == '\0')
+			break;
+	}
+	for (i = 0; i < t->plan.manual.n; i++) {
+		if (i == 0) {
+			tui_line(t, TA_NORMAL, "%s", "");
+			tui_line(t, TA_HEADING, "%s", "Still needs a human:");
+		}
+		tui_line(t, TA_WARNING, "  %s",
+		    (const char *)t->plan.manual.v[i]);
+	}
+}
+
+static void
+diff_draw(struct tui *t, int y, int h)
+{
+	tui_draw_lines(t, y, h);
+}
+
+static void
+diff_key(struct tui *t, int action, int ch)
+{
+	if (tui_lines_key(t, action))
+		return;
+	switch (action) {
+	case TUI_ENTER:
+		if (t->diff.len > 0)
+			tui_goto(t, STEP_WRITE);
+		else
+			tui_goto(t, STEP_LIST);
+		break;
+	case TUI_BACK:
+		if (ch == KEY_LEFT && t->hscroll > 0) {
+			tui_lines_key(t, TUI_SCROLL_LEFT);
+			break;
+		}
+		tui_drop_plan(t);
+		tui_goto(t, STEP_EXTRAS);
+		break;
+	}
+}
+
+const struct screen screen_diff = {
+	.title = "Review the diff",
+	.keys = diff_keys,
+	.nkeys = sizeof diff_keys / sizeof diff_keys[0],
+	.mode = diff_mode,
+	.enter = diff_enter,
+	.draw = diff_draw,
+	.key = diff_key,
+};

@@ -1,0 +1,472 @@
+/* screen-list.c: step 1, every virtual host Apache loads, one line each.
+ *
+ * Proxying vhosts with errors come first, then those with warnings, then
+ * the rest in Apache's order, so the one to fix is under the cursor when
+ * the wizard opens.  Files Augeas cannot parse are listed on top with
+ * their file and line: nothing in them can be fixed here. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "screen.h"
+
+enum list_kind {
+	LIST_PARSE,		/* a parse-error finding */
+	LIST_PROBLEM,		/* a discovery problem (missing Include) */
+	LIST_VHOST,
+};
+
+struct list_row {
+	enum list_kind		 kind;
+	struct cf_vhost		*vhost;
+	const struct finding	*finding;
+	const struct cf_problem	*problem;
+	int			 worst;		/* -1 or enum sev */
+	int			 rank;
+};
+
+enum {
+	LM_FILTERED = 1,
+	LM_PLAIN = 2,
+};
+
+static const struct screen_key list_keys[] = {
+	{ { KEY_UP, 'k' }, "k/Up", NULL, "move up", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "j/Dn", "move", "move down", TUI_DOWN, 0 },
+	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
+	{ { KEY_NPAGE }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
+	{ { KEY_HOME }, "Home", NULL, "first line", TUI_HOME, 0 },
+	{ { KEY_END }, "End", NULL, "last line", TUI_END, 0 },
+	{ { '\r', '\n', KEY_ENTER, KEY_RIGHT }, "Enter", "diagnose",
+	    "diagnose the selected virtual host", TUI_ENTER, 0 },
+	{ { '/' }, "/", "filter", "filter by name (ServerName, ServerAlias)",
+	    TUI_FILTER, 0 },
+	{ { 27, KEY_BACKSPACE, 127, 8 }, "Esc", "clear filter",
+	    "clear the filter", TUI_BACK, LM_FILTERED },
+};
+
+static unsigned
+list_mode(struct tui *t)
+{
+	return t->filter != NULL && *t->filter != '\0' ? LM_FILTERED :
+	    LM_PLAIN;
+}
+
+static int
+list_match(const struct tui *t, const struct cf_vhost *v)
+{
+	size_t	i;
+
+	if (t->filter == NULL || *t->filter == '\0')
+		return 1;
+	if (strcasestr(conf_vhost_name(v), t->filter) != NULL)
+		return 1;
+	for (i = 0; i < v->naliases; i++)
+		if (strcasestr(v->aliases[i], t->filter) != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+list_cmp(const void *a, const void *b)
+{
+	const struct list_row	*x = *(struct list_row *const *)a;
+	const struct list_row	*y = *(struct list_row *const *)b;
+
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	if (x->kind == LIST_VHOST)
+		return x->vhost->index - y->vhost->index;
+	return 0;
+}
+
+static void
+list_build(struct tui *t)
+{
+	struct cf_vhost	*keep = NULL;
+	size_t		 i;
+
+	if (t->sel < t->rows.n) {
+		struct list_row	*r = t->rows.v[t->sel];
+
+		keep = r->vhost;
+	}
+	vec_free_all(&t->rows, free);
+	for (i = 0; i < t->findings.n; i++) {
+		const struct finding	*f = t->findings.v[i];
+		struct list_row		*r;
+
+		if (strcmp(f->rule, "parse-error") != 0)
+			continue;
+		if (t->filter != NULL && *t->filter != '\0' &&
+		    (f->path == NULL || strcasestr(f->path, t->filter) ==
+		    NULL))
+			continue;
+		r = xcalloc(1, sizeof *r);
+		r->kind = LIST_PARSE;
+		r->finding = f;
+		r->rank = (int)i;
+		vec_push(&t->rows, r);
+	}
+	for (i = 0; i < t->config->problems.n; i++) {
+		const struct cf_problem	*p = t->config->problems.v[i];
+		struct list_row		*r;
+
+		if (t->filter != NULL && *t->filter != '\0')
+			continue;
+		r = xcalloc(1, sizeof *r);
+		r->kind = LIST_PROBLEM;
+		r->problem = p;
+		r->rank = (int)i;
+		vec_push(&t->rows, r);
+	}
+	for (i = 0; i < t->config->vhosts.n; i++) {
+		struct cf_vhost	*v = t->config->vhosts.v[i];
+		struct list_row	*r;
+		int		 proxy;
+
+		if (!list_match(t, v))
+			continue;
+		r = xcalloc(1, sizeof *r);
+		r->kind = LIST_VHOST;
+		r->vhost = v;
+		r->worst = tui_vhost_worst(t, v);
+		proxy = tui_vhost_proxies(v);
+		r->rank = proxy && r->worst == SEV_ERROR ? 0 :
+		    proxy && r->worst == SEV_WARNING ? 1 : 2;
+		vec_push(&t->rows, r);
+	}
+	if (t->rows.n > 1)
+		qsort(t->rows.v, t->rows.n, sizeof t->rows.v[0], list_cmp);
+
+	/* The cursor stays on its vhost, else on the one chosen last (it
+	 * shows its new status after a fix), else on the first vhost. */
+	{
+		size_t	first = (size_t)-1;
+
+		t->sel = 0;
+		for (i = 0; i < t->rows.n; i++) {
+			struct list_row	*r = t->rows.v[i];
+
+			if (r->kind != LIST_VHOST)
+				continue;
+			if (first == (size_t)-1)
+				first = i;
+			if (keep != NULL ? r->vhost == keep :
+			    r->vhost->index == t->vhost_index) {
+				first = i;
+				break;
+			}
+		}
+		if (first != (size_t)-1)
+			t->sel = first;
+	}
+}
+
+static void
+list_enter(struct tui *t)
+{
+	/* A new list: forget the cursor's row (it may be freed), keep the
+	 * vhost index to land on the one just fixed. */
+	t->sel = (size_t)-1;
+	tui_drop_plan(t);
+	if (t->have_res) {
+		wr_result_free(&t->res);
+		t->have_res = 0;
+	}
+	vec_free_all(&t->rows, free);
+	list_build(t);
+	t->top = 0;
+	t->vhost = NULL;
+}
+
+static void
+list_leave(struct tui *t)
+{
+	vec_free_all(&t->rows, free);
+}
+
+static void
+list_filter_change(struct tui *t, const char *text)
+{
+	free(t->filter);
+	t->filter = xstrdup(text);
+	list_build(t);
+	t->top = 0;
+}
+
+static void
+list_filter_cancel(struct tui *t)
+{
+	free(t->filter);
+	t->filter = NULL;
+	list_build(t);
+	t->top = 0;
+}
+
+static void
+list_filter_done(struct tui *t, const char *text)
+{
+	list_filter_change(t, text);
+}
+
+static char *
+list_addrs(const struct cf_vhost *v)
+{
+	struct buf	b = { 0 };
+	size_t		i;
+
+	for (i = 0; i < v->naddrs; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		buf_adds(&b, v->addrs[i]);
+	}
+	return buf_steal(&b);
+}
+
+/* "file:line" clipped on the left, where paths differ least. */
+static void
+list_put_left_clipped(struct tui *t, int y, int x, int w, int attr,
+    const char *s)
+{
+	size_t	sw = tui_width(s);
+
+	if (w <= 0)
+		return;
+	if (sw <= (size_t)w) {
+		tui_put(t, y, x, w, attr, s, 0);
+		return;
+	}
+	x += tui_put(t, y, x, 1, attr, tui_glyph(t, TG_MORE), 0);
+	tui_put(t, y, x, w - 1, attr, s, sw - (size_t)(w - 1));
+}
+
+static void
+list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
+{
+	int	 w = COLS;
+	int	 cmark = 1, wmark = 8;
+	int	 cname = 10, wname = (w - 10) * 35 / 100;
+	int	 caddr = cname + wname + 1, waddr = 15;
+	int	 cfile = caddr + waddr + 1, wfile = w - cfile;
+	int	 a;
+	char	*s, *addrs;
+
+	if (selected) {
+		tui_fill(t, y, 0, w, TA_SELECTED);
+		tui_put(t, y, 0, 1, TA_SELECTED, tui_glyph(t, TG_POINTER), 0);
+	}
+	switch (r->kind) {
+	case LIST_PARSE:
+		a = selected ? TA_SELECTED : TA_ERROR;
+		s = xasprintf("%s error", tui_glyph(t, TG_ERROR));
+		tui_put(t, y, cmark, wmark, a, s, 0);
+		free(s);
+		s = xasprintf("cannot parse %s:%u: %s",
+		    r->finding->path != NULL ? r->finding->path : "?",
+		    r->finding->line, r->finding->message);
+		tui_put(t, y, cname, w - cname, selected ? TA_SELECTED :
+		    TA_NORMAL, s, 0);
+		free(s);
+		return;
+	case LIST_PROBLEM:
+		a = selected ? TA_SELECTED :
+		    r->problem->is_error ? TA_ERROR : TA_WARNING;
+		s = xasprintf("%s %s", tui_glyph(t, r->problem->is_error ?
+		    TG_ERROR : TG_WARNING), r->problem->is_error ? "error" :
+		    "warning");
+		tui_put(t, y, cmark, wmark, a, s, 0);
+		free(s);
+		s = xasprintf("%s:%u: %s", r->problem->file != NULL ?
+		    r->problem->file : "", r->problem->line,
+		    r->problem->message);
+		tui_put(t, y, cname, w - cname, selected ? TA_SELECTED :
+		    TA_NORMAL, s, 0);
+		free(s);
+		return;
+	case LIST_VHOST:
+		break;
+	}
+	if (r->worst == SEV_ERROR || r->worst == SEV_WARNING) {
+		a = tui_sev_attr((enum sev)r->worst);
+		s = xasprintf("%s %s", tui_glyph(t,
+		    tui_sev_glyph((enum sev)r->worst)),
+		    r->worst == SEV_ERROR ? "error" : "warning");
+	} else {
+		a = TA_OK;
+		s = xasprintf("%s fine", tui_glyph(t, TG_FINE));
+	}
+	tui_put(t, y, cmark, wmark, selected ? TA_SELECTED : a, s, 0);
+	free(s);
+	a = selected ? TA_SELECTED : TA_NORMAL;
+	tui_put(t, y, cname, wname, a, conf_vhost_name(r->vhost), 0);
+	addrs = list_addrs(r->vhost);
+	tui_put(t, y, caddr, waddr, a, addrs, 0);
+	free(addrs);
+	s = xasprintf("%s:%u", r->vhost->node->file->path,
+	    r->vhost->node->line);
+	list_put_left_clipped(t, y, cfile, wfile, a, s);
+	free(s);
+}
+
+static void
+list_draw(struct tui *t, int y, int h)
+{
+	size_t	i, nv = t->config->vhosts.n, nerr = 0, nwarn = 0;
+	int	w = COLS, rows, r;
+	char	*s;
+
+	for (i = 0; i < nv; i++) {
+		int	worst = tui_vhost_worst(t, t->config->vhosts.v[i]);
+
+		nerr += worst == SEV_ERROR;
+		nwarn += worst == SEV_WARNING;
+	}
+	s = xasprintf("%zu virtual host%s: %zu with errors, %zu with "
+	    "warnings%s%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
+	    t->filter != NULL && *t->filter ? "   filter: " : "",
+	    t->filter != NULL ? t->filter : "",
+	    t->filter != NULL && *t->filter ? "" : "");
+	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
+	free(s);
+	{
+		int	wname = (w - 10) * 35 / 100;
+		int	caddr = 10 + wname + 1;
+
+		tui_put(t, y + 1, 1, 8, TA_HEADING, "Status", 0);
+		tui_put(t, y + 1, 10, wname, TA_HEADING, "ServerName", 0);
+		tui_put(t, y + 1, caddr, 15, TA_HEADING, "Addresses", 0);
+		tui_put(t, y + 1, caddr + 16, w - caddr - 16, TA_HEADING,
+		    "File:line", 0);
+	}
+	tui_hline(t, y + 2, 0, w);
+	rows = h - 3;
+	if (rows < 1)
+		return;
+	if (t->rows.n == 0) {
+		tui_put(t, y + 3, 1, w - 1, TA_NORMAL, t->filter != NULL &&
+		    *t->filter ? "No virtual host matches the filter." :
+		    "Apache loads no virtual host from this configuration.",
+		    0);
+		return;
+	}
+	if (t->sel >= t->rows.n)
+		t->sel = t->rows.n - 1;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (t->sel >= t->top + (size_t)rows)
+		t->top = t->sel - (size_t)rows + 1;
+	for (r = 0, i = t->top; r < rows && i < t->rows.n; r++, i++)
+		list_draw_row(t, y + 3 + r, t->rows.v[i], i == t->sel);
+	t->view_h = rows;
+}
+
+/* The vhost's ProxyPreserveHost: the last one at vhost level wins, else
+ * the server config's, else Off (Apache's default). */
+static int
+list_preserve_host(const struct tui *t, const struct cf_vhost *v)
+{
+	int	on = PLAN_OFF;
+	size_t	i;
+
+	for (i = 0; i < t->config->server_dirs.n; i++) {
+		const struct cf_dir	*d = t->config->server_dirs.v[i];
+
+		if (conf_is(d->node, "ProxyPreserveHost") && d->nargs > 0 &&
+		    d->ctx == NULL)
+			on = str_caseeq(d->args[0], "on") ? PLAN_ON : PLAN_OFF;
+	}
+	for (i = 0; i < v->dirs.n; i++) {
+		const struct cf_dir	*d = v->dirs.v[i];
+
+		if (conf_is(d->node, "ProxyPreserveHost") && d->nargs > 0 &&
+		    d->ctx == NULL)
+			on = str_caseeq(d->args[0], "on") ? PLAN_ON : PLAN_OFF;
+	}
+	return on;
+}
+
+static void
+list_choose(struct tui *t, struct cf_vhost *v)
+{
+	t->vhost = v;
+	t->vhost_index = v->index;
+	t->cur_preserve = list_preserve_host(t, v);
+	t->popts = t->opts->plan;
+	if (t->popts.preserve_host != PLAN_ON &&
+	    t->popts.preserve_host != PLAN_OFF)
+		t->popts.preserve_host = t->cur_preserve;
+	t->run_a2enmod = 0;
+	t->reload = t->opts->write.reload;
+	tui_goto(t, STEP_DIAG);
+}
+
+static void
+list_key(struct tui *t, int action, int ch)
+{
+	size_t			 page = t->view_h > 1 ? (size_t)t->view_h - 1 :
+				    1;
+	struct list_row		*r;
+
+	switch (action) {
+	case TUI_UP:
+		if (t->sel > 0)
+			t->sel--;
+		break;
+	case TUI_DOWN:
+		if (t->sel + 1 < t->rows.n)
+			t->sel++;
+		break;
+	case TUI_PGUP:
+		t->sel = t->sel > page ? t->sel - page : 0;
+		break;
+	case TUI_PGDN:
+		t->sel = t->sel + page < t->rows.n ? t->sel + page :
+		    (t->rows.n > 0 ? t->rows.n - 1 : 0);
+		break;
+	case TUI_HOME:
+		t->sel = 0;
+		break;
+	case TUI_END:
+		t->sel = t->rows.n > 0 ? t->rows.n - 1 : 0;
+		break;
+	case TUI_FILTER:
+		tui_prompt(t, "Filter by name:", t->filter, list_filter_done,
+		    list_filter_cancel, list_filter_change);
+		break;
+	case TUI_BACK:
+		list_filter_cancel(t);
+		break;
+	case TUI_ENTER:
+		if (t->sel >= t->rows.n)
+			break;
+		r = t->rows.v[t->sel];
+		if (r->kind == LIST_VHOST)
+			list_choose(t, r->vhost);
+		else if (r->kind == LIST_PARSE)
+			tui_message(t, "Augeas cannot parse this file: fix "
+			    "line %u by hand, then run vhostfix again.",
+			    r->finding->line);
+		else
+			tui_message(t, "Apache's configuration names "
+			    "something vhostfix cannot follow; see the "
+			    "message.");
+		break;
+	}
+}
+
+const struct screen screen_list = {
+	.title = "Virtual hosts",
+	.keys = list_keys,
+	.nkeys = sizeof list_keys / sizeof list_keys[0],
+	.mode = list_mode,
+	.enter = list_enter,
+	.draw = list_draw,
+	.key = list_key,
+	.leave = list_leave,
+};
