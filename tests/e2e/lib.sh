@@ -8,7 +8,7 @@
 #	e2e_location HOST	# the Location a visitor gets for /next
 #	e2e_check_json		# vhostfix check --format json, kept
 #	e2e_fix			# dry-run + patch, --yes + apache2 -t,
-#				# same trees, graceful restart
+#				# same trees, --reload (graceful)
 #	e2e_location HOST	# and again, with the fixed config
 #	e2e_expect_preview BACKEND BEFORE AFTER
 #	e2e_finish		# exit 1 if any check failed
@@ -392,26 +392,26 @@ e2e_generations()
 	    true
 }
 
-# Graceful restart (SIGUSR1, as apache2ctl graceful sends it) and wait
-# until the new generation is up and serving.
-e2e_graceful()
+# e2e_restarted N: wait until Apache has started a generation after the
+# N it had (a graceful restart: vhostfix --reload runs apache2 -k graceful,
+# which sends SIGUSR1 to the pid in our PidFile) and serves again.
+e2e_restarted()
 {
-	n=$(e2e_generations)
-	kill -USR1 "$APACHE_PID"
-	if e2e_wait "[ \$(e2e_generations) -gt $n ]" &&
-	    e2e_wait e2e_serving; then
-		e2e_ok "graceful restart"
+	if e2e_wait "[ \$(e2e_generations) -gt $1 ]" && e2e_wait e2e_serving
+	then
+		e2e_ok "apache2 restarted gracefully"
 	else
-		e2e_fail "apache2 did not come back after a graceful restart"
+		e2e_fail "apache2 was not restarted, or did not come back"
 		tail -n 20 "$T/run/error.log"
 		exit 1
 	fi
 }
 
 # The fix, both ways: the dry-run diff applied with patch to a copy of the
-# broken tree, and fix --yes on the live tree with the real apache2 -t as
-# configtest.  Both must give the same files; apache2 accepts them; a
-# second dry-run has nothing left to do; Apache then restarts gracefully.
+# broken tree, and fix --yes on the live tree with the real apache2 as
+# pre-flight, configtest and graceful reload.  Both must give the same
+# files; apache2 accepts them; a second dry-run has nothing left to do;
+# Apache comes back with the new configuration.
 e2e_fix()
 {
 	COPY=$T/copy
@@ -432,13 +432,19 @@ e2e_fix()
 		e2e_fail "the dry-run diff does not apply with patch -p1"
 	fi
 
-	configtest="$APACHE2 -t $(e2e_apache_args "$ROOT")"
+	# --apache-bin: the staged pre-flight runs the real apache2 -t on a
+	# copy first; --configtest: the real apache2 -t on the written tree;
+	# --reload: the real apache2 -k graceful (SIGUSR1 to our pid file).
+	n=$(e2e_generations)
 	"$VHOSTFIX" --root "$ROOT" --config "$CONFIG" fix --all --yes \
-	    --configtest "$configtest" >"$T/yes.out" 2>&1
+	    --apache-bin "$APACHE2" \
+	    --configtest "$APACHE2 -t $(e2e_apache_args "$ROOT")" \
+	    --reload --reload-cmd "$APACHE2 -k graceful $(e2e_apache_args "$ROOT")" \
+	    >"$T/yes.out" 2>&1
 	rc=$?
 	e2e_log "--- fix --all --yes (exit $rc)"
 	cat "$T/yes.out"
-	e2e_expect_eq "fix --yes exit code" "$rc" 1
+	e2e_expect_eq "fix --yes exit code" "$rc" 0
 
 	if diff -r "$COPY/etc" "$ROOT/etc" >"$T/trees.diff" 2>&1; then
 		e2e_ok "dry-run + patch and --yes give identical trees"
@@ -455,18 +461,18 @@ e2e_fix()
 	fi
 
 	"$VHOSTFIX" --root "$ROOT" --config "$CONFIG" fix --all --dry-run \
-	    >"$T/again.diff" 2>&1
+	    >"$T/again.diff" 2>"$T/again.err"
 	rc=$?
 	if [ $rc -eq 0 ] && [ ! -s "$T/again.diff" ]; then
 		e2e_ok "a second dry-run has nothing to change"
 	else
-		cat "$T/again.diff"
+		cat "$T/again.diff" "$T/again.err"
 		e2e_fail "a second dry-run exits $rc and prints the above"
 	fi
 
 	e2e_log "--- the fixed vhost"
 	cat "$ROOT/etc/apache2/sites-available/app.conf"
-	e2e_graceful
+	e2e_restarted "$n"
 }
 
 # e2e_expect_server HOST PATH visible|hidden: before the fix gunicorn's
