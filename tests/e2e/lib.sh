@@ -157,8 +157,10 @@ e2e_start_gunicorn()
 {
 	# Gunicorn trusts X-Forwarded-Proto from any non-TCP peer (its
 	# --forwarded-allow-ips list only applies to IP peers), so the Unix
-	# socket needs no option for it.  The socket is created 0777.
-	(cd "$T/run" && exec "$GUNICORN" --bind "unix:$SOCK" \
+	# socket needs no option for it.  The socket is created 0777 (its
+	# default umask is 0).  No .pyc next to app.py in the source tree.
+	(cd "$T/run" && export PYTHONDONTWRITEBYTECODE=1 &&
+	    exec "$GUNICORN" --bind "unix:$SOCK" \
 	    --chdir "$top_srcdir/tests/e2e" --workers 1 \
 	    --log-file "$T/run/gunicorn.log" app:app) \
 	    </dev/null >>"$T/run/gunicorn.log" 2>&1 &
