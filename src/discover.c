@@ -26,6 +26,7 @@
 #include "augw.h"
 #include "conf.h"
 #include "model.h"
+#include "scan.h"
 
 #define DISC_MAX_FILE	(64u << 20)	/* bigger than any sane config */
 #define DISC_MAX_DEPTH	64		/* Apache stops at 128 */
@@ -56,7 +57,9 @@ struct ctx {
 
 struct disc {
 	struct cf_config	*c;
-	struct augw		*w;
+	struct augw		*w;		/* opened on first use */
+	int			 augeas_only;	/* VHOSTFIX_PARSER=augeas */
+	char			*augw_err;
 	struct vec		 stack;		/* struct cf_file * being read */
 	int			 root_is_slash;
 };
@@ -364,6 +367,16 @@ load_file(struct disc *d, const char *rel, const char *real,
 			f->crlf = 1;
 			break;
 		}
+	if (!d->augeas_only && scan_parse(f) == 0)
+		return f;
+	if (d->w == NULL && d->augw_err == NULL)
+		d->w = augw_open(&d->augw_err);
+	if (d->w == NULL) {
+		f->parse_failed = 1;
+		f->err_line = 1;
+		f->err_msg = xstrdup(d->augw_err);
+		return f;
+	}
 	augw_parse(d->w, f);
 	return f;
 }
@@ -764,9 +777,9 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 	free(real);
 	model_read_envvars(d.c);
 	d.c->debian = str_startswith(d.c->main_config, "/etc/apache2/");
-	d.w = augw_open(err);
-	if (d.w == NULL)
-		goto out;
+	/* The full Augeas read, for comparisons with the fast scanner. */
+	d.augeas_only = getenv("VHOSTFIX_PARSER") != NULL &&
+	    strcmp(getenv("VHOSTFIX_PARSER"), "augeas") == 0;
 	process_path(&d, d.c->main_config, NULL, 0, &top, 0);
 	if (d.c->files.n == 0) {
 		struct cf_problem	*p = d.c->problems.n ?
@@ -780,6 +793,7 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 	rc = 0;
 out:
 	augw_close(d.w);
+	free(d.augw_err);
 	vec_free(&d.stack);
 	if (rc == 0)
 		*out = d.c;

@@ -85,7 +85,10 @@ new_line(const struct cf_node *like, const char *name, const char *args)
 	char	*ind = indent_of(like), *s;
 	size_t	 col = 0, pad = 1;
 
-	if (like->kind == CF_DIRECTIVE && like->nargs > 0) {
+	/* Align only within the ProxyPass family, as admins do. */
+	if (like->kind == CF_DIRECTIVE && like->nargs > 0 &&
+	    strncasecmp(name, "ProxyPass", 9) == 0 &&
+	    strncasecmp(like->name, "ProxyPass", 9) == 0) {
 		col = like->arg_start[0] - like->name_start;
 		if (col > strlen(like->name) + 1 && col > strlen(name))
 			pad = col - strlen(name);
