@@ -421,16 +421,19 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			 * ProxyPassReverse lines) above the broader one. */
 			struct cf_node	*a = cover->dir->node;
 			size_t		 e = line_end(n->file, n->end);
+			size_t		 from = above_comments(n);
 			struct buf	 moved = { 0 };
 
-			buf_add(&moved, n->file->text + n->line_start,
-			    e - n->line_start);
+			/* The comment lines right above it go along. */
+			if (from < line_end(a->file, a->end))
+				from = n->line_start;
+			buf_add(&moved, n->file->text + from, e - from);
 			if (e == n->file->len && (e == 0 ||
 			    n->file->text[e - 1] != '\n'))
 				buf_adds(&moved, eol(n->file));
 			buf_add(&moved, after.data ? after.data : "",
 			    after.len);
-			edit(pl, n->file, n->line_start, e, xstrdup(""));
+			edit(pl, n->file, from, e, xstrdup(""));
 			edit(pl, a->file, a->line_start, a->line_start,
 			    buf_steal(&moved));
 			note(&pl->p->notes, "%s:%u: ProxyPass %s moved above "
