@@ -129,28 +129,6 @@ rev_args(const struct px_pass *pp, const char *url)
 	return s;
 }
 
-/* socket-label-shared: the label a socket gets, from its file name. */
-static char *
-socket_label(const char *sock)
-{
-	const char	*base = strrchr(sock, '/');
-	char		*l, *p;
-
-	l = xstrdup(base ? base + 1 : sock);
-	if ((p = strrchr(l, '.')) != NULL && p != l)
-		*p = '\0';
-	for (p = l; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-')
-			*p = '-';
-		else
-			*p = (char)tolower((unsigned char)*p);
-	if (*l == '\0' || *l == '-') {
-		free(l);
-		l = xstrdup("backend");
-	}
-	return l;
-}
-
 static void
 relabel(struct planner *pl, struct px_vhost *px)
 {
@@ -162,17 +140,20 @@ relabel(struct planner *pl, struct px_vhost *px)
 		if (b->url.socket == NULL || b->url.bad_syntax ||
 		    b->server_level)
 			continue;
-		for (j = 0; j < i; j++) {
+		for (j = 0; j < px->passes.n; j++) {
 			struct px_pass	*a = px->passes.v[j];
 			const char	*rest;
 			char		*label, *url, *arg;
 			size_t		 k = b->ctx_path ? 0 : 1;
 
-			if (a->url.socket == NULL || a->url.bad_syntax ||
+			/* The same pairs as the rule: the later vhost line,
+			 * or a vhost line sharing with the main server. */
+			if (a == b || (!a->server_level && j > i) ||
+			    a->url.socket == NULL || a->url.bad_syntax ||
 			    strcmp(a->url.socket, b->url.socket) == 0 ||
 			    strcasecmp(a->url.backend, b->url.backend) != 0)
 				continue;
-			label = socket_label(b->url.socket);
+			label = px_socket_label(b->url.socket);
 			rest = strstr(b->url.backend, "://");
 			rest = rest ? strchr(rest + 3, '/') : NULL;
 			url = xasprintf("%.*s://%s%s",
@@ -229,6 +210,27 @@ take_range(struct planner *pl, struct cf_file *f, size_t start, size_t end,
 		free(e);
 	}
 	buf_add(out, f->text + at, end - at);
+}
+
+/* Start of the comment lines right above a node (they describe it). */
+static size_t
+above_comments(const struct cf_node *n)
+{
+	const char	*t = n->file->text;
+	size_t		 at = n->line_start;
+
+	while (at > 0) {
+		size_t	prev = at - 1, i;
+
+		while (prev > 0 && t[prev - 1] != '\n')
+			prev--;
+		for (i = prev; i < at && (t[i] == ' ' || t[i] == '\t'); i++)
+			;
+		if (i >= at || t[i] != '#')
+			break;
+		at = prev;
+	}
+	return at;
 }
 
 static const struct cf_node *
@@ -459,9 +461,11 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 
 	/* Added before the first ProxyPass, and before anything moved
 	 * there, so they read first. */
-	if (head.len > 0)
-		edit(pl, anchor->file, anchor->line_start, anchor->line_start,
-		    buf_steal(&head));
+	if (head.len > 0) {
+		size_t	at = above_comments(anchor);
+
+		edit(pl, anchor->file, at, at, buf_steal(&head));
+	}
 	buf_free(&head);
 
 	relabel(pl, &px);
@@ -480,15 +484,19 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			 * ProxyPassReverse lines) above the broader one. */
 			struct cf_node	*a = cover->dir->node;
 			size_t		 e = line_end(n->file, n->end);
+			size_t		 from = above_comments(n);
 			struct buf	 moved = { 0 };
 
-			take_range(pl, n->file, n->line_start, e, &moved);
+			/* The comment lines right above it go along. */
+			if (from < line_end(a->file, a->end))
+				from = n->line_start;
+			take_range(pl, n->file, from, e, &moved);
 			if (e == n->file->len && (e == 0 ||
 			    n->file->text[e - 1] != '\n'))
 				buf_adds(&moved, eol(n->file));
 			buf_add(&moved, after.data ? after.data : "",
 			    after.len);
-			edit(pl, n->file, n->line_start, e, xstrdup(""));
+			edit(pl, n->file, from, e, xstrdup(""));
 			edit(pl, a->file, a->line_start, a->line_start,
 			    buf_steal(&moved));
 			note(&pl->p->notes, "%s:%u: ProxyPass %s moved above "
