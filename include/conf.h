@@ -139,6 +139,11 @@ int	 conf_is(const struct cf_node *, const char *name);
 unsigned conf_line_of(const struct cf_file *, size_t off);
 /* Absolute path on this machine of a root-relative path.  Caller frees. */
 char	*conf_abs(const struct cf_config *, const char *rel);
+/* A root-relative path with every symbolic link resolved as if the root
+ * were "/" (the result names no link, so the kernel follows none out of
+ * the root).  Caller frees; NULL with errno ENOENT, ELOOP, or EXDEV when
+ * ".." would leave the root. */
+char	*conf_resolve(const struct cf_config *, const char *rel);
 /* All vhosts matching a selector: ServerName/ServerAlias, NAME:PORT or
  * FILE:LINE.  Returns the number found. */
 size_t	 conf_find_vhosts(const struct cf_config *, const char *sel,

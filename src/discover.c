@@ -63,6 +63,7 @@ struct disc {
 	size_t			 nseen_slots;
 	char			*augw_err;
 	struct vec		 stack;		/* struct cf_file * being read */
+	struct vec		 dirs;		/* char *: directories read */
 	int			 root_is_slash;
 };
 
@@ -199,14 +200,21 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names in a directory, sorted as Apache sorts them (strcmp). */
+/* Names in a directory, sorted as Apache sorts them (strcmp).  -1 with
+ * errno (EXDEV: ".." would leave the root). */
 static int
 list_dir(const struct cf_config *c, const char *rel, struct vec *out)
 {
-	char		*abs = conf_abs(c, rel);
+	char		*real = resolve(c, rel), *abs;
 	DIR		*dir;
 	struct dirent	*e;
 
+	/* Resolved inside the root, never by the kernel: an absolute link
+	 * would lead out of it. */
+	if (real == NULL)
+		return -1;
+	abs = conf_abs(c, real);
+	free(real);
 	dir = opendir(abs);
 	free(abs);
 	if (dir == NULL)
@@ -312,15 +320,17 @@ process_glob(struct disc *d, const char *dir, const char *pattern,
 	}
 	if (list_dir(d->c, dir, &names) == 0) {
 		for (i = 0; i < names.n; i++) {
-			char	*abs;
+			char	*abs, *real;
 
 			/* apr_fnmatch with APR_FNM_PERIOD, as Apache. */
 			if (fnmatch(comp, names.v[i], FNM_PERIOD) != 0)
 				continue;
 			here = join(dir, names.v[i]);
-			abs = conf_abs(d->c, here);
-			if (slash != NULL && (stat(abs, &st) != 0 ||
-			    !S_ISDIR(st.st_mode))) {
+			real = slash != NULL ? resolve(d->c, here) : NULL;
+			abs = real != NULL ? conf_abs(d->c, real) : NULL;
+			free(real);
+			if (slash != NULL && (abs == NULL ||
+			    stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))) {
 				free(abs);
 				free(here);
 				continue;
@@ -330,7 +340,9 @@ process_glob(struct disc *d, const char *dir, const char *pattern,
 			    depth);
 			free(here);
 		}
-	}
+	} else if (errno == EXDEV)
+		problem(d, at, 1, "%s: Include leaves the root; not followed",
+		    dir);
 	vec_free_all(&names, free);
 	free(comp);
 	return n;
@@ -480,8 +492,16 @@ process_path(struct disc *d, const char *rel, const struct cf_node *at,
 	}
 	free(abs);
 	if (S_ISDIR(st.st_mode)) {
+		/* Each directory once: its files would be skipped as already
+		 * read anyway, and a link back into it (conf.d/again -> .)
+		 * would double the work at every level. */
+		for (i = 0; i < d->dirs.n; i++)
+			if (strcmp(d->dirs.v[i], real) == 0) {
+				free(real);
+				return 0;
+			}
+		vec_push(&d->dirs, real);
 		process_dir(d, rel, at, ctx, depth);
-		free(real);
 		return 0;
 	}
 	for (i = 0; i < d->stack.n; i++) {
@@ -530,6 +550,37 @@ server_relative(struct disc *d, const char *path)
 	if (path[0] == '/')
 		return xstrdup(path);
 	return join(d->c->server_root, path);
+}
+
+/* ServerRoot, relative to the current one as Apache takes it.  One that
+ * leaves the root is reported and not followed (envvars and the relative
+ * Includes are read under it); a missing one is kept as written: every
+ * path under it is resolved inside the root before use. */
+static void
+server_root(struct disc *d, struct cf_node *n)
+{
+	char	*v = arg_value(d, n->args[0]);
+	char	*rel = server_relative(d, v);
+	char	*real = resolve(d->c, rel);
+
+	if (real == NULL && errno == EXDEV) {
+		problem(d, n, 1, "ServerRoot %s leaves the root; not followed",
+		    v);
+		free(rel);
+	} else {
+		free(d->c->server_root);
+		d->c->server_root = real != NULL ? real : rel;
+		if (real != NULL)
+			free(rel);
+		model_read_envvars(d->c);
+	}
+	free(v);
+}
+
+char *
+conf_resolve(const struct cf_config *c, const char *rel)
+{
+	return resolve(c, rel);
 }
 
 static void
@@ -635,12 +686,13 @@ condition(struct disc *d, struct cf_node *n, int *is_cond)
 		else if (str_caseeq(name, "IfDefine"))
 			r = is_defined(d, v + neg);
 		else {
-			char		*rel = server_relative(d, v + neg);
-			char		*abs = conf_abs(d->c, rel);
-			struct stat	 st;
+			char	*rel = server_relative(d, v + neg);
+			char	*real = resolve(d->c, rel);
 
-			r = strstr(rel, "/../") == NULL && stat(abs, &st) == 0;
-			free(abs);
+			/* Resolved inside the root, never by the kernel: an
+			 * absolute link would lead out of it. */
+			r = real != NULL;
+			free(real);
 			free(rel);
 		}
 		free(v);
@@ -702,16 +754,9 @@ walk(struct disc *d, struct cf_node **kids, size_t nkids, struct ctx *ctx,
 			} else if (conf_is(n, "LoadModule"))
 				load_module(d, n);
 			else if (conf_is(n, "ServerRoot") && n->nargs >= 1 &&
-			    ctx->vhost == NULL) {
-				char	*v = arg_value(d, n->args[0]);
-				char	*r;
-
-				r = v[0] == '/' ? resolve(d->c, v) : NULL;
-				free(d->c->server_root);
-				d->c->server_root = r ? r : xstrdup(v);
-				free(v);
-				model_read_envvars(d->c);
-			} else {
+			    ctx->vhost == NULL)
+				server_root(d, n);
+			else {
 				if (ctx->vhost == NULL && n->nargs >= 1 &&
 				    (conf_is(n, "User") ||
 				    conf_is(n, "Group"))) {
@@ -767,11 +812,14 @@ find_main_config(struct disc *d, const char *given, char **err)
 		return 0;
 	}
 	for (i = 0; i < sizeof main_configs / sizeof *main_configs; i++) {
-		char		*abs = conf_abs(c, main_configs[i]);
+		char		*real = resolve(c, main_configs[i]), *abs;
 		struct stat	 st;
-		int		 ok = stat(abs, &st) == 0;
+		int		 ok;
 
+		abs = real != NULL ? conf_abs(c, real) : NULL;
+		ok = abs != NULL && stat(abs, &st) == 0;
 		free(abs);
+		free(real);
 		if (ok) {
 			c->main_config = xstrdup(main_configs[i]);
 			buf_free(&tried);
@@ -863,6 +911,7 @@ out:
 	free(d.augw_err);
 	free(d.seen);
 	vec_free(&d.stack);
+	vec_free_all(&d.dirs, free);
 	if (rc == 0)
 		*out = d.c;
 	else

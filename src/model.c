@@ -129,13 +129,18 @@ env_set(struct cf_config *c, const char *name, const char *value)
 void
 model_read_envvars(struct cf_config *c)
 {
-	char	*rel, *abs, *text, *line, *save = NULL;
+	char	*rel, *real, *abs, *text, *line, *save = NULL;
 	size_t	 len;
 
 	rel = xasprintf("%s/envvars", strcmp(c->server_root, "/") == 0 ? "" :
 	    c->server_root);
-	abs = conf_abs(c, rel);
+	/* Resolved inside the root: an absolute link must not lead out. */
+	real = conf_resolve(c, rel);
 	free(rel);
+	if (real == NULL)
+		return;
+	abs = conf_abs(c, real);
+	free(real);
 	if (util_read_file(abs, 1u << 20, &text, &len) != 0) {
 		free(abs);
 		return;

@@ -10,6 +10,7 @@
  * backend's /tmp. */
 #include "config.h"
 
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -27,6 +28,19 @@ struct who {
 	size_t	 ngids;
 };
 
+/* Where to open a file of the root (resolved inside it), or NULL. */
+static char *
+root_file(const struct cf_config *c, const char *rel)
+{
+	char	*real = conf_resolve(c, rel), *abs;
+
+	if (real == NULL)
+		return NULL;
+	abs = conf_abs(c, real);
+	free(real);
+	return abs;
+}
+
 /* Look the user up in the root's own /etc/passwd and /etc/group (the
  * system's when the root is "/"). */
 static int
@@ -37,8 +51,9 @@ lookup_user(const struct cf_config *c, const char *name, struct who *w)
 	int		 found = 0;
 
 	memset(w, 0, sizeof *w);
-	path = conf_abs(c, "/etc/passwd");
-	if (util_read_file(path, 16u << 20, &text, &len) == 0) {
+	path = root_file(c, "/etc/passwd");
+	if (path != NULL &&
+	    util_read_file(path, 16u << 20, &text, &len) == 0) {
 		for (line = strtok_r(text, "\n", &save); line && !found;
 		    line = strtok_r(NULL, "\n", &save)) {
 			char	*f[4];
@@ -62,9 +77,10 @@ lookup_user(const struct cf_config *c, const char *name, struct who *w)
 	free(path);
 	if (!found)
 		return -1;
-	path = conf_abs(c, "/etc/group");
+	path = root_file(c, "/etc/group");
 	save = NULL;
-	if (util_read_file(path, 16u << 20, &text, &len) == 0) {
+	if (path != NULL &&
+	    util_read_file(path, 16u << 20, &text, &len) == 0) {
 		for (line = strtok_r(text, "\n", &save); line;
 		    line = strtok_r(NULL, "\n", &save)) {
 			char	*gname = line, *gid, *members, *m, *s2 = NULL;
@@ -155,7 +171,7 @@ rule_socket_check(struct rule_ctx *rc)
 		const char	*s = pp->url.socket;
 		struct finding	*f;
 		struct stat	 st;
-		char		*abs, *why;
+		char		*abs, *real, *why;
 
 		if (s == NULL || pp->server_level || pp->url.scheme == PX_NONE)
 			continue;
@@ -179,9 +195,18 @@ rule_socket_check(struct rule_ctx *rc)
 			rule_suggest(f, "have the backend listen under /run "
 			    "(e.g. /run/app/app.sock, RuntimeDirectory=app)");
 		}
-		abs = conf_abs(c, s);
-		if (stat(abs, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-			int	exists = stat(abs, &st) == 0;
+		/* Looked for inside the root only, resolved there: neither
+		 * ".." nor an absolute link may lead out of it.  mod_proxy
+		 * takes a relative path from DefaultRuntimeDir: not checked. */
+		if (s[0] != '/')
+			continue;
+		real = conf_resolve(c, s);
+		if (real == NULL && errno == EXDEV)
+			continue;
+		abs = real ? conf_abs(c, real) : NULL;
+		if (abs == NULL || stat(abs, &st) != 0 ||
+		    !S_ISSOCK(st.st_mode)) {
+			int	exists = abs != NULL && stat(abs, &st) == 0;
 
 			f = rule_add(rc, "socket-missing", -1, pp->dir->node,
 			    "socket %s %s: requests get 503 Service "
@@ -190,12 +215,16 @@ rule_socket_check(struct rule_ctx *rc)
 			rule_suggest(f, "start the backend (e.g. systemctl "
 			    "start <app>), or fix the path");
 			free(abs);
+			free(real);
 			continue;
 		}
 		free(abs);
-		if (!have_who)
+		if (!have_who) {
+			free(real);
 			continue;
-		why = denied(c, &who, s);
+		}
+		why = denied(c, &who, real);
+		free(real);
 		if (why != NULL) {
 			f = rule_add(rc, "socket-permission", -1,
 			    pp->dir->node, "Apache's user %s cannot connect to "
