@@ -199,6 +199,23 @@ parse_error(struct augw *w, unsigned *line, unsigned *col, char **msg)
 	*msg = xstrdup(v && *v ? v : "syntax error");
 }
 
+/* Hand text to Augeas.  The Httpd lens wants a newline after the last
+ * directive or comment, Apache does not: such a text is parsed with one
+ * added, which moves no position before it. */
+static int
+set_text(struct augw *w, const char *text, size_t len)
+{
+	char	*copy;
+	int	 rc;
+
+	if (len == 0 || text[len - 1] == '\n')
+		return aug_set(w->aug, AUGW_TEXT, text);
+	copy = xasprintf("%s\n", text);
+	rc = aug_set(w->aug, AUGW_TEXT, copy);
+	free(copy);
+	return rc;
+}
+
 static void
 reset(struct augw *w)
 {
@@ -215,7 +232,7 @@ augw_parse(struct augw *w, struct cf_file *f)
 	/* An empty file is valid (aug_text_store rejects "" though). */
 	if (f->len == 0)
 		return 0;
-	if (aug_set(w->aug, AUGW_TEXT, f->text) != 0 ||
+	if (set_text(w, f->text, f->len) != 0 ||
 	    aug_text_store(w->aug, AUGW_LENS, AUGW_TEXT, AUGW_TREE) != 0) {
 		f->parse_failed = 1;
 		parse_error(w, &f->err_line, &f->err_col, &f->err_msg);
@@ -241,7 +258,7 @@ augw_check(struct augw *w, const char *text, unsigned *line, char **msg)
 
 	if (*text == '\0')
 		return 0;
-	if (aug_set(w->aug, AUGW_TEXT, text) != 0 ||
+	if (set_text(w, text, strlen(text)) != 0 ||
 	    aug_text_store(w->aug, AUGW_LENS, AUGW_TEXT, AUGW_TREE) != 0) {
 		parse_error(w, line, &col, msg);
 		rc = -1;
