@@ -428,6 +428,41 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 	return rc;
 }
 
+/* The diff is for patch(1): byte for byte when piped.  On a terminal each
+ * line is shown inert (tabs kept), as the reports are: a ServerName that
+ * holds escape sequences must not drive the terminal. */
+static void
+print_diff(const char *s, size_t len)
+{
+	const char	*end = s + len;
+
+	if (!isatty(STDOUT_FILENO)) {
+		fwrite(s, 1, len, stdout);
+		return;
+	}
+	while (s < end) {
+		size_t	 n = 0;
+		char	*seg, *inert;
+
+		while (s + n < end && s[n] != '\t' && s[n] != '\n' &&
+		    s[n] != '\0')
+			n++;
+		seg = xstrndup(s, n);
+		inert = report_inert(seg);
+		fputs(inert, stdout);
+		free(inert);
+		free(seg);
+		if (s + n < end) {
+			if (s[n] == '\0')
+				fputs("\\x00", stdout);
+			else
+				putchar(s[n]);
+			n++;
+		}
+		s += n;
+	}
+}
+
 static int
 cmd_fix(struct cli *cl, char **args, int nargs)
 {
@@ -458,7 +493,10 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	plan_build(c, (struct cf_vhost *const *)sel.v, sel.n, &cl->plan,
 	    &plan);
 	if (render_plan(c, &plan, &out, &err) != 0) {
-		fprintf(stderr, "vhostfix: %s\n", err);
+		char	*inert = report_inert(err);
+
+		fprintf(stderr, "vhostfix: %s\n", inert);
+		free(inert);
 		free(err);
 		rc = EXIT_USAGE;
 		goto done;
@@ -470,7 +508,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		    r->text, r->len);
 	}
 	if (diff.len > 0)
-		fwrite(diff.data, 1, diff.len, stdout);
+		print_diff(diff.data, diff.len);
 	fflush(stdout);
 	for (i = 0; i < plan.manual.n; i++) {
 		char	*s = report_inert(plan.manual.v[i]);

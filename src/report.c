@@ -60,6 +60,11 @@ report_json_string(struct buf *b, const char *s)
 			buf_addc(b, (char)*p++);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			buf_printf(b, "\\u%04x", *p++);
+		} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* C1 controls too: JSON often ends up on a terminal,
+			 * where U+009B acts as CSI. */
+			buf_printf(b, "\\u%04x", p[1]);
+			p += 2;
 		} else {
 			buf_add(b, p, n);
 			p += n;
