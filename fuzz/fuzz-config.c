@@ -11,8 +11,9 @@
  *
  * Besides crashes, leaks and hangs (the sanitizers and libFuzzer), it
  * checks what must hold for any input: fatal load errors are one line,
- * reports without colors hold no control character but newlines, and a
- * diff is printed exactly when a rendered file differs. */
+ * reports without colors hold no control character but newlines, a diff
+ * is printed exactly when a rendered file differs, and where the fast
+ * scanner accepts a file, Augeas builds the very same tree. */
 #include "config.h"
 
 #include <errno.h>
@@ -27,11 +28,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "augw.h"
 #include "conf.h"
 #include "diff.h"
+#include "model.h"
 #include "plan.h"
 #include "report.h"
 #include "rules.h"
+#include "scan.h"
 
 #define FUZZ_MAX_SITES	8
 #define FUZZ_MARK	"#@@ "
@@ -173,6 +177,79 @@ clear_sites(void)
 	}
 }
 
+static struct augw	*diff_augw;
+
+/* Do the scanner's and Augeas's trees agree, to the byte offset? */
+static int
+same(const struct cf_node *a, const struct cf_node *b)
+{
+	size_t	i;
+
+	if (a->kind != b->kind || a->nargs != b->nargs ||
+	    a->nkids != b->nkids || a->line != b->line ||
+	    a->line_start != b->line_start ||
+	    a->name_start != b->name_start || a->end != b->end ||
+	    (a->name == NULL) != (b->name == NULL) ||
+	    (a->name != NULL && strcmp(a->name, b->name) != 0)) {
+		fprintf(stderr, "fuzz-config: scanner and Augeas differ at "
+		    "line %u (%s)\n", a->line, a->name ? a->name : "top");
+		return 0;
+	}
+	for (i = 0; i < a->nargs; i++)
+		if (strcmp(a->args[i], b->args[i]) != 0 ||
+		    a->arg_start[i] != b->arg_start[i] ||
+		    a->arg_end[i] != b->arg_end[i]) {
+			fprintf(stderr, "fuzz-config: scanner and Augeas "
+			    "differ at line %u, argument %zu\n", a->line, i);
+			return 0;
+		}
+	for (i = 0; i < a->nkids; i++)
+		if (!same(a->kids[i], b->kids[i]))
+			return 0;
+	return 1;
+}
+
+/* The differential check of one file's text (as discover.c reads it). */
+static void
+scan_vs_augeas(const char *data, size_t len)
+{
+	struct cf_file	a, b;
+	char		*text;
+	char		*err = NULL;
+
+	if (memchr(data, '\0', len) != NULL)
+		return;			/* discover.c rejects these first */
+	if (diff_augw == NULL && (diff_augw = augw_open(&err)) == NULL) {
+		fprintf(stderr, "fuzz-config: %s\n", err);
+		abort();
+	}
+	text = xstrndup(data, len);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	a.text = b.text = text;
+	a.len = b.len = len;
+	a.path = b.path = (char *)"/fuzz.conf";
+	model_index_lines(&a);
+	b.lines = a.lines;
+	b.nlines = a.nlines;
+	a.top.kind = b.top.kind = CF_SECTION;
+	if (scan_parse(&a) == 0) {
+		if (augw_parse(diff_augw, &b) != 0) {
+			fprintf(stderr, "fuzz-config: the scanner accepts what "
+			    "Augeas rejects (line %u: %s)\n", b.err_line,
+			    b.err_msg);
+			abort();
+		}
+		if (!same(&a.top, &b.top))
+			abort();
+	}
+	cf_node_free_kids(&a.top);
+	cf_node_free_kids(&b.top);
+	free(b.err_msg);
+	free(a.lines);
+	free(text);
+}
+
 /* Split the input into the main config and the sites. */
 static void
 write_tree(const char *data, size_t len)
@@ -184,6 +261,7 @@ write_tree(const char *data, size_t len)
 	next = memmem(p, (size_t)(end - p), "\n" FUZZ_MARK, 5);
 	put("etc/apache2/apache2.conf", p, next ? (size_t)(next - p) + 1 :
 	    len);
+	scan_vs_augeas(p, next ? (size_t)(next - p) + 1 : len);
 	while (next != NULL && n < FUZZ_MAX_SITES) {
 		char	rel[64];
 
@@ -196,6 +274,8 @@ write_tree(const char *data, size_t len)
 		snprintf(rel, sizeof rel, "etc/apache2/sites-enabled/s%d.conf",
 		    n++);
 		put(rel, p, next ? (size_t)(next - p) + 1 : (size_t)(end - p));
+		scan_vs_augeas(p, next ? (size_t)(next - p) + 1 :
+		    (size_t)(end - p));
 	}
 }
 

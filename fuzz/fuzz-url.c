@@ -87,8 +87,10 @@ check_inert(const char *s)
 	free(t);
 	report_json_string(&b, s);
 	CHECK(b.len >= 2 && b.data[0] == '"' && b.data[b.len - 1] == '"');
-	for (p = (const unsigned char *)b.data; *p != '\0'; p++)
+	for (p = (const unsigned char *)b.data; *p != '\0'; p++) {
 		CHECK(*p >= 0x20 && *p != 0x7f);
+		CHECK(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0));
+	}
 	buf_free(&b);
 }
 

@@ -13,7 +13,8 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
-char	*xvasprintf(const char *, va_list);
+char	*xvasprintf(const char *, va_list)
+	    __attribute__((format(printf, 1, 0)));
 void	 util_set_oom_hook(void (*)(void));
 
 /* A growable byte buffer, always NUL-terminated.  Start with {0}. */

@@ -144,6 +144,9 @@ usage(FILE *fp)
 	    "(everything restored).\n");
 }
 
+static int	bad_usage(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
 static int
 bad_usage(const char *fmt, ...)
 {

@@ -76,6 +76,9 @@ conf_abs(const struct cf_config *c, const char *rel)
 	return xasprintf("%s%s", c->root, rel);
 }
 
+static void	problem(struct disc *, const struct cf_node *, int,
+		    const char *, ...) __attribute__((format(printf, 4, 5)));
+
 static void
 problem(struct disc *d, const struct cf_node *at, int is_error,
     const char *fmt, ...)

@@ -45,6 +45,9 @@ edit(struct planner *pl, struct cf_file *f, size_t start, size_t end,
 	vec_push(&pl->p->edits, e);
 }
 
+static void	note(struct vec *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
 note(struct vec *v, const char *fmt, ...)
 {
