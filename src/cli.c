@@ -187,7 +187,7 @@ parse_options(struct cli *cl, int argc, char **argv)
 		lo[i].flag = NULL;
 		lo[i].val = options[i].id;
 	}
-	memset(&lo[NOPTIONS], 0, sizeof lo[NOPTIONS]);
+	memset(&lo[NOPTIONS], 0, sizeof lo[0]);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
 		switch (c) {
@@ -299,9 +299,11 @@ parse_options(struct cli *cl, int argc, char **argv)
 static int
 use_color(const struct cli *cl)
 {
+	const char	*no_color = getenv("NO_COLOR");
+
 	if (cl->color >= 0)
 		return cl->color;
-	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+	if (no_color != NULL && *no_color != '\0')
 		return 0;
 	return isatty(STDOUT_FILENO);
 }

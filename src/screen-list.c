@@ -328,10 +328,9 @@ list_draw(struct tui *t, int y, int h)
 		nwarn += worst == SEV_WARNING;
 	}
 	s = xasprintf("%zu virtual host%s: %zu with errors, %zu with "
-	    "warnings%s%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
+	    "warnings%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
 	    t->filter != NULL && *t->filter ? "   filter: " : "",
-	    t->filter != NULL ? t->filter : "",
-	    t->filter != NULL && *t->filter ? "" : "");
+	    t->filter != NULL ? t->filter : "");
 	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
 	free(s);
 	{

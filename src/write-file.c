@@ -153,6 +153,8 @@ wr_xattrs_load(const char *path, struct wr_xattrs *xa, char **err)
 		free(list);
 		return -1;
 	}
+	if (list == NULL)
+		return 0;		/* no attributes */
 	for (name = list; name < list + ln; name += strlen(name) + 1)
 		xa->n++;
 	xa->name = xcalloc(xa->n, sizeof *xa->name);

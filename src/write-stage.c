@@ -273,9 +273,10 @@ stage_run(const char *root, const char *bin, const char *stage,
 	int		 r;
 
 	if (lstat(envvars, &st) == 0 && S_ISREG(st.st_mode)) {
-		char *argv[] = { "sh", "-c", ". \"$1\"; APACHE_RUN_DIR=$2;"
+		static char script[] = ". \"$1\"; APACHE_RUN_DIR=$2;"
 		    " APACHE_LOCK_DIR=$2; export APACHE_RUN_DIR"
-		    " APACHE_LOCK_DIR; shift 2; exec \"$@\"", "sh", envvars,
+		    " APACHE_LOCK_DIR; shift 2; exec \"$@\"";
+		char *argv[] = { "sh", "-c", script, "sh", envvars,
 		    (char *)run, (char *)bin, "-t", "-d", (char *)stage, "-f",
 		    (char *)main_cfg, NULL };
 
