@@ -112,8 +112,9 @@ static const struct {
 };
 
 static const struct screen_key diag_keys[] = {
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", "scroll", "scroll down", TUI_DOWN, 0 },
+	{ { 0 }, "j/k", "scroll", NULL, TUI_NONE, 0 },
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "scroll up", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "scroll down", TUI_DOWN, 0 },
 	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
 	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
 	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
@@ -175,12 +176,12 @@ diag_finding(struct tui *t, const struct finding *f)
 	tui_line(t, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
 	    tui_glyph(t, tui_sev_glyph(f->sev)), sev_name(f->sev), f->rule,
 	    f->path != NULL ? f->path : "", f->line);
-	tui_line(t, TA_NORMAL, "    %s", f->message);
+	tui_wline(t, TA_NORMAL, "    %s", f->message);
 	for (i = 0; i < sizeof diag_explain / sizeof diag_explain[0]; i++)
 		if (strcmp(diag_explain[i].rule, f->rule) == 0) {
-			tui_line(t, TA_NORMAL, "    Why: %s",
+			tui_wline(t, TA_NORMAL, "    Why: %s",
 			    diag_explain[i].why);
-			tui_line(t, TA_NORMAL, "    For a visitor: %s",
+			tui_wline(t, TA_NORMAL, "    For a visitor: %s",
 			    diag_explain[i].visitor);
 			break;
 		}
@@ -195,7 +196,8 @@ diag_finding(struct tui *t, const struct finding *f)
 		    strcmp(f->preview->visitor_before,
 		    f->preview->backend_location) == 0 ? " (unchanged)" : "");
 		if (f->preview->visitor_after != NULL)
-			tui_line(t, TA_OK, "    after the fix %s %s",
+			tui_line(t, TA_OK, "    after the fix %s %s (Host "
+			    "setting kept)",
 			    tui_glyph(t, TG_ARROW),
 			    f->preview->visitor_after);
 	}

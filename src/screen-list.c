@@ -34,8 +34,9 @@ enum {
 };
 
 static const struct screen_key list_keys[] = {
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "move up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", "move", "move down", TUI_DOWN, 0 },
+	{ { 0 }, "j/k", "move", NULL, TUI_NONE, 0 },
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "move up", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "move down", TUI_DOWN, 0 },
 	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
 	{ { KEY_NPAGE }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
 	{ { KEY_HOME }, "Home", NULL, "first line", TUI_HOME, 0 },
@@ -250,8 +251,8 @@ static void
 list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 {
 	int	 w = COLS;
-	int	 cmark = 1, wmark = 8;
-	int	 cname = 10, wname = (w - 10) * 35 / 100;
+	int	 cmark = 1, wmark = 9;
+	int	 cname = 11, wname = (w - 11) * 35 / 100;
 	int	 caddr = cname + wname + 1, waddr = 15;
 	int	 cfile = caddr + waddr + 1, wfile = w - cfile;
 	int	 a;
