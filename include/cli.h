@@ -10,6 +10,22 @@ enum {
 	EXIT_ROLLED_BACK = 3,	/* Apache rejected the change: restored */
 };
 
+#include "conf.h"
+#include "plan.h"
+
 int	 cli_main(int argc, char **argv);
+
+/* cli-write.c: after the diff of "fix": ask, then the safe write. */
+int	 cli_write(const char *self, struct cf_config *, struct vec *rendered,
+	    struct vec *vhosts, int yes, const char *backup_dir,
+	    const char *configtest, int no_configtest, const char *apache_bin,
+	    int reload, const char *reload_cmd);
+int	 cli_rollback(const struct cf_opts *, const char *id, int list,
+	    int force, const char *backup_dir, const char *configtest,
+	    int no_configtest, int json);
+/* cli-wizard.c: no command: the wizard on a terminal, else usage. */
+int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
+	    int dry_run, int color, int ascii, const char *backup_dir,
+	    const char *configtest, int no_configtest, const char *apache_bin);
 
 #endif

@@ -1,0 +1,27 @@
+/* report.h: check/list output, text and JSON (no curses). */
+#ifndef VHOSTFIX_REPORT_H
+#define VHOSTFIX_REPORT_H
+
+#include <stdio.h>
+
+#include "conf.h"
+#include "rules.h"
+
+struct report_opts {
+	int	json;
+	int	color;		/* ANSI colors in text output */
+	int	findings;	/* 0 for list */
+};
+
+/* Print the findings (or, for list, the vhosts) of the given vhosts
+ * (all when sel is NULL) to fp. */
+void	report_print(FILE *fp, const struct cf_config *,
+	    const struct vec *findings, const struct vec *sel,
+	    const struct report_opts *);
+/* JSON string literal (quotes included) of s: control characters
+ * escaped, invalid UTF-8 replaced by U+FFFD. */
+void	report_json_string(struct buf *, const char *s);
+/* s with control characters shown inert (for terminals). */
+char	*report_inert(const char *s);
+
+#endif

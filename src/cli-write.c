@@ -1,0 +1,227 @@
+/* cli-write.c: "fix" past the diff, and "rollback". */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "report.h"
+#include "write.h"
+
+static void
+fill_opts(struct wr_opts *wo, const char *root, const char *backup_dir,
+    const char *configtest, int no_configtest)
+{
+	memset(wo, 0, sizeof *wo);
+	wo->root = root;
+	wo->backup_dir = backup_dir;
+	wo->configtest = configtest;
+	wo->no_configtest = no_configtest;
+	wo->lock_wait = -1;
+}
+
+static int
+report_result(const struct wr_opts *wo, struct wr_result *res,
+    const char *what)
+{
+	size_t	i;
+
+	for (i = 0; i < res->notes.n; i++)
+		fprintf(stderr, "vhostfix: %s\n", (char *)res->notes.v[i]);
+	if (res->test_output != NULL && *res->test_output != '\0')
+		fprintf(stderr, "vhostfix: Apache says:\n%s%s",
+		    res->test_output, res->test_output[strlen(
+		    res->test_output) - 1] == '\n' ? "" : "\n");
+	if (res->error != NULL)
+		fprintf(stderr, "vhostfix: %s\n", res->error);
+	switch (res->status) {
+	case WR_OK:
+		if (res->backup_id != NULL) {
+			fprintf(stderr, "vhostfix: %s; backup set %s\n", what,
+			    res->backup_id);
+			fprintf(stderr, "vhostfix: undo with: vhostfix%s%s "
+			    "rollback %s\n", strcmp(wo->root, "/") ? " --root "
+			    : "", strcmp(wo->root, "/") ? wo->root : "",
+			    res->backup_id);
+		}
+		return EXIT_CLEAN;
+	case WR_REFUSED:
+		fprintf(stderr, "vhostfix: nothing was written\n");
+		return EXIT_USAGE;
+	case WR_ROLLED_BACK:
+		fprintf(stderr, "vhostfix: the configuration is as it was "
+		    "before\n");
+		return EXIT_ROLLED_BACK;
+	}
+	return EXIT_USAGE;
+}
+
+static int
+confirm(void)
+{
+	char	line[32];
+
+	fputs("Write these changes? [y/N] ", stderr);
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+int
+cli_write(const char *self, struct cf_config *c, struct vec *rendered,
+    struct vec *vhosts, int yes, const char *backup_dir,
+    const char *configtest, int no_configtest, const char *apache_bin,
+    int reload, const char *reload_cmd)
+{
+	struct wr_opts		 wo;
+	struct wr_tree		 tree;
+	struct wr_result	 res;
+	struct wr_file		*files;
+	const char		**names, **paths;
+	size_t			 i;
+	int			 rc;
+
+	(void)self;
+	if (!yes) {
+		if (!isatty(STDIN_FILENO)) {
+			fprintf(stderr, "vhostfix: no terminal to confirm on: "
+			    "add --yes to write, or --dry-run; nothing was "
+			    "written\n");
+			return EXIT_USAGE;
+		}
+		if (!confirm()) {
+			fprintf(stderr, "vhostfix: nothing was written\n");
+			return EXIT_USAGE;
+		}
+	}
+	fill_opts(&wo, c->root, backup_dir, configtest, no_configtest);
+	wo.apache_bin = apache_bin;
+	wo.reload = reload;
+	wo.reload_cmd = reload_cmd;
+	names = xcalloc(vhosts->n + 1, sizeof *names);
+	for (i = 0; i < vhosts->n; i++)
+		names[i] = conf_vhost_name(vhosts->v[i]);
+	wo.vhosts = names;
+	wo.nvhosts = vhosts->n;
+	paths = xcalloc(c->files.n + 1, sizeof *paths);
+	for (i = 0; i < c->files.n; i++)
+		paths[i] = ((struct cf_file *)c->files.v[i])->real;
+	tree.server_root = c->server_root;
+	tree.main_config = c->main_config;
+	tree.files = paths;
+	tree.nfiles = c->files.n;
+	files = xcalloc(rendered->n + 1, sizeof *files);
+	for (i = 0; i < rendered->n; i++) {
+		struct rendered	*r = rendered->v[i];
+
+		files[i].path = r->file->path;
+		files[i].real = r->file->real;
+		files[i].old_text = r->file->text;
+		files[i].old_len = r->file->len;
+		files[i].old_st = r->file->st;
+		files[i].new_text = r->text;
+		files[i].new_len = r->len;
+	}
+	memset(&res, 0, sizeof res);
+	write_apply(&wo, &tree, files, rendered->n, &res);
+	rc = report_result(&wo, &res, rendered->n == 1 ? "1 file written" :
+	    "files written");
+	wr_result_free(&res);
+	free(files);
+	free(paths);
+	free(names);
+	return rc;
+}
+
+int
+cli_rollback(const struct cf_opts *load, const char *id, int list,
+    int force, const char *backup_dir, const char *configtest,
+    int no_configtest, int json)
+{
+	struct wr_opts		 wo;
+	struct wr_result	 res;
+	const char		*root = load->root && *load->root ? load->root :
+				    "/";
+	char			*err = NULL, *real;
+	int			 rc;
+
+	real = realpath(root, NULL);
+	if (real == NULL) {
+		fprintf(stderr, "vhostfix: %s: not a directory\n", root);
+		return EXIT_USAGE;
+	}
+	fill_opts(&wo, real, backup_dir, configtest, no_configtest);
+	if (list) {
+		struct vec	sets = { 0 };
+		size_t		i, j;
+
+		if (write_list_sets(&wo, &sets, &err) != 0) {
+			fprintf(stderr, "vhostfix: %s\n", err);
+			free(err);
+			free(real);
+			return EXIT_USAGE;
+		}
+		if (json)
+			fputs("[", stdout);
+		for (i = 0; i < sets.n; i++) {
+			struct wr_set	*s = sets.v[i];
+			struct buf	 b = { 0 };
+
+			if (json) {
+				buf_adds(&b, i ? "," : "");
+				buf_adds(&b, "{\"id\":");
+				report_json_string(&b, s->id);
+				buf_adds(&b, ",\"time\":");
+				report_json_string(&b, s->time);
+				buf_adds(&b, ",\"kind\":");
+				report_json_string(&b, s->kind);
+				buf_adds(&b, ",\"files\":[");
+				for (j = 0; j < s->files.n; j++) {
+					buf_adds(&b, j ? "," : "");
+					report_json_string(&b, s->files.v[j]);
+				}
+				buf_adds(&b, "],\"vhosts\":[");
+				for (j = 0; j < s->vhosts.n; j++) {
+					buf_adds(&b, j ? "," : "");
+					report_json_string(&b, s->vhosts.v[j]);
+				}
+				buf_adds(&b, "]}");
+			} else {
+				buf_printf(&b, "%-24s %-20s %-8s %zu file%s",
+				    s->id, s->time, s->kind, s->files.n,
+				    s->files.n == 1 ? "" : "s");
+				for (j = 0; j < s->vhosts.n; j++)
+					buf_printf(&b, "%s%s", j ? ", " :
+					    "  ", (char *)s->vhosts.v[j]);
+			}
+			{
+				char	*inert = json ? NULL :
+				    report_inert(b.data);
+
+				fputs(inert ? inert : b.data, stdout);
+				if (inert)
+					fputs("\n", stdout);
+				free(inert);
+			}
+			buf_free(&b);
+		}
+		if (json)
+			fputs("]\n", stdout);
+		else if (sets.n == 0)
+			fprintf(stderr, "vhostfix: no backup sets under %s\n",
+			    backup_dir ? backup_dir : "ROOT/var/backups/"
+			    "vhostfix");
+		vec_free_all(&sets, wr_set_free);
+		free(real);
+		return EXIT_CLEAN;
+	}
+	memset(&res, 0, sizeof res);
+	write_rollback(&wo, id, force, &res);
+	rc = report_result(&wo, &res, "restored");
+	wr_result_free(&res);
+	free(real);
+	return rc;
+}

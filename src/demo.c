@@ -1,0 +1,170 @@
+/* demo.c: --demo works on a fresh private copy of data/demo, so a newcomer
+ * can try every command, the wizard and rollback without touching /etc. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "util.h"
+
+#ifndef SRCDIR
+#define SRCDIR "."
+#endif
+#ifndef BUILDDIR
+#define BUILDDIR "."
+#endif
+
+char *
+demo_source(const char *self)
+{
+	char		 exe[PATH_MAX];
+	ssize_t		 n;
+	const char	*env = getenv("VHOSTFIX_DATADIR");
+	char		*p;
+	struct stat	 st;
+
+	if (env != NULL && *env != '\0')
+		return xasprintf("%s/demo", env);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if (str_startswith(exe, BUILDDIR "/"))
+			return xstrdup(SRCDIR "/data/demo");
+	}
+	(void)self;
+	p = xstrdup(DATADIR "/demo");
+	if (stat(p, &st) == 0)
+		return p;
+	free(p);
+	return xstrdup(SRCDIR "/data/demo");
+}
+
+static int
+copy_file(const char *from, const char *to, mode_t mode)
+{
+	char	*text;
+	size_t	 len;
+	int	 fd, rc = 0;
+
+	if (util_read_file(from, 64u << 20, &text, &len) != 0)
+		return -1;
+	fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		rc = -1;
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	free(text);
+	return rc;
+}
+
+static int
+copy_tree(const char *from, const char *to, char **err)
+{
+	DIR		*d = opendir(from);
+	struct dirent	*e;
+	int		 rc = 0;
+
+	if (d == NULL) {
+		*err = xasprintf("%s: %s", from, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char		*src, *dst;
+		struct stat	 st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		src = xasprintf("%s/%s", from, e->d_name);
+		dst = xasprintf("%s/%s", to, e->d_name);
+		if (lstat(src, &st) != 0)
+			rc = -1;
+		else if (S_ISLNK(st.st_mode)) {
+			char	target[PATH_MAX];
+			ssize_t	n = readlink(src, target, sizeof target - 1);
+
+			if (n < 0)
+				rc = -1;
+			else {
+				target[n] = '\0';
+				rc = symlink(target, dst);
+			}
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = mkdir(dst, 0755);
+			if (rc == 0)
+				rc = copy_tree(src, dst, err);
+		} else if (S_ISREG(st.st_mode))
+			rc = copy_file(src, dst, st.st_mode);
+		if (rc != 0 && *err == NULL)
+			*err = xasprintf("copying %s: %s", src,
+			    strerror(errno));
+		free(src);
+		free(dst);
+	}
+	closedir(d);
+	return rc;
+}
+
+char *
+demo_create(const char *self, char **err)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		*src = demo_source(self), *dir;
+
+	*err = NULL;
+	dir = xasprintf("%s/vhostfix-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		*err = xasprintf("%s: %s", dir, strerror(errno));
+		free(dir);
+		free(src);
+		return NULL;
+	}
+	if (copy_tree(src, dir, err) != 0) {
+		demo_remove(dir);
+		free(dir);
+		free(src);
+		return NULL;
+	}
+	free(src);
+	return dir;
+}
+
+static void
+remove_tree(const char *path)
+{
+	DIR		*d = opendir(path);
+	struct dirent	*e;
+
+	if (d != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char		*p;
+			struct stat	 st;
+
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			p = xasprintf("%s/%s", path, e->d_name);
+			if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+				remove_tree(p);
+			else
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+void
+demo_remove(const char *dir)
+{
+	if (dir != NULL && strstr(dir, "/vhostfix-demo.") != NULL)
+		remove_tree(dir);
+}

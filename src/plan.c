@@ -1,0 +1,498 @@
+/* plan.c: the fix, as byte-range edits of the files as read.
+ *
+ * Why text edits and not Augeas tree edits: Augeas 1.14 reformats
+ * neighbouring lines when a sibling node is inserted and gives new nodes no
+ * indentation, while an admin reviewing the diff must see only the lines
+ * that change.  Node positions come from Augeas's spans, and render.c
+ * re-parses every result with the Httpd lens. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "plan.h"
+#include "proxy.h"
+
+struct planner {
+	const struct cf_config	*c;
+	const struct plan_opts	*o;
+	struct plan		*p;
+	unsigned		 seq;
+};
+
+void
+plan_opts_default(struct plan_opts *o)
+{
+	o->preserve_host = PLAN_KEEP;
+	o->forwarded_proto = PLAN_ON;
+	o->hide_server = PLAN_ON;
+	o->server_tokens_prod = PLAN_OFF;
+}
+
+static void
+edit(struct planner *pl, struct cf_file *f, size_t start, size_t end,
+    char *text)
+{
+	struct edit	*e = xcalloc(1, sizeof *e);
+
+	e->file = f;
+	e->start = start;
+	e->end = end;
+	e->text = text;
+	e->seq = pl->seq++;
+	vec_push(&pl->p->edits, e);
+}
+
+static void
+note(struct vec *v, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vec_push(v, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+static const char *
+eol(const struct cf_file *f)
+{
+	return f->crlf ? "\r\n" : "\n";
+}
+
+/* Offset just past the end of the node's last line. */
+static size_t
+line_end(const struct cf_file *f, size_t off)
+{
+	const char	*nl = memchr(f->text + off, '\n', f->len - off);
+
+	return nl ? (size_t)(nl - f->text) + 1 : f->len;
+}
+
+static char *
+indent_of(const struct cf_node *n)
+{
+	return xstrndup(n->file->text + n->line_start,
+	    n->name_start - n->line_start);
+}
+
+/* A new directive line in the style of a neighbour: its indentation, and
+ * the first argument aligned with the neighbour's when it was aligned. */
+static char *
+new_line(const struct cf_node *like, const char *name, const char *args)
+{
+	char	*ind = indent_of(like), *s;
+	size_t	 col = 0, pad = 1;
+
+	/* Align only within the ProxyPass family, as admins do. */
+	if (like->kind == CF_DIRECTIVE && like->nargs > 0 &&
+	    strncasecmp(name, "ProxyPass", 9) == 0 &&
+	    strncasecmp(like->name, "ProxyPass", 9) == 0) {
+		col = like->arg_start[0] - like->name_start;
+		if (col > strlen(like->name) + 1 && col > strlen(name))
+			pad = col - strlen(name);
+	}
+	s = xasprintf("%s%s%*s%s%s", ind, name, (int)pad, "", args,
+	    eol(like->file));
+	free(ind);
+	return s;
+}
+
+/* Replace an argument in place, keeping its quoting. */
+static void
+set_arg(struct planner *pl, const struct cf_node *n, size_t i,
+    const char *value)
+{
+	const char	*raw = n->args[i];
+	char		*text;
+
+	if ((raw[0] == '"' || raw[0] == '\'') && strchr(value, raw[0]) ==
+	    NULL)
+		text = xasprintf("%c%s%c", raw[0], value, raw[0]);
+	else
+		text = str_quote_arg(value);
+	edit(pl, n->file, n->arg_start[i], n->arg_end[i], text);
+}
+
+static char *
+rev_args(const struct px_pass *pp, const char *url)
+{
+	char	*q = str_quote_arg(url), *s;
+
+	if (pp->ctx_path != NULL)
+		return q;
+	s = xasprintf("%s %s", pp->dir->node->args[0], q);
+	free(q);
+	return s;
+}
+
+static void
+relabel(struct planner *pl, struct px_vhost *px)
+{
+	size_t	i, j;
+
+	for (i = 0; i < px->passes.n; i++) {
+		struct px_pass	*b = px->passes.v[i];
+
+		if (b->url.socket == NULL || b->url.bad_syntax ||
+		    b->server_level)
+			continue;
+		for (j = 0; j < px->passes.n; j++) {
+			struct px_pass	*a = px->passes.v[j];
+			const char	*rest;
+			char		*label, *url, *arg;
+			size_t		 k = b->ctx_path ? 0 : 1;
+
+			/* The same pairs as the rule: the later vhost line,
+			 * or a vhost line sharing with the main server. */
+			if (a == b || (!a->server_level && j > i) ||
+			    a->url.socket == NULL || a->url.bad_syntax ||
+			    strcmp(a->url.socket, b->url.socket) == 0 ||
+			    strcasecmp(a->url.backend, b->url.backend) != 0)
+				continue;
+			label = px_socket_label(b->url.socket);
+			rest = strstr(b->url.backend, "://");
+			rest = rest ? strchr(rest + 3, '/') : NULL;
+			url = xasprintf("%.*s://%s%s",
+			    (int)strcspn(b->url.backend, ":"), b->url.backend,
+			    label, rest ? rest : "/");
+			arg = xasprintf("unix:%s|%s", b->url.socket, url);
+			set_arg(pl, b->dir->node, k, arg);
+			note(&pl->p->notes, "%s:%u: socket %s gets its own "
+			    "label %s", b->dir->node->file->path,
+			    b->dir->node->line, b->url.socket, url);
+			free(b->url.backend);
+			b->url.backend = url;
+			free(arg);
+			free(label);
+			break;
+		}
+	}
+}
+
+static const struct cf_node *
+first_pass_anchor(const struct px_vhost *px)
+{
+	size_t	i;
+
+	for (i = 0; i < px->passes.n; i++) {
+		struct px_pass	*pp = px->passes.v[i];
+
+		if (pp->server_level)
+			continue;
+		return pp->dir->ctx ? pp->dir->ctx : pp->dir->node;
+	}
+	return NULL;
+}
+
+/* The pass covering this one from earlier in the same context, if any. */
+static const struct px_pass *
+covered_by(const struct px_vhost *px, size_t i)
+{
+	const struct px_pass	*b = px->passes.v[i];
+	size_t			 j;
+
+	for (j = 0; j < i; j++) {
+		const struct px_pass	*a = px->passes.v[j];
+
+		if (a->server_level || a->url.bad_syntax ||
+		    (a->ctx_path == NULL) != (b->ctx_path == NULL) ||
+		    (a->ctx_path && strcmp(a->ctx_path, b->ctx_path) != 0) ||
+		    a->dir->node->file != b->dir->node->file)
+			continue;
+		if (px_path_covers(a->path, b->path))
+			return a;
+	}
+	return NULL;
+}
+
+static void
+fix_revs(struct planner *pl, struct px_vhost *px, struct px_pass *pp,
+    int preserve, int xfp_https, struct buf *after)
+{
+	struct vec	 req = { 0 }, cur = { 0 };
+	char		*done;
+	size_t		 i, j;
+	struct px_rev	*last = NULL;
+
+	if (pp->url.scheme != PX_HTTP || pp->url.bad_syntax)
+		return;
+	px_required_revs(px, pp, preserve, xfp_https, &req);
+	if (req.n == 0) {
+		if (preserve)
+			note(&pl->p->manual, "%s:%u: the vhost has no "
+			    "ServerName, so the ProxyPassReverse for a preserved "
+			    "host cannot be derived; add a ServerName",
+			    pp->dir->node->file->path, pp->dir->node->line);
+		vec_free(&req);
+		return;
+	}
+	px_revs_for(px, pp, &cur);
+	done = xcalloc(req.n, 1);
+	/* Keep the lines that are right. */
+	for (i = 0; i < cur.n; i++) {
+		struct px_rev	*r = cur.v[i];
+
+		for (j = 0; j < req.n; j++)
+			if (!done[j] && px_url_eq(r->url, req.v[j])) {
+				done[j] = 1;
+				cur.v[i] = NULL;
+				last = r;
+				break;
+			}
+	}
+	/* Rewrite the wrong ones in place; drop the ones left over. */
+	for (i = 0; i < cur.n; i++) {
+		struct px_rev	*r = cur.v[i];
+		struct cf_node	*n;
+
+		if (r == NULL)
+			continue;
+		n = r->dir->node;
+		for (j = 0; j < req.n && done[j]; j++)
+			;
+		if (j < req.n) {
+			set_arg(pl, n, r->dir->ctx ? 0 : 1, req.v[j]);
+			done[j] = 1;
+			last = r;
+			note(&pl->p->notes, "%s:%u: ProxyPassReverse %s -> %s",
+			    n->file->path, n->line, r->url,
+			    (char *)req.v[j]);
+		} else {
+			edit(pl, n->file, n->line_start, line_end(n->file,
+			    n->end), xstrdup(""));
+			note(&pl->p->notes, "%s:%u: ProxyPassReverse %s "
+			    "removed (not a URL the backend redirects with)",
+			    n->file->path, n->line, r->url);
+		}
+	}
+	/* Add the missing ones after the last kept line of this path, else
+	 * right after the ProxyPass. */
+	for (j = 0; j < req.n; j++) {
+		char	*args, *line;
+
+		if (done[j])
+			continue;
+		args = rev_args(pp, req.v[j]);
+		line = new_line(pp->dir->node, "ProxyPassReverse", args);
+		if (last != NULL && last->dir->node->file ==
+		    pp->dir->node->file) {
+			struct cf_node	*n = last->dir->node;
+
+			edit(pl, n->file, line_end(n->file, n->end),
+			    line_end(n->file, n->end), line);
+		} else
+			buf_adds(after, line), free(line);
+		note(&pl->p->notes, "%s:%u: ProxyPassReverse %s added",
+		    pp->dir->node->file->path, pp->dir->node->line, args);
+		free(args);
+	}
+	free(done);
+	vec_free(&cur);
+	vec_free_all(&req, free);
+}
+
+static int
+module_ok(const struct cf_config *c, const char *id)
+{
+	return conf_has_module(c, id);
+}
+
+static void
+plan_vhost(struct planner *pl, struct cf_vhost *v)
+{
+	const struct cf_config	*c = pl->c;
+	const struct plan_opts	*o = pl->o;
+	struct px_vhost		 px;
+	const struct cf_node	*anchor;
+	struct buf		 head = { 0 };
+	int			 preserve, xfp_https;
+	size_t			 i;
+
+	px_vhost_build(c, v, &px);
+	anchor = first_pass_anchor(&px);
+	if (!px.proxies || anchor == NULL) {
+		px_vhost_free(&px);
+		return;
+	}
+	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
+	    o->preserve_host == PLAN_ON;
+	xfp_https = px.xfp_https;
+
+	/* ProxyPreserveHost: in place when the vhost has one, else added
+	 * before the first ProxyPass when it must change. */
+	if (px.preserve.n > 0) {
+		struct cf_dir	*d = px.preserve.v[px.preserve.n - 1];
+
+		if (str_caseeq(d->args[0], "on") != preserve) {
+			set_arg(pl, d->node, 0, preserve ? "On" : "Off");
+			note(&pl->p->notes, "%s:%u: ProxyPreserveHost %s",
+			    d->node->file->path, d->node->line,
+			    preserve ? "On" : "Off");
+		}
+	} else if (preserve != px.preserve_host) {
+		char	*l = new_line(anchor, "ProxyPreserveHost",
+		    preserve ? "On" : "Off");
+
+		buf_adds(&head, l);
+		free(l);
+		note(&pl->p->notes, "%s:%u: ProxyPreserveHost %s added",
+		    anchor->file->path, anchor->line, preserve ? "On" : "Off");
+	}
+
+	if (o->forwarded_proto == PLAN_ON && px.tls && px.xfp == NULL) {
+		if (module_ok(c, "headers_module")) {
+			char	*l = new_line(anchor, "RequestHeader",
+			    "set X-Forwarded-Proto \"https\"");
+
+			buf_adds(&head, l);
+			free(l);
+			xfp_https = 1;
+			note(&pl->p->notes, "%s:%u: RequestHeader set "
+			    "X-Forwarded-Proto \"https\" added",
+			    anchor->file->path, anchor->line);
+		} else
+			note(&pl->p->manual, "%s:%u: X-Forwarded-Proto needs "
+			    "mod_headers: %s, then run the fix again",
+			    anchor->file->path, anchor->line, c->debian ?
+			    "a2enmod headers" : "load mod_headers");
+	}
+	if (o->hide_server == PLAN_ON && px.hide_server == NULL) {
+		if (module_ok(c, "headers_module")) {
+			char	*l = new_line(anchor, "Header",
+			    "unset Server");
+
+			buf_adds(&head, l);
+			free(l);
+			note(&pl->p->notes, "%s:%u: Header unset Server added",
+			    anchor->file->path, anchor->line);
+		} else if (o->forwarded_proto != PLAN_ON || !px.tls ||
+		    px.xfp != NULL)
+			note(&pl->p->manual, "%s:%u: Header unset Server needs "
+			    "mod_headers: %s, then run the fix again",
+			    anchor->file->path, anchor->line, c->debian ?
+			    "a2enmod headers" : "load mod_headers");
+	}
+
+	/* Added before the first ProxyPass, and before anything moved
+	 * there, so they read first. */
+	if (head.len > 0)
+		edit(pl, anchor->file, anchor->line_start, anchor->line_start,
+		    buf_steal(&head));
+	buf_free(&head);
+
+	relabel(pl, &px);
+	for (i = 0; i < px.passes.n; i++) {
+		struct px_pass		*pp = px.passes.v[i];
+		const struct px_pass	*cover;
+		struct buf		 after = { 0 };
+		struct cf_node		*n = pp->dir->node;
+
+		if (pp->server_level)
+			continue;
+		fix_revs(pl, &px, pp, preserve, xfp_https, &after);
+		cover = covered_by(&px, i);
+		if (cover != NULL) {
+			/* proxypass-order: move the line (and its new
+			 * ProxyPassReverse lines) above the broader one. */
+			struct cf_node	*a = cover->dir->node;
+			size_t		 e = line_end(n->file, n->end);
+			struct buf	 moved = { 0 };
+
+			buf_add(&moved, n->file->text + n->line_start,
+			    e - n->line_start);
+			if (e == n->file->len && (e == 0 ||
+			    n->file->text[e - 1] != '\n'))
+				buf_adds(&moved, eol(n->file));
+			buf_add(&moved, after.data ? after.data : "",
+			    after.len);
+			edit(pl, n->file, n->line_start, e, xstrdup(""));
+			edit(pl, a->file, a->line_start, a->line_start,
+			    buf_steal(&moved));
+			note(&pl->p->notes, "%s:%u: ProxyPass %s moved above "
+			    "line %u", n->file->path, n->line, pp->path,
+			    a->line);
+		} else if (after.len > 0) {
+			size_t	e = line_end(n->file, n->end);
+
+			edit(pl, n->file, e, e, buf_steal(&after));
+		}
+		buf_free(&after);
+	}
+	px_vhost_free(&px);
+}
+
+static void
+plan_server_tokens(struct planner *pl)
+{
+	const struct cf_config	*c = pl->c;
+	struct cf_dir		*last = NULL;
+	struct cf_file		*main_file;
+	size_t			 i;
+
+	for (i = 0; i < c->server_dirs.n; i++) {
+		struct cf_dir	*d = c->server_dirs.v[i];
+
+		if (conf_is(d->node, "ServerTokens") && d->nargs >= 1 &&
+		    d->ctx == NULL)
+			last = d;
+	}
+	if (last != NULL) {
+		if (str_caseeq(last->args[0], "Prod") ||
+		    str_caseeq(last->args[0], "ProductOnly"))
+			return;
+		set_arg(pl, last->node, 0, "Prod");
+		note(&pl->p->notes, "%s:%u: ServerTokens Prod (was %s)",
+		    last->node->file->path, last->node->line, last->args[0]);
+		return;
+	}
+	main_file = c->files.v[0];
+	{
+		size_t	end = main_file->len;
+		int	nl = end > 0 && main_file->text[end - 1] == '\n';
+
+		edit(pl, main_file, end, end, xasprintf("%s# Added by "
+		    "vhostfix: show only \"Apache\" in the Server header%s"
+		    "ServerTokens Prod%s", nl ? "" : eol(main_file),
+		    eol(main_file), eol(main_file)));
+		note(&pl->p->notes, "%s: ServerTokens Prod added",
+		    main_file->path);
+	}
+}
+
+int
+plan_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
+    size_t n, const struct plan_opts *o, struct plan *out)
+{
+	struct planner	pl;
+	size_t		i;
+
+	memset(out, 0, sizeof *out);
+	pl.c = c;
+	pl.o = o;
+	pl.p = out;
+	pl.seq = 0;
+	for (i = 0; i < n; i++)
+		plan_vhost(&pl, vhosts[i]);
+	if (o->server_tokens_prod == PLAN_ON && c->files.n > 0)
+		plan_server_tokens(&pl);
+	return 0;
+}
+
+static void
+edit_free(void *p)
+{
+	struct edit	*e = p;
+
+	free(e->text);
+	free(e);
+}
+
+void
+plan_free(struct plan *p)
+{
+	vec_free_all(&p->edits, edit_free);
+	vec_free_all(&p->notes, free);
+	vec_free_all(&p->manual, free);
+}

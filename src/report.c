@@ -1,0 +1,335 @@
+/* report.c: what check and list print.
+ *
+ * Text: one line per finding in the compiler convention editors and grep
+ * understand, "FILE:LINE: SEVERITY: message [rule]", suggested lines
+ * indented below it, and a summary.  JSON: the document described in the
+ * README (version 1).  Every string that came from a configuration file is
+ * made inert: a ServerName holding escape sequences must not drive the
+ * terminal. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t	n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void
+report_json_string(struct buf *b, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	buf_addc(b, '"');
+	while (*p != '\0') {
+		size_t	n = utf8_len(p);
+
+		if (n == 0) {
+			buf_adds(b, "\\ufffd");
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)*p++);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			buf_printf(b, "\\u%04x", *p++);
+		} else {
+			buf_add(b, p, n);
+			p += n;
+		}
+	}
+	buf_addc(b, '"');
+}
+
+char *
+report_inert(const char *s)
+{
+	struct buf		 b = { 0 };
+	const unsigned char	*p = (const unsigned char *)s;
+
+	/* Plain printable ASCII, the usual case, is already inert. */
+	while (*p >= 0x20 && *p < 0x7f)
+		p++;
+	if (*p == '\0')
+		return xstrdup(s);
+	buf_add(&b, s, (size_t)((const char *)p - s));
+	while (*p != '\0') {
+		size_t	n = utf8_len(p);
+
+		if (n == 0)
+			buf_printf(&b, "\\x%02x", *p++);
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_printf(&b, "\\x%02x", *p++);
+		else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* C1 controls (U+0080..U+009F) act as escapes on
+			 * some terminals. */
+			buf_printf(&b, "\\u%04x", p[1]);
+			p += 2;
+		} else {
+			buf_add(&b, p, n);
+			p += n;
+		}
+	}
+	if (b.data == NULL)
+		return xstrdup("");
+	return buf_steal(&b);
+}
+
+static void
+json_str_or_null(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_adds(b, "null");
+	else
+		report_json_string(b, s);
+}
+
+static void
+json_finding(struct buf *b, const struct finding *f)
+{
+	size_t	i;
+
+	buf_adds(b, "{\"rule\":");
+	report_json_string(b, f->rule);
+	buf_adds(b, ",\"severity\":");
+	report_json_string(b, sev_name(f->sev));
+	buf_adds(b, ",\"file\":");
+	json_str_or_null(b, f->path);
+	buf_printf(b, ",\"line\":%u,\"message\":", f->line);
+	report_json_string(b, f->message);
+	buf_adds(b, ",\"suggestion\":[");
+	for (i = 0; i < f->suggest.n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		report_json_string(b, f->suggest.v[i]);
+	}
+	buf_addc(b, ']');
+	if (f->preview != NULL) {
+		buf_adds(b, ",\"preview\":{\"backend_location\":");
+		json_str_or_null(b, f->preview->backend_location);
+		buf_adds(b, ",\"visitor_location_before\":");
+		json_str_or_null(b, f->preview->visitor_before);
+		buf_adds(b, ",\"visitor_location_after\":");
+		json_str_or_null(b, f->preview->visitor_after);
+		buf_addc(b, '}');
+	}
+	buf_addc(b, '}');
+}
+
+static int
+selected(const struct vec *sel, const struct cf_vhost *v)
+{
+	size_t	i;
+
+	if (sel == NULL)
+		return 1;
+	for (i = 0; i < sel->n; i++)
+		if (sel->v[i] == v)
+			return 1;
+	return 0;
+}
+
+static void
+print_json(FILE *fp, const struct cf_config *c, const struct vec *fs,
+    const struct vec *sel, const struct report_opts *o)
+{
+	struct buf	b = { 0 };
+	size_t		i, j, k, counts[3] = { 0 };
+	int		first;
+
+	buf_adds(&b, "{\"version\":1,\"root\":");
+	report_json_string(&b, c->root);
+	buf_adds(&b, ",\"config\":");
+	report_json_string(&b, c->main_config);
+	buf_adds(&b, ",\"vhosts\":[");
+	first = 1;
+	for (i = 0; i < c->vhosts.n; i++) {
+		struct cf_vhost	*v = c->vhosts.v[i];
+
+		if (!selected(sel, v))
+			continue;
+		if (!first)
+			buf_addc(&b, ',');
+		first = 0;
+		buf_adds(&b, "{\"file\":");
+		report_json_string(&b, v->node->file->path);
+		buf_printf(&b, ",\"line\":%u,\"addresses\":[", v->node->line);
+		for (j = 0; j < v->naddrs; j++) {
+			if (j)
+				buf_addc(&b, ',');
+			report_json_string(&b, v->addrs[j]);
+		}
+		buf_adds(&b, "],\"server_name\":");
+		json_str_or_null(&b, v->server_name);
+		buf_adds(&b, ",\"aliases\":[");
+		for (j = 0; j < v->naliases; j++) {
+			if (j)
+				buf_addc(&b, ',');
+			report_json_string(&b, v->aliases[j]);
+		}
+		buf_printf(&b, "],\"tls\":%s", v->tls ? "true" : "false");
+		if (o->findings) {
+			buf_adds(&b, ",\"findings\":[");
+			for (j = 0, k = 0; j < fs->n; j++) {
+				const struct finding	*f = fs->v[j];
+
+				if (f->vhost != v)
+					continue;
+				if (k++)
+					buf_addc(&b, ',');
+				json_finding(&b, f);
+				counts[f->sev]++;
+			}
+			buf_addc(&b, ']');
+		}
+		buf_addc(&b, '}');
+	}
+	buf_addc(&b, ']');
+	if (o->findings) {
+		buf_adds(&b, ",\"findings\":[");
+		for (j = 0, k = 0; j < fs->n; j++) {
+			const struct finding	*f = fs->v[j];
+
+			if (f->vhost != NULL)
+				continue;
+			if (k++)
+				buf_addc(&b, ',');
+			json_finding(&b, f);
+			counts[f->sev]++;
+		}
+		buf_printf(&b, "],\"summary\":{\"errors\":%zu,\"warnings\":%zu,"
+		    "\"infos\":%zu}", counts[SEV_ERROR], counts[SEV_WARNING],
+		    counts[SEV_INFO]);
+	}
+	buf_adds(&b, "}\n");
+	fputs(b.data, fp);
+	buf_free(&b);
+}
+
+static const char *const sev_color[] = {
+	[SEV_INFO] = "\033[36m",
+	[SEV_WARNING] = "\033[33m",
+	[SEV_ERROR] = "\033[31m",
+};
+
+static void
+print_finding(FILE *fp, const struct finding *f, int color)
+{
+	char	*path = report_inert(f->path ? f->path : "-");
+	char	*msg = report_inert(f->message);
+	size_t	 i;
+
+	fprintf(fp, "%s%s:%u:%s %s%s:%s %s [%s]\n", color ? "\033[1m" : "",
+	    path, f->line, color ? "\033[0m" : "", color ? sev_color[f->sev] :
+	    "", sev_name(f->sev), color ? "\033[0m" : "", msg, f->rule);
+	for (i = 0; i < f->suggest.n; i++) {
+		char	*s = report_inert(f->suggest.v[i]);
+
+		fprintf(fp, "    %s%s%s\n", color ? "\033[32m" : "", s,
+		    color ? "\033[0m" : "");
+		free(s);
+	}
+	if (f->preview != NULL) {
+		char	*bl = report_inert(f->preview->backend_location);
+		char	*vb = report_inert(f->preview->visitor_before);
+		char	*va = f->preview->visitor_after ?
+		    report_inert(f->preview->visitor_after) : NULL;
+
+		fprintf(fp, "    redirect: backend sends Location: %s -> "
+		    "visitor goes to %s%s\n", bl, vb, strcmp(bl, vb) == 0 ?
+		    " (leaks the backend address)" : "");
+		if (va != NULL)
+			fprintf(fp, "    after the fix: visitor goes to %s\n",
+			    va);
+		free(bl);
+		free(vb);
+		free(va);
+	}
+	free(path);
+	free(msg);
+}
+
+static void
+print_list(FILE *fp, const struct cf_config *c, const struct vec *sel)
+{
+	size_t	i, j;
+
+	for (i = 0; i < c->vhosts.n; i++) {
+		struct cf_vhost	*v = c->vhosts.v[i];
+		struct buf	 addrs = { 0 };
+		char		*name, *a, *path;
+
+		if (!selected(sel, v))
+			continue;
+		for (j = 0; j < v->naddrs; j++)
+			buf_printf(&addrs, "%s%s", j ? " " : "", v->addrs[j]);
+		name = report_inert(conf_vhost_name(v));
+		a = report_inert(addrs.data ? addrs.data : "");
+		path = report_inert(v->node->file->path);
+		fprintf(fp, "%-30s %-16s %s:%u%s\n", name, a, path,
+		    v->node->line, v->tls ? "  tls" : "");
+		free(name);
+		free(a);
+		free(path);
+		buf_free(&addrs);
+	}
+}
+
+void
+report_print(FILE *fp, const struct cf_config *c, const struct vec *fs,
+    const struct vec *sel, const struct report_opts *o)
+{
+	size_t	i, counts[3] = { 0 }, nv = 0;
+
+	if (o->json) {
+		print_json(fp, c, fs, sel, o);
+		return;
+	}
+	if (!o->findings) {
+		print_list(fp, c, sel);
+		return;
+	}
+	for (i = 0; i < fs->n; i++) {
+		const struct finding	*f = fs->v[i];
+
+		if (f->vhost != NULL && !selected(sel, f->vhost))
+			continue;
+		print_finding(fp, f, o->color);
+		counts[f->sev]++;
+	}
+	for (i = 0; i < c->vhosts.n; i++)
+		if (selected(sel, c->vhosts.v[i]))
+			nv++;
+	fprintf(fp, "%zu error%s, %zu warning%s, %zu info%s in %zu vhost%s "
+	    "(%zu file%s read)\n", counts[SEV_ERROR],
+	    counts[SEV_ERROR] == 1 ? "" : "s", counts[SEV_WARNING],
+	    counts[SEV_WARNING] == 1 ? "" : "s", counts[SEV_INFO],
+	    counts[SEV_INFO] == 1 ? "" : "s", nv, nv == 1 ? "" : "s",
+	    c->files.n, c->files.n == 1 ? "" : "s");
+}
