@@ -309,8 +309,17 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 	addrs = list_addrs(r->vhost);
 	tui_put(t, y, caddr, waddr, a, addrs, 0);
 	free(addrs);
-	s = xasprintf("%s:%u", r->vhost->node->file->path,
-	    r->vhost->node->line);
+	/* Relative to ServerRoot, as Apache's own Include lines name it:
+	 * the part that tells files apart fits the column. */
+	{
+		const char	*path = r->vhost->node->file->path;
+		const char	*sr = t->config->server_root;
+		size_t		 n = sr != NULL ? strlen(sr) : 0;
+
+		if (n > 1 && strncmp(path, sr, n) == 0 && path[n] == '/')
+			path += n + 1;
+		s = xasprintf("%s:%u", path, r->vhost->node->line);
+	}
 	list_put_left_clipped(t, y, cfile, wfile, a, s);
 	free(s);
 }
