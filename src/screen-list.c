@@ -247,17 +247,36 @@ list_put_left_clipped(struct tui *t, int y, int x, int w, int attr,
 	tui_put(t, y, x, w - 1, attr, s, sw - (size_t)(w - 1));
 }
 
+/* Columns for the width: the name gets what the others leave. */
+struct list_cols {
+	int	cname, wname, caddr, waddr, cfile, wfile;
+};
+
+static void
+list_columns(struct list_cols *c)
+{
+	int	avail = COLS - 11;
+
+	c->waddr = COLS >= 80 ? 15 : 12;
+	c->wfile = avail * 35 / 100;
+	if (c->wfile < 16)
+		c->wfile = 16;
+	c->wname = avail - c->wfile - c->waddr - 2;
+	c->cname = 11;
+	c->caddr = c->cname + c->wname + 1;
+	c->cfile = c->caddr + c->waddr + 1;
+}
+
 static void
 list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 {
+	struct list_cols c;
 	int	 w = COLS;
 	int	 cmark = 1, wmark = 9;
-	int	 cname = 11, wname = (w - 11) * 35 / 100;
-	int	 caddr = cname + wname + 1, waddr = 15;
-	int	 cfile = caddr + waddr + 1, wfile = w - cfile;
 	int	 a;
 	char	*s, *addrs;
 
+	list_columns(&c);
 	if (selected) {
 		tui_fill(t, y, 0, w, TA_SELECTED);
 		tui_put(t, y, 0, 1, TA_SELECTED, tui_glyph(t, TG_POINTER), 0);
@@ -271,7 +290,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 		s = xasprintf("cannot parse %s:%u: %s",
 		    r->finding->path != NULL ? r->finding->path : "?",
 		    r->finding->line, r->finding->message);
-		tui_put(t, y, cname, w - cname, selected ? TA_SELECTED :
+		tui_put(t, y, c.cname, w - c.cname, selected ? TA_SELECTED :
 		    TA_NORMAL, s, 0);
 		free(s);
 		return;
@@ -286,7 +305,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 		s = xasprintf("%s:%u: %s", r->problem->file != NULL ?
 		    r->problem->file : "", r->problem->line,
 		    r->problem->message);
-		tui_put(t, y, cname, w - cname, selected ? TA_SELECTED :
+		tui_put(t, y, c.cname, w - c.cname, selected ? TA_SELECTED :
 		    TA_NORMAL, s, 0);
 		free(s);
 		return;
@@ -305,9 +324,9 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 	tui_put(t, y, cmark, wmark, selected ? TA_SELECTED : a, s, 0);
 	free(s);
 	a = selected ? TA_SELECTED : TA_NORMAL;
-	tui_put(t, y, cname, wname, a, conf_vhost_name(r->vhost), 0);
+	tui_put(t, y, c.cname, c.wname, a, conf_vhost_name(r->vhost), 0);
 	addrs = list_addrs(r->vhost);
-	tui_put(t, y, caddr, waddr, a, addrs, 0);
+	tui_put(t, y, c.caddr, c.waddr, a, addrs, 0);
 	free(addrs);
 	/* Relative to ServerRoot, as Apache's own Include lines name it:
 	 * the part that tells files apart fits the column. */
@@ -320,7 +339,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 			path += n + 1;
 		s = xasprintf("%s:%u", path, r->vhost->node->line);
 	}
-	list_put_left_clipped(t, y, cfile, wfile, a, s);
+	list_put_left_clipped(t, y, c.cfile, c.wfile, a, s);
 	free(s);
 }
 
@@ -345,14 +364,16 @@ list_draw(struct tui *t, int y, int h)
 	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
 	free(s);
 	{
-		int	wname = (w - 10) * 35 / 100;
-		int	caddr = 10 + wname + 1;
+		struct list_cols	c;
 
-		tui_put(t, y + 1, 1, 8, TA_HEADING, "Status", 0);
-		tui_put(t, y + 1, 10, wname, TA_HEADING, "ServerName", 0);
-		tui_put(t, y + 1, caddr, 15, TA_HEADING, "Addresses", 0);
-		tui_put(t, y + 1, caddr + 16, w - caddr - 16, TA_HEADING,
-		    "File:line", 0);
+		list_columns(&c);
+		tui_put(t, y + 1, 1, 9, TA_HEADING, "Status", 0);
+		tui_put(t, y + 1, c.cname, c.wname, TA_HEADING, "ServerName",
+		    0);
+		tui_put(t, y + 1, c.caddr, c.waddr, TA_HEADING, "Addresses",
+		    0);
+		tui_put(t, y + 1, c.cfile, c.wfile, TA_HEADING, "File:line",
+		    0);
 	}
 	tui_hline(t, y + 2, 0, w);
 	rows = h - 3;

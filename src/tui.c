@@ -251,6 +251,32 @@ tui_colors(struct tui *t)
 	}
 }
 
+/* Home and End as terminals send them whatever TERM says: PuTTY, the
+ * Linux console and tmux send ESC [1~ / ESC [4~, xterm ESC OH / ESC OF or
+ * ESC [H / ESC [F.  Unbound sequences only. */
+static void
+tui_extra_keys(void)
+{
+	static const struct {
+		const char	*seq;
+		int		 key;
+	} extra[] = {
+		{ "\033[1~", KEY_HOME },
+		{ "\033[7~", KEY_HOME },
+		{ "\033[H", KEY_HOME },
+		{ "\033OH", KEY_HOME },
+		{ "\033[4~", KEY_END },
+		{ "\033[8~", KEY_END },
+		{ "\033[F", KEY_END },
+		{ "\033OF", KEY_END },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (key_defined(extra[i].seq) == 0)
+			define_key(extra[i].seq, extra[i].key);
+}
+
 static int
 tui_start(struct tui *t)
 {
@@ -277,6 +303,7 @@ tui_start(struct tui *t)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	tui_extra_keys();
 	/* Esc is "back": do not wait a second for a sequence after it. */
 	set_escdelay(25);
 	/* The loop wakes up to notice a signal flag. */
