@@ -138,8 +138,9 @@ write_confirm_lines(struct tui *t)
 	else
 		tui_wline(t, TA_NORMAL, "%s", "3. No configtest for a tree "
 		    "outside / (--configtest CMD runs one).");
-	tui_line(t, TA_NORMAL, "%s", "   If it fails, every file is "
-	    "restored from the backup.");
+	if (!w->no_configtest && (w->configtest != NULL || slash))
+		tui_line(t, TA_NORMAL, "%s", "   If it fails, every file is "
+		    "restored from the backup.");
 	if (write_reload_offered(t))
 		tui_line(t, TA_NORMAL, "%s Reload Apache gracefully after a "
 		    "passing test (r toggles)", tui_glyph(t, t->reload ?

@@ -14,6 +14,12 @@ keys x
 wait_for "j/k move" "Enter diagnose"
 wait_gone "filter by name"
 
+# F1 too
+keys F1
+wait_for "show the keys of this screen"
+keys Escape
+wait_gone "show the keys of this screen"
+
 # the filter narrows the list by name; Esc clears it
 keys / s e c
 wait_for "Filter by name: sec"

@@ -69,7 +69,9 @@ start_wizard() {
 	tmux -S "$SOCK" kill-server >/dev/null 2>&1
 	NSOCK=$((NSOCK + 1))
 	SOCK="$W/tmux.$NSOCK"
-	cmd="stty -g > '$W/stty.before';"
+	# The pane's shell survives a Ctrl-C meant for the wizard (a no-op
+	# trap, not an ignore: the wizard starts with default handlers).
+	cmd="trap : INT; stty -g > '$W/stty.before';"
 	cmd="$cmd env LC_ALL=C.UTF-8 TERM=xterm-256color $wiz_env"
 	cmd="$cmd '$VHOSTFIX' --root '$ROOT'"
 	cmd="$cmd --config /etc/apache2/apache2.conf"
