@@ -162,7 +162,7 @@ struct tui_prompt {
 struct tui {
 	struct tui_opts		*opts;
 	struct cf_config	*config;
-	struct vec		 findings;	/* struct finding *, rules_run */
+	struct vec		 findings;	/* struct finding *: rules */
 	int			 step;		/* enum tui_step */
 	int			 glyph_ascii;
 	int			 mono;

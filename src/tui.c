@@ -700,7 +700,8 @@ tui_wrap(struct tui *t, const char *s, int w, int y, int attr, size_t from,
 			while (*e != '\0' && *e != ' ')
 				e++;
 			chunk = xstrndup(p, (size_t)(e - p));
-			if (first + tui_width(chunk) > (size_t)w && brk != NULL) {
+			if (first + tui_width(chunk) > (size_t)w &&
+			    brk != NULL) {
 				free(chunk);
 				break;
 			}

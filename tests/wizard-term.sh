@@ -58,8 +58,12 @@ for how in "TERM=vt100" "LC_ALL=C" "--ascii"; do
 done
 
 # Escape sequences in names: shown as ^[ / ^G, never sent.
-printf '<VirtualHost *:80>\n\tServerName evil\033]0;pwned\007.example.com\n\tProxyPass / http://127.0.0.1:9000/\n</VirtualHost>\n' \
-    > "$ROOT/etc/apache2/sites-enabled/odd.conf"
+{
+	printf '<VirtualHost *:80>\n'
+	printf '\tServerName evil\033]0;pwned\007.example.com\n'
+	printf '\tProxyPass / http://127.0.0.1:9000/\n'
+	printf '</VirtualHost>\n'
+} > "$ROOT/etc/apache2/sites-enabled/odd.conf"
 start_wizard ""
 wait_for "1/7 Virtual hosts" "evil^[]0;pwned^G.example.com"
 title=$(tmux -S "$SOCK" display -p -t wiz '#{pane_title}')

@@ -124,7 +124,8 @@ wait_gone() {
 wait_exit() {
 	deadline=$(( $(date +%s) + WAIT_SECS ))
 	while [ ! -f "$W/exit" ]; do
-		[ "$(date +%s)" -ge "$deadline" ] && fail "the wizard did not end"
+		[ "$(date +%s)" -ge "$deadline" ] &&
+		    fail "the wizard did not end"
 		sleep 0.1
 	done
 	cat "$W/exit"
@@ -135,7 +136,8 @@ assert_tty_restored() {
 	[ -s "$W/stty.before" ] && [ -s "$W/stty.after" ] ||
 	    fail "no terminal modes recorded"
 	cmp -s "$W/stty.before" "$W/stty.after" ||
-	    fail "terminal modes differ after the wizard: $(cat "$W/stty.before") vs $(cat "$W/stty.after")"
+	    fail "terminal modes differ after the wizard:" \
+	    "$(cat "$W/stty.before") vs $(cat "$W/stty.after")"
 }
 
 # same_tree A B: every file byte-identical, nothing added or missing
@@ -169,7 +171,8 @@ walk_to_diff() {
 	wait_for "4/7 Extras" "[ ] RequestHeader set X-Forwarded-Proto" \
 	    "[x] Header unset Server" "[ ] ServerTokens Prod"
 	keys Enter
-	wait_for "5/7 Review the diff" "--- a/etc/apache2/sites-available/app.conf" \
+	wait_for "5/7 Review the diff" \
+	    "--- a/etc/apache2/sites-available/app.conf" \
 	    "-       ProxyPassReverse / unix:/run/app.sock|http://127.0.0.1/" \
 	    "+       Header unset Server"
 }
