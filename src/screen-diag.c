@@ -139,18 +139,31 @@ diag_is_proxy_line(const struct cf_node *n)
 	    conf_is(n, "RequestHeader") || conf_is(n, "Header");
 }
 
-/* The node's first line as written, without its line ending. */
+/* The node's first line as written, without its line ending and its
+ * indentation (two spaces per section level instead: the columns go to
+ * the arguments). */
 static char *
 diag_source_line(const struct cf_node *n)
 {
 	const char	*text = n->file->text;
-	size_t		 start = n->line_start, end = start;
+	size_t		 start = n->line_start, end;
+	const struct cf_node *p;
+	struct buf	 b = { 0 };
+
+	while (start < n->file->len && (text[start] == ' ' ||
+	    text[start] == '\t'))
+		start++;
+	end = start;
 
 	while (end < n->file->len && text[end] != '\n')
 		end++;
 	if (end > start && text[end - 1] == '\r')
 		end--;
-	return xstrndup(text + start, end - start);
+	for (p = n->parent; p != NULL && p->parent != NULL &&
+	    !conf_is(p, "VirtualHost"); p = p->parent)
+		buf_adds(&b, "  ");
+	buf_add(&b, text + start, end - start);
+	return buf_steal(&b);
 }
 
 static int

@@ -247,21 +247,40 @@ list_put_left_clipped(struct tui *t, int y, int x, int w, int attr,
 	tui_put(t, y, x, w - 1, attr, s, sw - (size_t)(w - 1));
 }
 
-/* Columns for the width: the name gets what the others leave. */
+/* Columns for the width and the names shown: name and addresses as wide
+ * as their longest (within limits), file:line gets the rest. */
 struct list_cols {
 	int	cname, wname, caddr, waddr, cfile, wfile;
 };
 
+static char	*list_addrs(const struct cf_vhost *);
+
 static void
-list_columns(struct list_cols *c)
+list_columns(const struct tui *t, struct list_cols *c)
 {
 	int	avail = COLS - 11;
+	int	maxname = 10, maxaddr = 9;	/* the headings */
+	size_t	i;
 
-	c->waddr = COLS >= 80 ? 15 : 12;
-	c->wfile = avail * 35 / 100;
-	if (c->wfile < 16)
-		c->wfile = 16;
-	c->wname = avail - c->wfile - c->waddr - 2;
+	for (i = 0; i < t->rows.n; i++) {
+		const struct list_row	*r = t->rows.v[i];
+		char			*a;
+		int			 n;
+
+		if (r->kind != LIST_VHOST)
+			continue;
+		n = (int)tui_width(conf_vhost_name(r->vhost));
+		if (n > maxname)
+			maxname = n;
+		a = list_addrs(r->vhost);
+		n = (int)tui_width(a);
+		free(a);
+		if (n > maxaddr)
+			maxaddr = n;
+	}
+	c->waddr = maxaddr < 15 ? maxaddr : 15;
+	c->wname = maxname < avail * 45 / 100 ? maxname : avail * 45 / 100;
+	c->wfile = avail - c->wname - c->waddr - 2;
 	c->cname = 11;
 	c->caddr = c->cname + c->wname + 1;
 	c->cfile = c->caddr + c->waddr + 1;
@@ -276,7 +295,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 	int	 a;
 	char	*s, *addrs;
 
-	list_columns(&c);
+	list_columns(t, &c);
 	if (selected) {
 		tui_fill(t, y, 0, w, TA_SELECTED);
 		tui_put(t, y, 0, 1, TA_SELECTED, tui_glyph(t, TG_POINTER), 0);
@@ -366,7 +385,7 @@ list_draw(struct tui *t, int y, int h)
 	{
 		struct list_cols	c;
 
-		list_columns(&c);
+		list_columns(t, &c);
 		tui_put(t, y + 1, 1, 9, TA_HEADING, "Status", 0);
 		tui_put(t, y + 1, c.cname, c.wname, TA_HEADING, "ServerName",
 		    0);

@@ -15,7 +15,7 @@ wait_for "Apache rejected the change. Everything was rolled back" \
 same_tree "$PRISTINE/etc" "$ROOT/etc"
 # nothing pending any more: the user has seen the result
 keys Enter
-wait_for "1/7 Virtual hosts" "1 with errors"
+wait_for "1/7 Virtual hosts" "2 with errors"
 screen | grep 'app\.example\.com' | grep -q error ||
     fail "app.example.com should still show its error"
 keys q

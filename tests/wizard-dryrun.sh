@@ -20,7 +20,7 @@ wait_for "[dry run]"
 walk_to_diff n
 keys Enter
 wait_for "6/7 Write" "Dry run: nothing is written." \
-    "/etc/apache2/sites-available/app.conf" "s save patch"
+    "/etc/apache2/sites-available/app.example.com.conf" "s save patch"
 # the write key does nothing here
 keys y
 sleep 0.3

@@ -16,7 +16,7 @@ for choice in off on; do
 	if [ $choice = on ]; then
 		walk_to_diff y
 		wait_for "+       ProxyPreserveHost On" \
-		    "ProxyPassReverse / http://www.app.example.com/"
+		    "+       ProxyPassReverse / http://app.example.com/"
 	else
 		walk_to_diff n
 		wait_for "+       ProxyPassReverse / http://127.0.0.1/" \
@@ -27,7 +27,7 @@ for choice in off on; do
 
 	keys Enter
 	wait_for "6/7 Write" "Ready to write 1 file for app.example.com" \
-	    "/etc/apache2/sites-available/app.conf" \
+	    "/etc/apache2/sites-available/app.example.com.conf" \
 	    "No configtest (--no-configtest)" "Press y to write"
 	same_tree "$PRISTINE" "$ROOT"
 	keys y
@@ -57,7 +57,7 @@ for choice in off on; do
 	case $row in
 	*error*) fail "app.example.com still has errors: $row" ;;
 	esac
-	screen | grep -q "0 with errors" || fail "the list was not read again"
+	screen | grep -q "1 with errors" || fail "the list was not read again"
 
 	keys q
 	rc=$(wait_exit)

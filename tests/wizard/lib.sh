@@ -5,8 +5,10 @@
 # trap whatever happens.  The wizard runs in an 80x24 window; keys go in
 # with send-keys, the screen comes back with capture-pane.
 #
-# Variables a test may use: $W (the temp dir), $PRISTINE (the untouched
-# test tree), $ROOT (the copy the wizard works on).
+# The tree is a copy of the demo (data/demo), whose app.example.com has
+# the classic broken socket ProxyPassReverse.  Variables a test may use:
+# $W (the temp dir), $PRISTINE (the untouched tree), $ROOT (the copy the
+# wizard works on).
 
 set -u
 
@@ -27,7 +29,7 @@ NSOCK=0
 SOCK="$W/tmux.0"
 PRISTINE="$W/pristine"
 ROOT="$W/root"
-TREE="$top_srcdir/tests/wizard/tree"
+TREE="$top_srcdir/data/demo"
 # Long enough for a sanitizer build on a busy machine; a pass is fast.
 WAIT_SECS=${WIZARD_WAIT:-20}
 
@@ -157,10 +159,10 @@ wizard_pid() {
 # the Host answer CHOICE (y or n), asserting each screen on the way.
 walk_to_diff() {
 	wait_for "1/7 Virtual hosts" "app.example.com" "error" \
-	    " sites-enabled/app.conf:2"
+	    " sites-enabled/app.example.com.conf:3"
 	keys Enter
 	wait_for "2/7 Diagnosis: app.example.com" "Proxy lines as they are" \
-	    "ProxyPassReverse / unix:/run/app.sock|http://127.0.0.1/" \
+	    "ProxyPassReverse / unix:/run/gunicorn/app.sock|http://127.0.0.1/" \
 	    "reverse-socket-prefix" "For a visitor:" \
 	    "Backend sends Location: http://127.0.0.1/next"
 	keys Enter
@@ -172,7 +174,7 @@ walk_to_diff() {
 	    "[x] Header unset Server" "[ ] ServerTokens Prod"
 	keys Enter
 	wait_for "5/7 Review the diff" \
-	    "--- a/etc/apache2/sites-available/app.conf" \
-	    "-       ProxyPassReverse / unix:/run/app.sock|http://127.0.0.1/" \
+	    "--- a/etc/apache2/sites-available/app.example.com.conf" \
+	    "-       ProxyPassReverse / unix:/run/gunicorn/app.sock|http://127" \
 	    "+       Header unset Server"
 }
