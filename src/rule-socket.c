@@ -10,6 +10,7 @@
  * backend's /tmp. */
 #include "config.h"
 
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -148,14 +149,14 @@ rule_socket_check(struct rule_ctx *rc)
 	int			 have_who;
 	size_t			 i;
 
-	have_who = c->run_user != NULL && lookup_user(c, c->run_user, &who)
-	    == 0;
+	have_who = -1;	/* looked up when a socket exists */
 	for (i = 0; i < px->passes.n; i++) {
 		struct px_pass	*pp = px->passes.v[i];
 		const char	*s = pp->url.socket;
 		struct finding	*f;
 		struct stat	 st;
 		char		*abs, *why;
+		int		 src;
 
 		if (s == NULL || pp->server_level || pp->url.scheme == PX_NONE)
 			continue;
@@ -180,8 +181,9 @@ rule_socket_check(struct rule_ctx *rc)
 			    "(e.g. /run/app/app.sock, RuntimeDirectory=app)");
 		}
 		abs = conf_abs(c, s);
-		if (stat(abs, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-			int	exists = stat(abs, &st) == 0;
+		src = stat(abs, &st);
+		if (src != 0 || !S_ISSOCK(st.st_mode)) {
+			int	exists = src == 0;
 
 			f = rule_add(rc, "socket-missing", -1, pp->dir->node,
 			    "socket %s %s: requests get 503 Service "
@@ -193,6 +195,9 @@ rule_socket_check(struct rule_ctx *rc)
 			continue;
 		}
 		free(abs);
+		if (have_who < 0)
+			have_who = c->run_user != NULL &&
+			    lookup_user(c, c->run_user, &who) == 0;
 		if (!have_who)
 			continue;
 		why = denied(c, &who, s);
