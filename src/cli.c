@@ -428,6 +428,47 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 	return rc;
 }
 
+/* What the fix leaves to a human, with the line or command to use. */
+static void
+explain_unfixed(const struct cf_config *c, const struct vec *sel)
+{
+	static const char *const manual[] = {
+		"trailing-slash", "module-missing", "socket-missing",
+		"socket-permission", "socket-path-too-long",
+		"socket-in-private-tmp", "socket-url-syntax",
+		"preserve-host-conflict", "forwarded-proto-spoofable",
+		"reverse-no-effect", "parse-error",
+	};
+	struct vec	fs = { 0 };
+	size_t		i, j, k;
+
+	rules_run(c, &fs);
+	for (i = 0; i < fs.n; i++) {
+		struct finding	*f = fs.v[i];
+		int		 mine = f->vhost == NULL &&
+				    strcmp(f->rule, "parse-error") == 0;
+		char		*m;
+
+		for (j = 0; j < sel->n && !mine; j++)
+			mine = sel->v[j] == f->vhost;
+		for (j = 0; mine && j < sizeof manual / sizeof *manual; j++)
+			if (strcmp(f->rule, manual[j]) == 0)
+				break;
+		if (!mine || j == sizeof manual / sizeof *manual)
+			continue;
+		m = report_inert(f->message);
+		fprintf(stderr, "vhostfix: not fixed automatically: %s:%u: %s "
+		    "[%s]\n", f->path ? f->path : "-", f->line, m, f->rule);
+		free(m);
+		for (k = 0; k < f->suggest.n; k++) {
+			m = report_inert(f->suggest.v[k]);
+			fprintf(stderr, "    %s\n", m);
+			free(m);
+		}
+	}
+	vec_free_all(&fs, finding_free);
+}
+
 static int
 cmd_fix(struct cli *cl, char **args, int nargs)
 {
@@ -478,6 +519,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		fprintf(stderr, "vhostfix: needs you: %s\n", s);
 		free(s);
 	}
+	explain_unfixed(c, &sel);
 	if (out.n == 0) {
 		if (!cl->json)
 			fprintf(stderr, "vhostfix: nothing to change\n");
