@@ -80,6 +80,9 @@ int	 px_url_eq(const char *, const char *);
 /* Reverse lines of the pass's context and path. */
 void	 px_revs_for(const struct px_vhost *, const struct px_pass *,
 	    struct vec *out);
+/* socket-label-shared: the label a socket gets, from its file name
+ * ("/run/app-a.sock" -> "app-a").  Caller frees. */
+char	*px_socket_label(const char *sock);
 /* Apache's alias_match: does path a cover path b? */
 int	 px_path_covers(const char *a, const char *b);
 

@@ -80,10 +80,10 @@ struct wr_mfile {
 };
 struct wr_manifest {
 	char		*id;
-	char		*path;		/* absolute directory of the set */
+	char		*path;		/* the set's directory */
 	char		*kind;
 	char		*time;
-	char		*stamp;		/* seconds.nanoseconds, for order */
+	char		*stamp;		/* sec.nsec, for order */
 	char		*root;
 	struct vec	 vhosts;	/* char * */
 	struct vec	 files;		/* struct wr_mfile * */

@@ -212,6 +212,9 @@ augw_parse(struct augw *w, struct cf_file *f)
 {
 	int	rc;
 
+	/* An empty file is valid (aug_text_store rejects "" though). */
+	if (f->len == 0)
+		return 0;
 	if (aug_set(w->aug, AUGW_TEXT, f->text) != 0 ||
 	    aug_text_store(w->aug, AUGW_LENS, AUGW_TEXT, AUGW_TREE) != 0) {
 		f->parse_failed = 1;
@@ -236,6 +239,8 @@ augw_check(struct augw *w, const char *text, unsigned *line, char **msg)
 	unsigned	col;
 	int		rc = 0;
 
+	if (*text == '\0')
+		return 0;
 	if (aug_set(w->aug, AUGW_TEXT, text) != 0 ||
 	    aug_text_store(w->aug, AUGW_LENS, AUGW_TEXT, AUGW_TREE) != 0) {
 		parse_error(w, line, &col, msg);

@@ -11,8 +11,8 @@
  *
  *	format	1
  *	kind	fix | rollback
- *	time	2024-05-01T12:00:00Z		UTC, when the set was made
- *	stamp	1714564800.123456789		the same, to order sets
+ *	time	2024-05-01T12:00:00Z	UTC, when the set was made
+ *	stamp	1714564800.123456789	the same, to order sets
  *	root	/				what the paths are under
  *	vhost	NAME				one per vhost fixed
  *	file	PATH	REAL	SHA256-BEFORE	SHA256-AFTER

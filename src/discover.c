@@ -26,6 +26,7 @@
 #include "augw.h"
 #include "conf.h"
 #include "model.h"
+#include "scan.h"
 
 #define DISC_MAX_FILE	(64u << 20)	/* bigger than any sane config */
 #define DISC_MAX_DEPTH	64		/* Apache stops at 128 */
@@ -56,7 +57,11 @@ struct ctx {
 
 struct disc {
 	struct cf_config	*c;
-	struct augw		*w;
+	struct augw		*w;		/* opened on first use */
+	int			 augeas_only;	/* VHOSTFIX_PARSER=augeas */
+	struct cf_file		**seen;		/* hash of files by real path */
+	size_t			 nseen_slots;
+	char			*augw_err;
 	struct vec		 stack;		/* struct cf_file * being read */
 	int			 root_is_slash;
 };
@@ -304,18 +309,52 @@ process_glob(struct disc *d, const char *dir, const char *pattern,
 	return n;
 }
 
+static size_t
+hash_str(const char *s)
+{
+	size_t	h = 14695981039346656037UL;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
+	return h;
+}
+
+/* Open addressing, kept under half full: discovery stays linear in the
+ * number of files (hosting servers have thousands). */
+static struct cf_file **
+seen_slot(struct disc *d, const char *real)
+{
+	size_t	mask = d->nseen_slots - 1, i = hash_str(real) & mask;
+
+	while (d->seen[i] != NULL && strcmp(d->seen[i]->real, real) != 0)
+		i = (i + 1) & mask;
+	return &d->seen[i];
+}
+
 static struct cf_file *
 find_file(struct disc *d, const char *real)
 {
+	if (d->seen == NULL)
+		return NULL;
+	return *seen_slot(d, real);
+}
+
+static void
+remember_file(struct disc *d, struct cf_file *f)
+{
 	size_t	i;
 
-	for (i = 0; i < d->c->files.n; i++) {
-		struct cf_file	*f = d->c->files.v[i];
+	if (2 * (d->c->files.n + 1) > d->nseen_slots) {
+		free(d->seen);
+		d->nseen_slots = d->nseen_slots ? d->nseen_slots * 4 : 256;
+		d->seen = xcalloc(d->nseen_slots, sizeof *d->seen);
+		for (i = 0; i < d->c->files.n; i++) {
+			struct cf_file	*g = d->c->files.v[i];
 
-		if (strcmp(f->real, real) == 0)
-			return f;
+			*seen_slot(d, g->real) = g;
+		}
 	}
-	return NULL;
+	*seen_slot(d, f->real) = f;
 }
 
 static void	walk(struct disc *, struct cf_node **, size_t, struct ctx *,
@@ -348,6 +387,7 @@ load_file(struct disc *d, const char *rel, const char *real,
 		free(f);
 		return NULL;
 	}
+	remember_file(d, f);
 	vec_push(&d->c->files, f);
 	model_index_lines(f);
 	if (memchr(f->text, '\0', f->len) != NULL) {
@@ -364,6 +404,16 @@ load_file(struct disc *d, const char *rel, const char *real,
 			f->crlf = 1;
 			break;
 		}
+	if (!d->augeas_only && scan_parse(f) == 0)
+		return f;
+	if (d->w == NULL && d->augw_err == NULL)
+		d->w = augw_open(&d->augw_err);
+	if (d->w == NULL) {
+		f->parse_failed = 1;
+		f->err_line = 1;
+		f->err_msg = xstrdup(d->augw_err);
+		return f;
+	}
 	augw_parse(d->w, f);
 	return f;
 }
@@ -764,9 +814,9 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 	free(real);
 	model_read_envvars(d.c);
 	d.c->debian = str_startswith(d.c->main_config, "/etc/apache2/");
-	d.w = augw_open(err);
-	if (d.w == NULL)
-		goto out;
+	/* The full Augeas read, for comparisons with the fast scanner. */
+	d.augeas_only = getenv("VHOSTFIX_PARSER") != NULL &&
+	    strcmp(getenv("VHOSTFIX_PARSER"), "augeas") == 0;
 	process_path(&d, d.c->main_config, NULL, 0, &top, 0);
 	if (d.c->files.n == 0) {
 		struct cf_problem	*p = d.c->problems.n ?
@@ -780,6 +830,8 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 	rc = 0;
 out:
 	augw_close(d.w);
+	free(d.augw_err);
+	free(d.seen);
 	vec_free(&d.stack);
 	if (rc == 0)
 		*out = d.c;

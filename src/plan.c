@@ -127,28 +127,6 @@ rev_args(const struct px_pass *pp, const char *url)
 	return s;
 }
 
-/* socket-label-shared: the label a socket gets, from its file name. */
-static char *
-socket_label(const char *sock)
-{
-	const char	*base = strrchr(sock, '/');
-	char		*l, *p;
-
-	l = xstrdup(base ? base + 1 : sock);
-	if ((p = strrchr(l, '.')) != NULL && p != l)
-		*p = '\0';
-	for (p = l; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-')
-			*p = '-';
-		else
-			*p = (char)tolower((unsigned char)*p);
-	if (*l == '\0' || *l == '-') {
-		free(l);
-		l = xstrdup("backend");
-	}
-	return l;
-}
-
 static void
 relabel(struct planner *pl, struct px_vhost *px)
 {
@@ -160,17 +138,20 @@ relabel(struct planner *pl, struct px_vhost *px)
 		if (b->url.socket == NULL || b->url.bad_syntax ||
 		    b->server_level)
 			continue;
-		for (j = 0; j < i; j++) {
+		for (j = 0; j < px->passes.n; j++) {
 			struct px_pass	*a = px->passes.v[j];
 			const char	*rest;
 			char		*label, *url, *arg;
 			size_t		 k = b->ctx_path ? 0 : 1;
 
-			if (a->url.socket == NULL || a->url.bad_syntax ||
+			/* The same pairs as the rule: the later vhost line,
+			 * or a vhost line sharing with the main server. */
+			if (a == b || (!a->server_level && j > i) ||
+			    a->url.socket == NULL || a->url.bad_syntax ||
 			    strcmp(a->url.socket, b->url.socket) == 0 ||
 			    strcasecmp(a->url.backend, b->url.backend) != 0)
 				continue;
-			label = socket_label(b->url.socket);
+			label = px_socket_label(b->url.socket);
 			rest = strstr(b->url.backend, "://");
 			rest = rest ? strchr(rest + 3, '/') : NULL;
 			url = xasprintf("%.*s://%s%s",

@@ -6,6 +6,7 @@
  * Header set in the vhost override the main server's. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,4 +314,26 @@ px_revs_for(const struct px_vhost *p, const struct px_pass *pp,
 		    pp->path))
 			vec_push(out, r);
 	}
+}
+
+char *
+px_socket_label(const char *sock)
+{
+	const char	*base = strrchr(sock, '/');
+	char		*l, *p;
+
+	l = xstrdup(base ? base + 1 : sock);
+	if ((p = strrchr(l, '.')) != NULL && p != l)
+		*p = '\0';
+	/* A hostname label: letters, digits, '-'. */
+	for (p = l; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			*p = '-';
+		else
+			*p = (char)tolower((unsigned char)*p);
+	if (*l == '\0' || *l == '-') {
+		free(l);
+		l = xstrdup("backend");
+	}
+	return l;
 }

@@ -73,6 +73,12 @@ report_inert(const char *s)
 	struct buf		 b = { 0 };
 	const unsigned char	*p = (const unsigned char *)s;
 
+	/* Plain printable ASCII, the usual case, is already inert. */
+	while (*p >= 0x20 && *p < 0x7f)
+		p++;
+	if (*p == '\0')
+		return xstrdup(s);
+	buf_add(&b, s, (size_t)((const char *)p - s));
 	while (*p != '\0') {
 		size_t	n = utf8_len(p);
 

@@ -53,7 +53,9 @@ rule_headers_check(struct rule_ctx *rc)
 			break;
 		}
 	}
-	if (!px->proxies || vn == NULL)
+	/* The main server's own headers are inherited by every vhost and
+	 * judged there. */
+	if (!px->proxies || vn == NULL || px->vhost == NULL)
 		return;
 	if (px->tls && px->xfp == NULL) {
 		f = rule_add(rc, "forwarded-proto-missing", -1, vn,

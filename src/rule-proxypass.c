@@ -121,18 +121,21 @@ rule_proxypass_check(struct rule_ctx *rc)
 		}
 	}
 	/* Shared labels: compare every pair of socket ProxyPass lines that
-	 * apply to this vhost (the main server's ones included). */
+	 * apply to this vhost (the main server's ones included), reported at
+	 * the vhost's own line: the later one, or the only one. */
 	for (i = 0; i < px->passes.n; i++) {
-		struct px_pass	*a = px->passes.v[i];
+		struct px_pass	*b = px->passes.v[i];
 
-		if (a->url.socket == NULL || a->url.bad_syntax)
+		if (b->url.socket == NULL || b->url.bad_syntax ||
+		    b->server_level)
 			continue;
-		for (j = i + 1; j < px->passes.n; j++) {
-			struct px_pass	*b = px->passes.v[j];
+		for (j = 0; j < px->passes.n; j++) {
+			struct px_pass	*a = px->passes.v[j];
 			struct finding	*f;
+			char		*label;
 
-			if (b->url.socket == NULL || b->url.bad_syntax ||
-			    b->server_level ||
+			if (a == b || (!a->server_level && j > i) ||
+			    a->url.socket == NULL || a->url.bad_syntax ||
 			    strcmp(a->url.socket, b->url.socket) == 0 ||
 			    strcasecmp(a->url.backend, b->url.backend) != 0)
 				continue;
@@ -140,7 +143,21 @@ rule_proxypass_check(struct rule_ctx *rc)
 			    b->dir->node, "sockets %s and %s share the label "
 			    "%s: Apache sends both to %s; give each socket its "
 			    "own label", a->url.socket, b->url.socket,
-			    b->url.backend, a->url.socket);
+			    b->url.backend, a->server_level ? b->url.socket :
+			    a->url.socket);
+			label = px_socket_label(b->url.socket);
+			if (b->ctx_path != NULL)
+				rule_suggest(f, "ProxyPass unix:%s|%.*s://%s%s",
+				    b->url.socket, (int)strcspn(b->url.backend,
+				    ":"), b->url.backend, label,
+				    px_url_path(b->url.backend));
+			else
+				rule_suggest(f, "ProxyPass %s unix:%s|%.*s://%s%s",
+				    b->path, b->url.socket,
+				    (int)strcspn(b->url.backend, ":"),
+				    b->url.backend, label,
+				    px_url_path(b->url.backend));
+			free(label);
 			f->fixable = 1;
 			break;
 		}

@@ -239,16 +239,67 @@ stage_bin(const struct wr_opts *o)
 	return bin;
 }
 
+/* Apache's complaint in one line: "AH00526: Syntax error on line N of
+ * FILE:" and, on the next line, what is wrong. */
+static char *
+stage_summary(const char *s)
+{
+	struct buf	b = { 0 };
+	size_t		n;
+	int		lines;
+
+	for (lines = 0; s != NULL && *s != '\0' && lines < 2; lines++) {
+		while (*s == '\n')
+			s++;
+		n = strcspn(s, "\n");
+		if (b.len > 0)
+			buf_addc(&b, ' ');
+		buf_add(&b, s, n);
+		s += n;
+	}
+	return b.len > 0 ? buf_steal(&b) : xstrdup("no message");
+}
+
+/* Apache's own check on the stage.  Debian's config needs ${APACHE_*}
+ * from envvars, as apache2ctl sets them; apache2ctl also creates the run
+ * and lock directories, which the check wants to exist: the stage points
+ * them at a private directory rather than creating live ones. */
+static int
+stage_run(const char *root, const char *bin, const char *stage,
+    const char *run, const char *main_cfg, struct buf *out, char **err)
+{
+	struct stat	 st;
+	char		*envvars = xasprintf("%s/envvars", stage);
+	int		 r;
+
+	if (lstat(envvars, &st) == 0 && S_ISREG(st.st_mode)) {
+		char *argv[] = { "sh", "-c", ". \"$1\"; APACHE_RUN_DIR=$2;"
+		    " APACHE_LOCK_DIR=$2; export APACHE_RUN_DIR"
+		    " APACHE_LOCK_DIR; shift 2; exec \"$@\"", "sh", envvars,
+		    (char *)run, (char *)bin, "-t", "-d", (char *)stage, "-f",
+		    (char *)main_cfg, NULL };
+
+		r = wr_run(argv, root, out, err);
+	} else {
+		char *argv[] = { (char *)bin, "-t", "-d", (char *)stage, "-f",
+		    (char *)main_cfg, NULL };
+
+		r = wr_run(argv, root, out, err);
+	}
+	free(envvars);
+	return r;
+}
+
 int
 wr_stage_check(const struct wr_opts *o, const struct wr_tree *tree,
     const struct wr_file *f, size_t n, struct wr_result *res)
 {
 	struct stage	 s = { 0 };
 	struct buf	 out = { 0 };
-	struct stat	 st;
 	const char	*tmpdir;
-	char		*bin, *sr = NULL, *abs_sr = NULL, *stage = NULL, *why;
-	char		*main_cfg = NULL, *envvars = NULL, *p, *err = NULL;
+	char		*bin, *sr = NULL, *abs_sr = NULL, *why, *p;
+	char		*top = NULL, *stage = NULL, *run = NULL;
+	char		*main_cfg = NULL, *err = NULL;
 	size_t		 i;
 	int		 rc = 0, r;
 
@@ -287,15 +338,21 @@ wr_stage_check(const struct wr_opts *o, const struct wr_tree *tree,
 	}
 	abs_sr = wr_join(o->root, sr);
 	tmpdir = getenv("TMPDIR");
-	stage = xasprintf("%s/vhostfix-stage-XXXXXX",
+	top = xasprintf("%s/vhostfix-stage-XXXXXX",
 	    tmpdir != NULL && *tmpdir == '/' ? tmpdir : "/tmp");
-	if (mkdtemp(stage) == NULL) {
+	if (mkdtemp(top) == NULL) {
 		res->error = xasprintf("%s: cannot create the staging"
-		    " directory: %s", stage, strerror(errno));
-		free(stage);
-		stage = NULL;
+		    " directory: %s", top, strerror(errno));
+		free(top);
+		top = NULL;
 		rc = -1;
 		goto out;
+	}
+	stage = xasprintf("%s/conf", top);
+	run = xasprintf("%s/run", top);
+	if (mkdir(stage, 0700) < 0 || mkdir(run, 0700) < 0) {
+		err = xasprintf("%s: %s", top, strerror(errno));
+		goto copy_failed;
 	}
 	s.src = abs_sr;
 	s.dst = stage;
@@ -304,17 +361,9 @@ wr_stage_check(const struct wr_opts *o, const struct wr_tree *tree,
 		    " copy ServerRoot: %s", s.err));
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		p = xasprintf("%s%s", stage, f[i].real + strlen(sr));
-		r = stage_write(p, f[i].new_text, f[i].new_len, &err);
-		free(p);
-		if (r < 0)
-			goto copy_failed;
-	}
 	why = NULL;
-	for (i = 0; i < tree->nfiles + n + 1 && why == NULL; i++) {
+	for (i = 0; i < tree->nfiles + 1 && why == NULL; i++) {
 		const char *lf = i < tree->nfiles ? tree->files[i] :
-		    i < tree->nfiles + n ? f[i - tree->nfiles].real :
 		    tree->main_config;
 
 		p = xasprintf("%s%s", stage, lf + strlen(sr));
@@ -323,51 +372,69 @@ wr_stage_check(const struct wr_opts *o, const struct wr_tree *tree,
 		if (r < 0)
 			goto copy_failed;
 	}
-	if (why != NULL) {
-		vec_push(&res->notes, xasprintf("staged check skipped: %s;"
-		    " relying on the check after writing", why));
-		free(why);
+	if (why != NULL)
+		goto unfaithful;
+	main_cfg = xasprintf("%s%s", stage, tree->main_config + strlen(sr));
+
+	/* First the copy as it is: if Apache rejects it already, something
+	 * of the live system is missing from it (or the live tree is
+	 * broken), and its verdict on the change would mean nothing. */
+	r = stage_run(o->root, bin, stage, run, main_cfg, &out, &err);
+	if (r < 0)
+		goto run_failed;
+	if (r != 0) {
+		p = stage_summary(out.data);
+		vec_push(&res->notes, xasprintf("staged check skipped: Apache"
+		    " rejects the copy even without the change (%s); relying"
+		    " on the check after writing", p));
+		free(p);
 		goto out;
 	}
-	main_cfg = xasprintf("%s%s", stage, tree->main_config + strlen(sr));
-	envvars = xasprintf("%s/envvars", stage);
-	if (lstat(envvars, &st) == 0 && S_ISREG(st.st_mode)) {
-		/* Debian's config needs ${APACHE_*} from envvars, as
-		 * apache2ctl would set them. */
-		char *argv[] = { "sh", "-c", ". \"$1\"; shift; exec \"$@\"",
-		    "sh", envvars, bin, "-t", "-d", stage, "-f", main_cfg,
-		    NULL };
-
-		r = wr_run(argv, o->root, &out, &err);
-	} else {
-		char *argv[] = { bin, "-t", "-d", stage, "-f", main_cfg,
-		    NULL };
-
-		r = wr_run(argv, o->root, &out, &err);
+	buf_free(&out);
+	for (i = 0; i < n && why == NULL; i++) {
+		p = xasprintf("%s%s", stage, f[i].real + strlen(sr));
+		r = stage_write(p, f[i].new_text, f[i].new_len, &err);
+		if (r == 0)
+			r = stage_fix_text(p, f[i].real, &why, &err);
+		free(p);
+		if (r < 0)
+			goto copy_failed;
 	}
-	if (r < 0) {
-		res->error = err;
-		err = NULL;
-		rc = -1;
-	} else if (r != 0) {
+	if (why != NULL)
+		goto unfaithful;
+	r = stage_run(o->root, bin, stage, run, main_cfg, &out, &err);
+	if (r < 0)
+		goto run_failed;
+	if (r != 0) {
 		res->test_output = buf_steal(&out);
 		rc = 1;
 	} else
 		vec_push(&res->notes, xasprintf("staged check passed: %s -t"
 		    " on a copy of %s", bin, sr));
 	goto out;
+unfaithful:
+	vec_push(&res->notes, xasprintf("staged check skipped: %s; relying on"
+	    " the check after writing", why));
+	free(why);
+	goto out;
+run_failed:
+	res->error = err;
+	err = NULL;
+	rc = -1;
+	goto out;
 copy_failed:
 	vec_push(&res->notes, xasprintf("staged check skipped: cannot"
 	    " prepare the copy: %s", err));
 out:
-	if (stage != NULL)
-		wr_rmtree(stage);
+	if (top != NULL)
+		wr_rmtree(top);
 	buf_free(&out);
 	free(err);
 	free(s.err);
+	free(top);
 	free(stage);
+	free(run);
 	free(main_cfg);
-	free(envvars);
 	free(abs_sr);
 	free(sr);
 	free(bin);

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,9 +47,9 @@ struct wr_tx {
 	const struct wr_opts	*o;
 	const struct wr_file	*f;
 	size_t			 n;
-	char			**abs;		/* real file, absolute */
+	char			**abs;		/* absolute */
 	char			**name;		/* for messages */
-	struct stat		*st;		/* real file, as checked */
+	struct stat		*st;		/* as checked */
 	struct wr_xattrs	*xa;
 	int			*written;	/* needs restoring */
 	struct wr_manifest	*set;
@@ -220,13 +222,29 @@ wr_verify(const char *path, const char *text, size_t len, char **err)
 	return 0;
 }
 
-/* Regular, one link, and as it was read (size, mtime, sha256). */
+/* chattr +i or +a: rename over the file would fail with EPERM midway. */
+static int
+wr_immutable(const char *path)
+{
+	int	fd, flags = 0, rc;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	rc = ioctl(fd, FS_IOC_GETFLAGS, &flags);
+	close(fd);
+	return rc == 0 && (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) != 0;
+}
+
+/* Regular, one link, not immutable, and as it was read (size, mtime,
+ * sha256). */
 static int
 wr_check_file(struct wr_tx *t, size_t i, char **err)
 {
 	const struct wr_file	*f = &t->f[i];
 	struct stat		 st;
-	char			 h1[SHA256_HEXLEN + 1], h2[SHA256_HEXLEN + 1];
+	char			 h1[SHA256_HEXLEN + 1];
+	char			 h2[SHA256_HEXLEN + 1];
 	char			*cur;
 	size_t			 len;
 
@@ -236,6 +254,11 @@ wr_check_file(struct wr_tx *t, size_t i, char **err)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		*err = xasprintf("%s is not a regular file", t->name[i]);
+		return -1;
+	}
+	if (wr_immutable(t->abs[i])) {
+		*err = xasprintf("%s is immutable or append-only (chattr +i or"
+		    " +a): it cannot be replaced; lift that first", t->name[i]);
 		return -1;
 	}
 	if (st.st_nlink > 1) {
@@ -272,7 +295,11 @@ wr_still_same(struct wr_tx *t, size_t i, char **err)
 {
 	struct stat	st;
 
-	if (lstat(t->abs[i], &st) == 0 && st.st_ino == t->st[i].st_ino &&
+	if (lstat(t->abs[i], &st) < 0) {
+		*err = xasprintf("%s: %s", t->name[i], strerror(errno));
+		return -1;
+	}
+	if (st.st_ino == t->st[i].st_ino &&
 	    st.st_dev == t->st[i].st_dev && st.st_size == t->st[i].st_size &&
 	    st.st_mtim.tv_sec == t->st[i].st_mtim.tv_sec &&
 	    st.st_mtim.tv_nsec == t->st[i].st_mtim.tv_nsec)
@@ -282,13 +309,15 @@ wr_still_same(struct wr_tx *t, size_t i, char **err)
 }
 
 /* Put every written file back as it was, from the backup set, with its
- * owner, mode, xattrs and timestamps; verify byte for byte.  Returns 0, or -1 with *err naming the first failure
+ * owner, mode, xattrs and timestamps; verify byte for byte.  Returns 0,
+ * or -1 with *err naming the first failure
  * (the others are still tried). */
 static int
 wr_restore(struct wr_tx *t, char **err)
 {
 	const struct wr_mfile	*mf;
-	char			 h[SHA256_HEXLEN + 1], *cp, *copy, *e = NULL;
+	char			 h[SHA256_HEXLEN + 1];
+	char			*cp, *copy, *e = NULL;
 	const char		*text;
 	size_t			 i, len;
 	int			 rc = 0;
@@ -506,8 +535,13 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 		}
 	}
 	for (i = 0; i < t->n; i++) {
-		if (wr_check_file(t, i, &err) < 0 ||
-		    wr_xattrs_load(t->abs[i], &t->xa[i], &err) < 0 ||
+		if (wr_check_file(t, i, &err) < 0) {
+			res->error = err;
+			return res->status = WR_REFUSED;
+		}
+	}
+	for (i = 0; i < t->n; i++) {
+		if (wr_xattrs_load(t->abs[i], &t->xa[i], &err) < 0 ||
 		    wr_probe(t->abs[i], t->f[i].new_len, &t->st[i], &t->xa[i],
 		    &err) < 0) {
 			res->error = err;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/fs.h>
 #include <libgen.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -260,7 +262,8 @@ test_symlink_mode(void)
 	struct stat		 st;
 	struct vec		 sets = { 0 };
 	struct wr_set		*set;
-	char			*root = mkroot("symlink"), *p, *q, *err = NULL;
+	char			*root = mkroot("symlink"), *p, *q;
+	char			*err = NULL;
 	char			 target[256], val[64];
 	ssize_t			 n;
 	gid_t			 gid = gr != NULL ? gr->gr_gid : 33;
@@ -416,6 +419,26 @@ test_configtest_fails(void)
 	CHECK(same_text(root, "/etc/httpd/conf.d/a.conf", "new a\n"));
 	wr_result_free(&res);
 	fx_free(&x);
+
+	/* A failed reload is reported; the tested files stay written. */
+	fx_add(&x, root, "/etc/httpd/conf.d/a.conf", "/etc/httpd/conf.d/a.conf",
+	    "newer a\n");
+	o.configtest = "true";
+	o.reload = 1;
+	o.reload_cmd = "sh -c 'echo AH00111: no such server >&2; exit 1'";
+	CHECK(write_apply(&o, NULL, x.f, x.n, &res) == WR_OK);
+	CHECK(contains(res.error, "reload failed"));
+	CHECK(contains(res.error, "AH00111: no such server"));
+	CHECK(same_text(root, "/etc/httpd/conf.d/a.conf", "newer a\n"));
+	wr_result_free(&res);
+	fx_free(&x);
+	fx_add(&x, root, "/etc/httpd/conf.d/a.conf", "/etc/httpd/conf.d/a.conf",
+	    "new a\n");
+	o.reload_cmd = "true";
+	CHECK(write_apply(&o, NULL, x.f, x.n, &res) == WR_OK);
+	CHECK(res.error == NULL && has_note(&res, "reloaded: true"));
+	wr_result_free(&res);
+	fx_free(&x);
 	free(root);
 }
 
@@ -482,6 +505,47 @@ test_hardlink(void)
 	wr_result_free(&res);
 	fx_free(&x);
 	free(q);
+	free(p);
+	free(root);
+}
+
+/* chattr +i: refused up front, not halfway through the set. */
+static void
+test_immutable(void)
+{
+	struct wr_opts		 o;
+	struct wr_result	 res;
+	struct fx		 x = { .n = 0 };
+	char			*root = mkroot("immutable"), *p;
+	int			 fd, flags = 0;
+
+	put(root, "/etc/apache2/a.conf", "a\n", 0644);
+	put(root, "/etc/apache2/i.conf", "i\n", 0644);
+	p = wr_join(root, "/etc/apache2/i.conf");
+	fd = open(p, O_RDONLY);
+	if (fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0)
+		flags |= FS_IMMUTABLE_FL;
+	if (fd < 0 || ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0) {
+		skip("immutable file", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(p);
+		free(root);
+		return;
+	}
+	fx_add(&x, root, "/etc/apache2/a.conf", "/etc/apache2/a.conf", "A\n");
+	fx_add(&x, root, "/etc/apache2/i.conf", "/etc/apache2/i.conf", "I\n");
+	o = opts_for(root);
+	CHECK(write_apply(&o, NULL, x.f, x.n, &res) == WR_REFUSED);
+	CHECK(contains(res.error, "i.conf is immutable"));
+	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
+	CHECK(same_text(root, "/etc/apache2/i.conf", "i\n"));
+	CHECK(count_sets(&o) == 0);
+	wr_result_free(&res);
+	flags &= ~FS_IMMUTABLE_FL;
+	CHECK(ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0);
+	close(fd);
+	fx_free(&x);
 	free(p);
 	free(root);
 }
@@ -704,7 +768,7 @@ test_rollback(void)
 	struct vec		 sets = { 0 };
 	struct stat		 st;
 	char			*root = mkroot("rollback"), *first, *p;
-	char			*bdir = xasprintf("%s/backups-elsewhere", tmpbase);
+	char			*bdir = xasprintf("%s/backups", tmpbase);
 	const char		*vh[] = { "a.example", "b.example" };
 	/* Bytes that a text-mode slip would damage. */
 	static const char	 a_old[] = "a\r\n\tline two  \n\\ end";
@@ -853,7 +917,8 @@ test_preflight(void)
 	struct wr_tree		 tree;
 	struct fx		 x = { .n = 0 };
 	const char		*loaded[3];
-	char			*root, *conf, *env, *site, *p, *tmp, *oldtmp;
+	char			*root, *conf, *env, *site, *p, *tmp;
+	char			*oldtmp;
 	int			 port = free_port();
 
 	if (access(apache_bin, X_OK) < 0) {
@@ -939,6 +1004,23 @@ test_preflight(void)
 	wr_result_free(&res);
 	fx_free(&x);
 
+	/* Rejected before the change too: the stage proves nothing about
+	 * it, so it is skipped with a note and the change is written. */
+	fx_add(&x, root, "/etc/apache2/sites-enabled/x.conf",
+	    "/etc/apache2/sites-available/x.conf", site);
+	put(root, "/etc/apache2/sites-available/x.conf",
+	    "BogusBefore on\n", 0644);
+	fx_free(&x);
+	fx_add(&x, root, "/etc/apache2/sites-enabled/x.conf",
+	    "/etc/apache2/sites-available/x.conf", site);
+	CHECK(write_apply(&o, &tree, x.f, x.n, &res) == WR_OK);
+	CHECK(has_note(&res, "rejects the copy even without the change"));
+	CHECK(has_note(&res, "BogusBefore"));
+	CHECK(same_text(root, "/etc/apache2/sites-available/x.conf", site));
+	CHECK(stage_dirs_left(tmp) == 0);
+	wr_result_free(&res);
+	fx_free(&x);
+
 	/* A loaded file outside ServerRoot: not faithful, said, skipped. */
 	put(root, "/srv/extra.conf", "# extra\n", 0644);
 	loaded[2] = "/srv/extra.conf";
@@ -999,6 +1081,7 @@ main(void)
 	test_configtest_fails();
 	test_changed();
 	test_hardlink();
+	test_immutable();
 	test_readonly();
 	test_enospc();
 	test_lock();

@@ -1,0 +1,106 @@
+#!/bin/bash
+# make bench: vhostfix against Apache's own parse on generated hosting
+# trees (issue "Scale").  Prints a table of medians, ratios and peak RSS,
+# and PASS/FAIL per target; exits 1 if a target is missed.
+#   VHOSTFIX   the binary (default: src/vhostfix in the build dir)
+#   RUNS       hyperfine runs per command (default 10)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+V=${VHOSTFIX:-$PWD/src/vhostfix}
+RUNS=${RUNS:-10}
+APACHE=${APACHE:-/usr/sbin/apache2}
+for t in hyperfine tmux python3 /usr/bin/time "$APACHE"; do
+	command -v "$t" >/dev/null 2>&1 || {
+		echo "bench: $t is missing (apt-get install hyperfine time tmux apache2)" >&2
+		exit 2
+	}
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/vhostfix-bench.XXXXXX")
+sock="vhostfix-bench-$$"
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
+mkdir -p "$work/run"
+export APACHE_RUN_DIR=$work/run APACHE_PID_FILE=$work/run/pid \
+    APACHE_RUN_USER=www-data APACHE_RUN_GROUP=www-data \
+    APACHE_LOG_DIR=$work/run APACHE_LOCK_DIR=$work/run
+
+"$here/gen-tree.sh" "$work/files2000" 2000
+"$here/gen-tree.sh" "$work/files4000" 4000
+"$here/gen-tree.sh" "$work/one2000" 2000 one
+"$here/gen-tree.sh" "$work/small20" 20
+
+# median seconds of a command (hyperfine), peak RSS in KB (/usr/bin/time)
+median() {
+	hyperfine -N --style none --warmup 2 --runs "$RUNS" -i \
+	    --export-json "$work/h.json" "$1" >/dev/null 2>&1
+	python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/h.json"
+}
+rss() {
+	/usr/bin/time -f %M -o "$work/rss" sh -c "$1" >/dev/null 2>&1
+	tail -n 1 "$work/rss"
+}
+apache_cmd() {
+	echo "$APACHE -t -D DUMP_VHOSTS -d $1/etc/apache2 -f $1/etc/apache2/apache2.conf"
+}
+check_cmd() {
+	echo "$V --root $1 check"
+}
+
+failed=0
+verdict() {	# verdict OK-EXPRESSION
+	if python3 -c "import sys; sys.exit(0 if ($1) else 1)"; then
+		echo PASS
+	else
+		echo FAIL
+		failed=$((failed + 1))
+	fi
+}
+
+printf '%-34s %10s %10s %7s %10s %10s %6s  %s\n' tree vhostfix apache ratio \
+    "rss KB" "apache KB" "rss x" target
+for t in files2000 one2000; do
+	"$APACHE" -t -d "$work/$t/etc/apache2" -f "$work/$t/etc/apache2/apache2.conf" \
+	    >/dev/null 2>&1 || { echo "bench: apache2 rejects the $t tree" >&2; exit 2; }
+	v=$(median "$(check_cmd "$work/$t")")
+	a=$(median "$(apache_cmd "$work/$t")")
+	vr=$(rss "$(check_cmd "$work/$t")")
+	ar=$(rss "$(apache_cmd "$work/$t")")
+	r=$(python3 -c "print('%.2f' % ($v / $a))")
+	m=$(python3 -c "print('%.2f' % ($vr / $ar))")
+	printf '%-34s %9ss %9ss %7s %10s %10s %6s  %s\n' "check, $t" "$v" "$a" \
+	    "$r" "$vr" "$ar" "$m" "ratio<=1.0, rss<=2x: $(verdict "$r <= 1.0 and $m <= 2.0")"
+done
+v2=$(median "$(check_cmd "$work/files2000")")
+v4=$(median "$(check_cmd "$work/files4000")")
+g=$(python3 -c "print('%.2f' % ($v4 / $v2))")
+printf '%-34s %9ss %10s %7s %32s  %s\n' "check, files4000 vs files2000" "$v4" "" \
+    "$g" "" "<=2.2x: $(verdict "$g <= 2.2")"
+s=$(median "$(check_cmd "$work/small20")")
+printf '%-34s %9ss %51s  %s\n' "check, small20" "$s" "" \
+    "<=30 ms: $(verdict "$s <= 0.030")"
+d=$(median "$V --root $work/files2000 fix site1000.example.com --dry-run")
+printf '%-34s %9ss %51s  %s\n' "fix --dry-run 1 vhost, files2000" "$d" "" \
+    "<=0.2 s: $(verdict "$d <= 0.2")"
+
+# The wizard's first screen: time from start until the list is drawn, in
+# a real terminal (tmux), median of 5.
+first=()
+for i in 1 2 3 4 5; do
+	t0=$(date +%s.%N)
+	tmux -L "$sock" new-session -d -x 100 -y 30 \
+	    "env LC_ALL=C.UTF-8 TERM=xterm-256color $V --root $work/files2000"
+	until tmux -L "$sock" capture-pane -p 2>/dev/null | grep -q 'site1999.example.com\|site0\.example\|site1\.example'; do
+		sleep 0.005
+		if python3 -c "import sys; sys.exit(0 if $(date +%s.%N) - $t0 > 10 else 1)"; then
+			break
+		fi
+	done
+	t1=$(date +%s.%N)
+	tmux -L "$sock" kill-server 2>/dev/null
+	first+=("$(python3 -c "print('%.4f' % ($t1 - $t0))")")
+done
+w=$(printf '%s\n' "${first[@]}" | sort -n | sed -n 3p)
+printf '%-34s %9ss %51s  %s\n' "wizard first screen, files2000" "$w" "" \
+    "<=0.5 s: $(verdict "$w <= 0.5")"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,37 @@
+#!/bin/sh
+# End-to-end, scenario 3: the socket's label says localhost, the
+# ProxyPassReverse says 127.0.0.1.  Apache sends "Host: localhost" to the
+# backend, which redirects to http://localhost/next; the literal prefix
+# http://127.0.0.1/ does not match, and the visitor is sent to their own
+# machine.
+
+scenario_vhost()
+{
+	cat <<CONF
+<VirtualHost *:$PORT>
+	ServerName app.example.test
+	ProxyPass / unix:$SOCK|http://localhost/
+	ProxyPassReverse / http://127.0.0.1/
+</VirtualHost>
+CONF
+}
+
+. "$top_srcdir/tests/e2e/lib.sh"
+e2e_start
+
+H=app.example.test
+backend=$(e2e_backend_location $H)
+before=$(e2e_location $H)
+e2e_expect_eq "backend Location" "$backend" "http://localhost/next"
+e2e_expect_eq "visitor Location, broken" "$before" "http://localhost/next"
+e2e_expect_server $H /seen visible
+e2e_check_json
+e2e_expect_rule reverse-mismatch
+
+e2e_fix
+
+after=$(e2e_location $H)
+e2e_expect_eq "visitor Location, fixed" "$after" "http://$H:$PORT/next"
+e2e_expect_server $H /seen hidden
+e2e_expect_preview "$backend" "$before" "$after"
+e2e_finish

@@ -1,0 +1,36 @@
+# A tiny WSGI backend for the end-to-end tests, served by gunicorn on a
+# Unix socket.  Like most web frameworks, it builds absolute redirects from
+# the Host header and the scheme gunicorn reports (wsgi.url_scheme, which
+# gunicorn sets to https when a trusted peer sends X-Forwarded-Proto: https;
+# Unix-socket peers are always trusted).
+#
+#   /seen      200, body "host=<Host> scheme=<scheme>": what the backend saw
+#   /static/*  200, body "static from the backend": proves a path reached it
+#   anything   302 to <scheme>://<Host>/next, with the same URL in
+#              X-Backend-Location, which Apache does not rewrite: the test
+#              sees both what the backend sent and what the visitor got
+
+
+def app(environ, start_response):
+    path = environ.get("PATH_INFO", "/")
+    host = environ.get("HTTP_HOST", "")
+    scheme = environ["wsgi.url_scheme"]
+    if path == "/seen":
+        body = "host=%s scheme=%s\n" % (host, scheme)
+        status = "200 OK"
+        headers = [("Content-Type", "text/plain")]
+    elif path.startswith("/static/"):
+        body = "static from the backend\n"
+        status = "200 OK"
+        headers = [("Content-Type", "text/plain")]
+    else:
+        body = "redirecting\n"
+        status = "302 Found"
+        location = "%s://%s/next" % (scheme, host)
+        headers = [("Content-Type", "text/plain"),
+                   ("Location", location),
+                   ("X-Backend-Location", location)]
+    data = body.encode()
+    headers.append(("Content-Length", str(len(data))))
+    start_response(status, headers)
+    return [data]
