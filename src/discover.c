@@ -225,9 +225,36 @@ list_dir(const struct cf_config *c, const char *rel, struct vec *out)
 static char *
 join(const char *dir, const char *name)
 {
-	if (strcmp(dir, "/") == 0 || *dir == '\0')
-		return xasprintf("/%s", name);
-	return xasprintf("%s/%s", dir, name);
+	size_t	n = strlen(dir);
+
+	while (n > 0 && dir[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s/%s", (int)n, dir, name);
+}
+
+/* "/etc//apache2/./x/" -> "/etc/apache2/x", as Apache names files. */
+static char *
+tidy(const char *p)
+{
+	struct buf	b = { 0 };
+
+	while (*p != '\0') {
+		if (*p == '/') {
+			while (*p == '/')
+				p++;
+			if (p[0] == '.' && (p[1] == '/' || p[1] == '\0')) {
+				p++;
+				continue;
+			}
+			if (*p != '\0')
+				buf_addc(&b, '/');
+			continue;
+		}
+		buf_addc(&b, *p++);
+	}
+	if (b.len == 0)
+		buf_addc(&b, '/');
+	return buf_steal(&b);
 }
 
 static int	process_path(struct disc *, const char *, const struct cf_node *,
@@ -513,7 +540,10 @@ do_include(struct disc *d, struct cf_node *n, struct ctx *ctx, int depth)
 
 	for (i = 0; i < n->nargs; i++) {
 		char	*v = arg_value(d, n->args[i]);
-		char	*rel = server_relative(d, v);
+		char	*sr = server_relative(d, v);
+		char	*rel = tidy(sr);
+
+		free(sr);
 
 		if (has_wildcard(rel)) {
 			if (process_glob(d, "", rel, n, ctx, depth + 1) == 0 &&

@@ -171,6 +171,27 @@ relabel(struct planner *pl, struct px_vhost *px)
 	}
 }
 
+/* Start of the comment lines right above a node (they describe it). */
+static size_t
+above_comments(const struct cf_node *n)
+{
+	const char	*t = n->file->text;
+	size_t		 at = n->line_start;
+
+	while (at > 0) {
+		size_t	prev = at - 1, i;
+
+		while (prev > 0 && t[prev - 1] != '\n')
+			prev--;
+		for (i = prev; i < at && (t[i] == ' ' || t[i] == '\t'); i++)
+			;
+		if (i >= at || t[i] != '#')
+			break;
+		at = prev;
+	}
+	return at;
+}
+
 static const struct cf_node *
 first_pass_anchor(const struct px_vhost *px)
 {
@@ -377,9 +398,11 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 
 	/* Added before the first ProxyPass, and before anything moved
 	 * there, so they read first. */
-	if (head.len > 0)
-		edit(pl, anchor->file, anchor->line_start, anchor->line_start,
-		    buf_steal(&head));
+	if (head.len > 0) {
+		size_t	at = above_comments(anchor);
+
+		edit(pl, anchor->file, at, at, buf_steal(&head));
+	}
 	buf_free(&head);
 
 	relabel(pl, &px);
@@ -398,16 +421,19 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			 * ProxyPassReverse lines) above the broader one. */
 			struct cf_node	*a = cover->dir->node;
 			size_t		 e = line_end(n->file, n->end);
+			size_t		 from = above_comments(n);
 			struct buf	 moved = { 0 };
 
-			buf_add(&moved, n->file->text + n->line_start,
-			    e - n->line_start);
+			/* The comment lines right above it go along. */
+			if (from < line_end(a->file, a->end))
+				from = n->line_start;
+			buf_add(&moved, n->file->text + from, e - from);
 			if (e == n->file->len && (e == 0 ||
 			    n->file->text[e - 1] != '\n'))
 				buf_adds(&moved, eol(n->file));
 			buf_add(&moved, after.data ? after.data : "",
 			    after.len);
-			edit(pl, n->file, n->line_start, e, xstrdup(""));
+			edit(pl, n->file, from, e, xstrdup(""));
 			edit(pl, a->file, a->line_start, a->line_start,
 			    buf_steal(&moved));
 			note(&pl->p->notes, "%s:%u: ProxyPass %s moved above "

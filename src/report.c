@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report.h"
 
@@ -238,6 +239,29 @@ static const char *const sev_color[] = {
 	[SEV_ERROR] = "\033[31m",
 };
 
+/* Does an unchanged Location point somewhere else than the vhost's own
+ * names (the backend's address)? */
+static int
+leaks(const struct finding *f)
+{
+	const char		*h = strstr(f->preview->backend_location, "://");
+	const struct cf_vhost	*v = f->vhost;
+	size_t			 n, i;
+
+	if (h == NULL || v == NULL)
+		return 1;
+	h += 3;
+	n = strcspn(h, ":/");
+	if (v->server_name != NULL && strlen(v->server_name) == n &&
+	    strncasecmp(h, v->server_name, n) == 0)
+		return 0;
+	for (i = 0; i < v->naliases; i++)
+		if (strlen(v->aliases[i]) == n &&
+		    strncasecmp(h, v->aliases[i], n) == 0)
+			return 0;
+	return 1;
+}
+
 static void
 print_finding(FILE *fp, const struct finding *f, int color)
 {
@@ -262,8 +286,9 @@ print_finding(FILE *fp, const struct finding *f, int color)
 		    report_inert(f->preview->visitor_after) : NULL;
 
 		fprintf(fp, "    redirect: backend sends Location: %s -> "
-		    "visitor goes to %s%s\n", bl, vb, strcmp(bl, vb) == 0 ?
-		    " (leaks the backend address)" : "");
+		    "visitor goes to %s%s\n", bl, vb, strcmp(bl, vb) != 0 ?
+		    "" : leaks(f) ? " (leaks the backend address)" :
+		    " (unchanged)");
 		if (va != NULL)
 			fprintf(fp, "    after the fix: visitor goes to %s\n",
 			    va);

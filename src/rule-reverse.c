@@ -196,6 +196,20 @@ out:
 	vec_free_all(&plain, free);
 }
 
+static int
+reported(const struct rule_ctx *rc, const struct cf_node *n)
+{
+	size_t	i;
+
+	for (i = 0; i < rc->out->n; i++) {
+		const struct finding	*f = rc->out->v[i];
+
+		if (f->node == n && strncmp(f->rule, "reverse-", 8) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void
 rule_reverse_check(struct rule_ctx *rc)
 {
@@ -223,10 +237,36 @@ rule_reverse_check(struct rule_ctx *rc)
 			    pp->url.scheme == PX_SCGI))
 				dead = 1;
 		}
-		if (dead)
-			rule_add(rc, "reverse-no-effect", -1, r->dir->node,
-			    "ProxyPassReverse %s has no effect: Apache rewrites "
-			    "redirects only for http:// backends, not uwsgi, "
-			    "fcgi or scgi ones", r->path);
+		if (dead) {
+			struct finding	*f = rule_add(rc, "reverse-no-effect", -1,
+			    r->dir->node, "ProxyPassReverse %s has no effect: "
+			    "Apache rewrites redirects only for http:// "
+			    "backends, not uwsgi, fcgi or scgi ones", r->path);
+
+			rule_suggest(f, "remove this line; the backend must "
+			    "build its redirects from the Host header");
+			continue;
+		}
+		/* A unix: URL on a ProxyPassReverse no ProxyPass line of
+		 * the context claimed. */
+		if (strncasecmp(r->url, "unix:", 5) == 0 &&
+		    !reported(rc, r->dir->node)) {
+			struct finding	*f = rule_add(rc, "reverse-socket-prefix",
+			    -1, r->dir->node, "ProxyPassReverse %s never "
+			    "matches: Apache compares it literally with the "
+			    "backend's Location, which never starts with "
+			    "\"unix:\"", r->url);
+			const char	*bar = strchr(r->url, '|');
+
+			if (bar != NULL && r->ctx_path == NULL)
+				rule_suggest(f, "ProxyPassReverse %s %s",
+				    r->path, bar + 1);
+			else if (bar != NULL)
+				rule_suggest(f, "ProxyPassReverse %s", bar + 1);
+			else
+				rule_suggest(f, "ProxyPassReverse %s "
+				    "http://<the host after | in ProxyPass>/",
+				    r->path);
+		}
 	}
 }

@@ -250,11 +250,19 @@ rules_run(const struct cf_config *c, struct vec *out)
 		    f->err_line, xasprintf("Augeas cannot parse this file: "
 		    "%s%s", f->err_msg, " (nothing in it is analysed)"));
 		fi->file = f;
+		vec_push(&fi->suggest, xstrdup(c->debian ? "apache2ctl "
+		    "configtest    (Apache's own check names the problem)" :
+		    "apachectl configtest    (Apache's own check names the "
+		    "problem)"));
 	}
 	for (i = 0; i < c->problems.n; i++) {
 		struct cf_problem	*p = c->problems.v[i];
 
-		finding_new(out, "parse-error", p->is_error ? SEV_ERROR :
+		struct finding	*fi;
+
+		fi = finding_new(out, "parse-error", p->is_error ? SEV_ERROR :
 		    SEV_WARNING, p->file, p->line, xstrdup(p->message));
+		vec_push(&fi->suggest, xstrdup("correct or remove the Include "
+		    "on this line; Apache stops at it too"));
 	}
 }

@@ -9,6 +9,10 @@
     vfjson.py list FILE       like vhosts, and the document must carry no
                               findings (list prints the check document
                               without them)
+    vfjson.py pair CHECK LIST PREFIX
+                              all three at once (one interpreter start),
+                              into PREFIX.findings (sorted),
+                              PREFIX.check-vhosts and PREFIX.list-vhosts
 
 The document format is the one README.md describes ("JSON format").  Any
 deviation is printed to stderr and the exit status is 1.
@@ -147,21 +151,16 @@ def check_vhost(v, i, with_findings, reject_findings):
     return desc, found
 
 
-def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("findings", "vhosts",
-                                                 "list"):
-        sys.stderr.write(__doc__)
-        return 2
-    mode, path = sys.argv[1], sys.argv[2]
+def validate(path, mode):
+    """Validate one document; returns (error lines, output lines)."""
+    del errors[:]
     try:
         with open(path, encoding="utf-8") as fp:
             doc = json.load(fp)
-    except (ValueError, UnicodeDecodeError) as e:
-        print("%s: not valid JSON: %s" % (path, e), file=sys.stderr)
-        return 1
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        return ["%s: not valid JSON: %s" % (path, e)], []
     if not isinstance(doc, dict):
-        print("%s: the document is not an object" % path, file=sys.stderr)
-        return 1
+        return ["%s: the document is not an object" % path], []
     with_findings = mode == "findings"
     reject_findings = mode == "list"
     if doc.get("version") != 1:
@@ -197,14 +196,39 @@ def main():
                         % (key, s.get(key), sevs.count(sev)))
     elif reject_findings and doc.get("findings"):
         bad("document", "list output carries findings")
-    if errors:
-        for e in errors:
-            print("%s: %s" % (path, e), file=sys.stderr)
-        return 1
-    out = found if with_findings else descs
-    for line in out:
-        print(line)
-    return 0
+    errs = ["%s: %s" % (path, e) for e in errors]
+    return errs, (found if with_findings else descs)
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) == 2 and args[0] in ("findings", "vhosts", "list"):
+        errs, out = validate(args[1], args[0])
+        for e in errs:
+            print(e, file=sys.stderr)
+        if errs:
+            return 1
+        for line in out:
+            print(line)
+        return 0
+    if len(args) == 4 and args[0] == "pair":
+        # check's and list's documents of one tree, in one run: writes
+        # PREFIX.findings, PREFIX.check-vhosts and PREFIX.list-vhosts.
+        check, lst, prefix = args[1:]
+        allerrs = []
+        for mode, path, suffix in (("findings", check, "findings"),
+                                   ("vhosts", check, "check-vhosts"),
+                                   ("list", lst, "list-vhosts")):
+            errs, out = validate(path, mode)
+            allerrs.extend(e for e in errs if e not in allerrs)
+            with open(prefix + "." + suffix, "w") as fp:
+                fp.writelines(line + "\n" for line in
+                              (sorted(out) if mode == "findings" else out))
+        for e in allerrs:
+            print(e, file=sys.stderr)
+        return 1 if allerrs else 0
+    sys.stderr.write(__doc__)
+    return 2
 
 
 if __name__ == "__main__":
