@@ -72,6 +72,10 @@ if ! (cd "$src" && dpkg-checkbuilddeps) >"$T/deps.log" 2>&1; then
 	    { show "$T/apt.log"; fail "Build-Depends"; finish; }
 fi
 
+# The source package, from the clean copy (lintian reads debian/ there).
+(cd "$T/build" && dpkg-source -b "vhostfix-$version") >"$T/source.log" 2>&1 ||
+    { show "$T/source.log"; fail "dpkg-source -b"; }
+
 # Build.
 if (cd "$src" && dpkg-buildpackage -us -uc -b) >"$T/build.log" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b"
@@ -108,8 +112,11 @@ for lib in libaugeas0 libncursesw6 augeas-lenses; do
 	fi
 done
 
-# lintian: no error (warnings and notes are shown, not fatal).
-lintian --allow-root --fail-on error --display-info "$changes" >"$T/lintian.log" 2>&1
+# lintian: no error (warnings and notes are shown, not fatal), on the
+# binary package and on the source package (debian/ itself, packed
+# before the build).
+lintian --allow-root --fail-on error --display-info "$changes" \
+    "$T/build/vhostfix_$version.dsc" >"$T/lintian.log" 2>&1
 rc=$?
 cat "$T/lintian.log"
 if [ "$rc" -eq 0 ]; then
