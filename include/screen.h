@@ -51,6 +51,7 @@ enum tui_glyph {
 	TG_ERROR,
 	TG_WARNING,
 	TG_FINE,
+	TG_INFO,
 	TG_ARROW,
 	TG_POINTER,
 	TG_CHECK_ON,
@@ -89,10 +90,13 @@ struct tui;
 
 /* One row of a screen's keymap. */
 struct screen_key {
-	int		 keys[7];	/* curses key codes, 0-terminated */
+	int		 keys[7];	/* curses key codes, 0-terminated;
+					   none: a key line summary of the
+					   entries below it */
 	const char	*name;		/* as shown: "Enter", "j/k" */
 	const char	*label;		/* key line word; NULL: help only */
-	const char	*help;		/* one line for the help screen */
+	const char	*help;		/* one line for the help screen;
+					   NULL: not in help */
 	int		 action;	/* enum tui_action */
 	unsigned	 when;		/* 0: always; else a mask of the
 					   screen's mode() bits */
@@ -131,6 +135,9 @@ extern const struct screen screen_done;
 /* A line of a scrollable text view. */
 struct tui_line {
 	int	 attr;		/* enum tui_attr */
+	int	 wrap;		/* prose: wrapped at words to the width;
+				   else (config text, diffs) clipped and
+				   scrolled horizontally, never wrapped */
 	char	*text;
 };
 
@@ -155,16 +162,18 @@ struct tui_prompt {
 struct tui {
 	struct tui_opts		*opts;
 	struct cf_config	*config;
-	struct vec		 findings;	/* struct finding *, rules_run */
+	struct vec		 findings;	/* struct finding *: rules */
 	int			 step;		/* enum tui_step */
 	int			 glyph_ascii;
 	int			 mono;
 
 	/* scrollable text view of the current screen */
 	struct vec		 lines;		/* struct tui_line * */
-	size_t			 scroll;
+	size_t			 scroll;	/* in rows as drawn */
 	size_t			 hscroll;
 	int			 view_h;	/* rows of the last draw */
+	size_t			 view_total;	/* rows of all lines, as drawn
+						   at the last width */
 
 	/* step 1: the list */
 	struct vec		 rows;		/* struct list_row *, shown */
@@ -248,6 +257,8 @@ size_t	 tui_width(const char *s);
 /* Text view. */
 void	 tui_lines_clear(struct tui *);
 void	 tui_line(struct tui *, int attr, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 tui_wline(struct tui *, int attr, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 tui_draw_lines(struct tui *, int y, int h);
 /* Scroll actions for the text view; returns 1 if handled. */

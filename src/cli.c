@@ -536,7 +536,7 @@ cli_main(int argc, char **argv)
 	if (cmd == NULL)
 		rc = cli_wizard(&cl.load, &cl.plan, cl.dry_run, cl.color,
 		    cl.ascii, cl.backup_dir, cl.configtest, cl.no_configtest,
-		    cl.apache_bin);
+		    cl.apache_bin, cl.reload, cl.reload_cmd);
 	else if (strcmp(cmd, "list") == 0)
 		rc = nargs ? bad_usage("list takes no arguments") :
 		    cmd_list_check(&cl, 0, args, 0);

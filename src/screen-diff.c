@@ -18,8 +18,9 @@ enum {
 };
 
 static const struct screen_key diff_keys[] = {
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", "scroll", "scroll down", TUI_DOWN, 0 },
+	{ { 0 }, "j/k", "scroll", NULL, TUI_NONE, 0 },
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "scroll up", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "scroll down", TUI_DOWN, 0 },
 	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
 	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
 	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
@@ -80,7 +81,7 @@ diff_enter(struct tui *t)
 	t->have_plan = 1;
 	if (render_plan(t->config, &t->plan, &t->rendered, &t->plan_err) !=
 	    0) {
-		tui_line(t, TA_ERROR, "The fix did not render: %s",
+		tui_wline(t, TA_ERROR, "The fix did not render: %s",
 		    t->plan_err != NULL ? t->plan_err : "unknown error");
 		tui_line(t, TA_NORMAL, "%s", "Nothing can be written; this is "
 		    "a bug in vhostfix, please report it.");
@@ -95,8 +96,9 @@ diff_enter(struct tui *t)
 	}
 	t->pending = t->diff.len > 0;
 
-	tui_line(t, TA_NORMAL, "Host header preserved: %s.  X-Forwarded-"
-	    "Proto: %s.  Header unset Server: %s.  ServerTokens Prod: %s.",
+	tui_wline(t, TA_NORMAL, "Choices: Host header preserved: %s; "
+	    "X-Forwarded-Proto: %s; Header unset Server: %s; ServerTokens "
+	    "Prod: %s.",
 	    t->popts.preserve_host == PLAN_ON ? "yes" : "no",
 	    t->vhost->tls && t->popts.forwarded_proto == PLAN_ON ? "yes" :
 	    "no", t->popts.hide_server == PLAN_ON ? "yes" : "no",
@@ -107,17 +109,20 @@ diff_enter(struct tui *t)
 		if (f->vhost != t->vhost || f->preview == NULL ||
 		    f->preview->backend_location == NULL)
 			continue;
-		tui_line(t, TA_NORMAL, "Backend redirect %s: visitor sent to "
-		    "%s before %s %s after", f->preview->backend_location,
+		tui_line(t, TA_NORMAL, "Backend redirects to %s:",
+		    f->preview->backend_location);
+		tui_line(t, TA_DEL, "  before: visitor sent to %s",
 		    f->preview->visitor_before != NULL ?
-		    f->preview->visitor_before : "?",
-		    tui_glyph(t, TG_ARROW),
-		    f->preview->visitor_after != NULL ?
-		    f->preview->visitor_after : "(see the diff)");
+		    f->preview->visitor_before : "?");
+		/* The rules' "after" assumes the current Host setting. */
+		if (f->preview->visitor_after != NULL &&
+		    t->popts.preserve_host == t->cur_preserve)
+			tui_line(t, TA_ADD, "  after:  visitor sent to %s",
+			    f->preview->visitor_after);
 	}
 	tui_line(t, TA_NORMAL, "%s", "");
 	if (t->diff.len == 0) {
-		tui_line(t, TA_OK, "%s", "Nothing to change: with these "
+		tui_wline(t, TA_OK, "%s", "Nothing to change: with these "
 		    "choices this vhost is already right.");
 	}
 	for (p = t->diff.data; p != NULL && *p != '\0'; p = nl + 1) {
@@ -139,7 +144,7 @@ diff_enter(struct tui *t)
 			tui_line(t, TA_NORMAL, "%s", "");
 			tui_line(t, TA_HEADING, "%s", "Still needs a human:");
 		}
-		tui_line(t, TA_WARNING, "  %s",
+		tui_wline(t, TA_WARNING, "  %s",
 		    (const char *)t->plan.manual.v[i]);
 	}
 }

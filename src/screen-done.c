@@ -15,8 +15,9 @@ static const struct screen_key done_keys[] = {
 	{ { '\r', '\n', KEY_ENTER, 27, KEY_LEFT }, "Enter", "back to list",
 	    "read the configuration again and go back to the list",
 	    TUI_ENTER, 0 },
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", NULL, "scroll down", TUI_DOWN, 0 },
+	{ { 0 }, "j/k", "scroll", NULL, TUI_NONE, 0 },
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "scroll up", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "scroll down", TUI_DOWN, 0 },
 	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
 	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
 	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
@@ -66,7 +67,7 @@ done_enter(struct tui *t)
 		tui_line(t, TA_NORMAL, "%s", "What changed:");
 	}
 	for (i = 0; i < t->plan.notes.n; i++)
-		tui_line(t, TA_NORMAL, "  %s",
+		tui_wline(t, TA_NORMAL, "  %s",
 		    (const char *)t->plan.notes.v[i]);
 	if (t->plan.notes.n == 0)
 		for (i = 0; i < t->rendered.n; i++)
@@ -107,11 +108,11 @@ done_enter(struct tui *t)
 		tui_line(t, TA_NORMAL, "%s", "");
 		tui_line(t, TA_HEADING, "%s", "Still needs a human:");
 		for (i = 0; i < t->plan.manual.n; i++)
-			tui_line(t, TA_WARNING, "  %s",
+			tui_wline(t, TA_WARNING, "  %s",
 			    (const char *)t->plan.manual.v[i]);
 	}
 	tui_line(t, TA_NORMAL, "%s", "");
-	tui_line(t, TA_NORMAL, "%s", "Press Enter to go back to the list; "
+	tui_wline(t, TA_NORMAL, "%s", "Press Enter to go back to the list; "
 	    "the configuration is read again.");
 }
 

@@ -36,8 +36,9 @@ static const struct screen_key write_keys[] = {
 	    TUI_SAVE, WM_DRY },
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "continue", "go on",
 	    TUI_ENTER, WM_RESULT },
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", NULL, "scroll down", TUI_DOWN, 0 },
+	{ { 0 }, "j/k", "scroll", NULL, TUI_NONE, 0 },
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "scroll up", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "scroll down", TUI_DOWN, 0 },
 	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
 	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
 	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
@@ -96,9 +97,11 @@ write_files(struct tui *t)
 
 		if (strcmp(r->file->path, r->file->real) == 0)
 			tui_line(t, TA_FILE, "  %s", r->file->path);
-		else
-			tui_line(t, TA_FILE, "  %s (%s %s)", r->file->real,
-			    "included as", r->file->path);
+		else {
+			tui_line(t, TA_FILE, "  %s", r->file->real);
+			tui_line(t, TA_DIM, "    (included as %s)",
+			    r->file->path);
+		}
 	}
 }
 
@@ -115,28 +118,29 @@ write_confirm_lines(struct tui *t)
 	write_files(t);
 	tui_line(t, TA_NORMAL, "%s", "");
 	if (w->backup_dir != NULL)
-		tui_line(t, TA_NORMAL, "1. Each original is copied into a "
+		tui_wline(t, TA_NORMAL, "1. Each original is copied into a "
 		    "new backup set under %s.", w->backup_dir);
 	else
-		tui_line(t, TA_NORMAL, "1. Each original is copied into a "
+		tui_wline(t, TA_NORMAL, "1. Each original is copied into a "
 		    "new backup set under %s%s.", slash ? "" : root,
 		    "/var/backups/vhostfix");
-	tui_line(t, TA_NORMAL, "%s", "2. The new files replace the old ones "
+	tui_wline(t, TA_NORMAL, "%s", "2. The new files replace the old ones "
 	    "atomically (owner, mode and links kept).");
 	if (w->no_configtest)
-		tui_line(t, TA_NORMAL, "%s", "3. No configtest "
+		tui_wline(t, TA_NORMAL, "%s", "3. No configtest "
 		    "(--no-configtest).");
 	else if (w->configtest != NULL)
-		tui_line(t, TA_NORMAL, "3. The configtest runs: %s",
+		tui_wline(t, TA_NORMAL, "3. The configtest runs: %s",
 		    w->configtest);
 	else if (slash)
-		tui_line(t, TA_NORMAL, "%s", "3. Apache's own configtest "
+		tui_wline(t, TA_NORMAL, "%s", "3. Apache's own configtest "
 		    "runs (apache2ctl -t).");
 	else
-		tui_line(t, TA_NORMAL, "%s", "3. No configtest for a tree "
+		tui_wline(t, TA_NORMAL, "%s", "3. No configtest for a tree "
 		    "outside / (--configtest CMD runs one).");
-	tui_line(t, TA_NORMAL, "%s", "   If it fails, every file is "
-	    "restored from the backup.");
+	if (!w->no_configtest && (w->configtest != NULL || slash))
+		tui_line(t, TA_NORMAL, "%s", "   If it fails, every file is "
+		    "restored from the backup.");
 	if (write_reload_offered(t))
 		tui_line(t, TA_NORMAL, "%s Reload Apache gracefully after a "
 		    "passing test (r toggles)", tui_glyph(t, t->reload ?
@@ -161,7 +165,7 @@ write_dry_lines(struct tui *t)
 		tui_line(t, TA_NORMAL, "  patch -p1 -d %s < %s",
 		    t->config->root, t->patch_path);
 	} else {
-		tui_line(t, TA_NORMAL, "%s", "Press s to save the diff as a "
+		tui_wline(t, TA_NORMAL, "%s", "Press s to save the diff as a "
 		    "patch file; apply it later with:");
 		tui_line(t, TA_NORMAL, "  patch -p1 -d %s < FILE",
 		    t->config->root);
@@ -195,13 +199,13 @@ write_result_lines(struct tui *t)
 		break;
 	}
 	if (res->error != NULL)
-		tui_line(t, TA_NORMAL, "  %s", res->error);
+		tui_wline(t, TA_NORMAL, "  %s", res->error);
 	if (res->test_output != NULL && *res->test_output != '\0') {
 		tui_line(t, TA_HEADING, "%s", "Apache's configtest said:");
 		write_text_block(t, TA_NORMAL, "  ", res->test_output);
 	}
 	for (i = 0; i < res->notes.n; i++)
-		tui_line(t, TA_NORMAL, "  %s", (const char *)res->notes.v[i]);
+		tui_wline(t, TA_NORMAL, "  %s", (const char *)res->notes.v[i]);
 	if (res->backup_id != NULL)
 		tui_line(t, TA_NORMAL, "Backup set: %s", res->backup_id);
 	if (t->extra_out != NULL) {

@@ -79,6 +79,7 @@ static const char *const tui_glyphs_utf8[TG__COUNT] = {
 	[TG_ERROR] = "\u2717",
 	[TG_WARNING] = "!",
 	[TG_FINE] = "\u2713",
+	[TG_INFO] = "i",
 	[TG_ARROW] = "\u2192",
 	[TG_POINTER] = "\u25b6",
 	[TG_CHECK_ON] = "[x]",
@@ -98,6 +99,7 @@ static const char *const tui_glyphs_ascii[TG__COUNT] = {
 	[TG_ERROR] = "X",
 	[TG_WARNING] = "!",
 	[TG_FINE] = "+",
+	[TG_INFO] = "i",
 	[TG_ARROW] = "->",
 	[TG_POINTER] = ">",
 	[TG_CHECK_ON] = "[x]",
@@ -249,6 +251,32 @@ tui_colors(struct tui *t)
 	}
 }
 
+/* Home and End as terminals send them whatever TERM says: PuTTY, the
+ * Linux console and tmux send ESC [1~ / ESC [4~, xterm ESC OH / ESC OF or
+ * ESC [H / ESC [F.  Unbound sequences only. */
+static void
+tui_extra_keys(void)
+{
+	static const struct {
+		const char	*seq;
+		int		 key;
+	} extra[] = {
+		{ "\033[1~", KEY_HOME },
+		{ "\033[7~", KEY_HOME },
+		{ "\033[H", KEY_HOME },
+		{ "\033OH", KEY_HOME },
+		{ "\033[4~", KEY_END },
+		{ "\033[8~", KEY_END },
+		{ "\033[F", KEY_END },
+		{ "\033OF", KEY_END },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (key_defined(extra[i].seq) == 0)
+			define_key(extra[i].seq, extra[i].key);
+}
+
 static int
 tui_start(struct tui *t)
 {
@@ -275,6 +303,7 @@ tui_start(struct tui *t)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	tui_extra_keys();
 	/* Esc is "back": do not wait a second for a sequence after it. */
 	set_escdelay(25);
 	/* The loop wakes up to notice a signal flag. */
@@ -556,7 +585,7 @@ tui_sev_glyph(enum sev s)
 	case SEV_WARNING:
 		return TG_WARNING;
 	default:
-		return TG_FINE;
+		return TG_INFO;
 	}
 }
 
@@ -608,40 +637,142 @@ tui_lines_clear(struct tui *t)
 	t->hscroll = 0;
 }
 
+static void
+tui_vline(struct tui *t, int attr, int wrap, const char *fmt, va_list ap)
+{
+	struct tui_line	*l = xmalloc(sizeof *l);
+
+	l->text = xvasprintf(fmt, ap);
+	l->attr = attr;
+	l->wrap = wrap;
+	vec_push(&t->lines, l);
+}
+
 void
 tui_line(struct tui *t, int attr, const char *fmt, ...)
 {
-	struct tui_line	*l = xmalloc(sizeof *l);
-	va_list		 ap;
+	va_list	ap;
 
 	va_start(ap, fmt);
-	l->text = xvasprintf(fmt, ap);
+	tui_vline(t, attr, 0, fmt, ap);
 	va_end(ap);
-	l->attr = attr;
-	vec_push(&t->lines, l);
+}
+
+void
+tui_wline(struct tui *t, int attr, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	tui_vline(t, attr, 1, fmt, ap);
+	va_end(ap);
+}
+
+/* Split prose into rows of at most w columns at spaces; continuation
+ * rows are indented 4 more than the line.  Calls fn per row (NULL: just
+ * count).  Returns the number of rows. */
+static size_t
+tui_wrap(struct tui *t, const char *s, int w, int y, int attr, size_t from,
+    size_t maxrows)
+{
+	size_t		 rows = 0, indent = 0;
+	const char	*p = s;
+	struct buf	 row = { 0 };
+
+	while (s[indent] == ' ')
+		indent++;
+	if ((int)indent + 8 > w)
+		indent = 0;
+	for (;;) {
+		const char	*brk = NULL, *q = p;
+		size_t		 first = rows == 0 ? 0 : indent + 4;
+		char		*chunk;
+
+		if ((int)first + 8 > w)
+			first = 0;
+		/* longest prefix of p that fits, ending before a space */
+		buf_free(&row);
+		for (;;) {
+			const char	*e = q;
+
+			while (*e == ' ')
+				e++;
+			while (*e != '\0' && *e != ' ')
+				e++;
+			chunk = xstrndup(p, (size_t)(e - p));
+			if (first + tui_width(chunk) > (size_t)w &&
+			    brk != NULL) {
+				free(chunk);
+				break;
+			}
+			free(chunk);
+			brk = e;
+			q = e;
+			if (*e == '\0')
+				break;
+		}
+		if (rows >= from && rows - from < maxrows && y >= 0) {
+			chunk = xstrndup(p, (size_t)(brk - p));
+			buf_printf(&row, "%*s%s", (int)first, "", chunk);
+			free(chunk);
+			tui_put(t, y + (int)(rows - from), 0, w, attr, row.data,
+			    0);
+		}
+		rows++;
+		p = brk;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+	}
+	buf_free(&row);
+	return rows;
+}
+
+static size_t
+tui_line_rows(struct tui *t, const struct tui_line *l, int w)
+{
+	if (!l->wrap || l->text[0] == '\0')
+		return 1;
+	return tui_wrap(t, l->text, w, -1, l->attr, 0, 0);
 }
 
 void
 tui_draw_lines(struct tui *t, int y, int h)
 {
-	size_t	i;
-	int	r;
+	size_t	i, row = 0, total = 0, n;
+	int	w = COLS - 1;	/* the last column shows "more" marks */
 
+	for (i = 0; i < t->lines.n; i++)
+		total += tui_line_rows(t, t->lines.v[i], w);
 	t->view_h = h;
-	if (t->lines.n <= (size_t)h)
+	t->view_total = total;
+	if (total <= (size_t)h)
 		t->scroll = 0;
-	else if (t->scroll > t->lines.n - (size_t)h)
-		t->scroll = t->lines.n - (size_t)h;
-	for (r = 0, i = t->scroll; r < h && i < t->lines.n; r++, i++) {
+	else if (t->scroll > total - (size_t)h)
+		t->scroll = total - (size_t)h;
+	for (i = 0; i < t->lines.n && row < t->scroll + (size_t)h; i++) {
 		const struct tui_line	*l = t->lines.v[i];
 
-		tui_put(t, y + r, 0, COLS, l->attr, l->text, t->hscroll);
+		n = tui_line_rows(t, l, w);
+		if (row + n > t->scroll) {
+			size_t	from = row < t->scroll ? t->scroll - row : 0;
+			int	yy = y + (int)(row + from - t->scroll);
+
+			if (l->wrap && l->text[0] != '\0')
+				tui_wrap(t, l->text, w, yy, l->attr, from,
+				    (size_t)h - (row + from - t->scroll));
+			else
+				tui_put(t, yy, 0, w, l->attr, l->text,
+				    t->hscroll);
+		}
+		row += n;
 	}
 	/* Say there is more, so a clipped screen is never mistaken for the
 	 * whole of it. */
 	if (t->scroll > 0)
 		tui_put(t, y, COLS - 1, 1, TA_KEY, "^", 0);
-	if (t->scroll + (size_t)h < t->lines.n)
+	if (t->scroll + (size_t)h < total)
 		tui_put(t, y + h - 1, COLS - 1, 1, TA_KEY, "v", 0);
 }
 
@@ -649,8 +780,8 @@ int
 tui_lines_key(struct tui *t, int action)
 {
 	size_t	page = t->view_h > 1 ? (size_t)t->view_h - 1 : 1;
-	size_t	max = t->lines.n > (size_t)t->view_h ?
-		    t->lines.n - (size_t)t->view_h : 0;
+	size_t	max = t->view_total > (size_t)t->view_h ?
+		    t->view_total - (size_t)t->view_h : 0;
 
 	switch (action) {
 	case TUI_UP:
@@ -890,7 +1021,8 @@ tui_draw_help(struct tui *t, int y, int h)
 					    sizeof tui_global_keys[0];
 
 		for (i = 0; i < nkeys && r < y + h - 1; i++) {
-			if (!tui_key_active(&keys[i], mode))
+			if (!tui_key_active(&keys[i], mode) ||
+			    keys[i].help == NULL)
 				continue;
 			tui_put(t, r, 2, 16, TA_KEY, keys[i].name, 0);
 			tui_put(t, r, 19, COLS - 21, TA_NORMAL, keys[i].help,
