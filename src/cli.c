@@ -332,6 +332,66 @@ distance(const char *a, const char *b)
 	return d;
 }
 
+struct near {
+	const char	*name;
+	size_t		 d;
+};
+
+static int
+cmp_near(const void *a, const void *b)
+{
+	const struct near	*x = a, *y = b;
+
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* "did you mean": the closest names (ServerName and aliases), at most 3,
+ * each within a quarter of the typed length (2 at least). */
+static void
+near_names(const struct cf_config *c, const char *typed, struct buf *out)
+{
+	struct near	*nv;
+	size_t		 n = 0, cap = 16, i, j, lim = strlen(typed) / 4;
+
+	if (lim < 2)
+		lim = 2;
+	nv = xcalloc(cap, sizeof *nv);
+	for (i = 0; i < c->vhosts.n; i++) {
+		const struct cf_vhost	*v = c->vhosts.v[i];
+
+		for (j = 0; j <= v->naliases; j++) {
+			const char	*nm = j == 0 ? v->server_name :
+			    v->aliases[j - 1];
+			size_t		 k, d;
+
+			if (nm == NULL)
+				continue;
+			d = distance(nm, typed);
+			if (d > lim && strstr(nm, typed) == NULL)
+				continue;
+			for (k = 0; k < n && strcmp(nv[k].name, nm) != 0; k++)
+				;
+			if (k < n)
+				continue;
+			if (n == cap)
+				nv = xrealloc(nv, (cap *= 2) * sizeof *nv);
+			nv[n].name = nm;
+			nv[n].d = d;
+			n++;
+		}
+	}
+	qsort(nv, n, sizeof *nv, cmp_near);
+	for (i = 0; i < n && i < 3; i++) {
+		char	*s = report_inert(nv[i].name);
+
+		buf_printf(out, "%s%s", i ? ", " : "", s);
+		free(s);
+	}
+	free(nv);
+}
+
 static int
 select_vhosts(const struct cf_config *c, char **names, int n,
     struct vec *sel)
@@ -340,30 +400,17 @@ select_vhosts(const struct cf_config *c, char **names, int n,
 
 	for (i = 0; i < n; i++) {
 		struct buf	near = { 0 };
-		size_t		j, shown = 0;
 		char		*inert;
 
 		if (conf_find_vhosts(c, names[i], sel) > 0)
 			continue;
-		for (j = 0; j < c->vhosts.n && shown < 5; j++) {
-			const char	*nm = conf_vhost_name(c->vhosts.v[j]);
-			size_t		 lim = strlen(names[i]) / 3 + 2;
-
-			if (distance(nm, names[i]) <= lim ||
-			    strstr(nm, names[i]) != NULL) {
-				char	*s = report_inert(nm);
-
-				buf_printf(&near, "%s%s", shown++ ? ", " : "",
-				    s);
-				free(s);
-			}
-		}
+		near_names(c, names[i], &near);
 		inert = report_inert(names[i]);
 		fprintf(stderr, "vhostfix: unknown vhost '%s' under %s: no "
 		    "ServerName, ServerAlias, NAME:PORT or FILE:LINE matches%s%s"
-		    "%s\n", inert, c->root, shown ? " (did you mean " : "",
-		    shown ? near.data : "", shown ? "?)" : "; 'vhostfix list' "
-		    "shows them");
+		    "%s\n", inert, c->root, near.len ? " (did you mean " : "",
+		    near.len ? near.data : "", near.len ? "?)" : "; 'vhostfix "
+		    "list' shows them");
 		free(inert);
 		buf_free(&near);
 		rc = -1;
