@@ -260,9 +260,11 @@ void	 tui_line(struct tui *, int attr, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 tui_wline(struct tui *, int attr, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* A screen that is all text view has this as its draw. */
 void	 tui_draw_lines(struct tui *, int y, int h);
-/* Scroll actions for the text view; returns 1 if handled. */
-int	 tui_lines_key(struct tui *, int action);
+/* Scroll actions for the text view, and Back by Left on a view scrolled
+ * sideways (it scrolls left instead); returns 1 if handled. */
+int	 tui_lines_key(struct tui *, int action, int ch);
 
 /* Severity as attribute, glyph and word. */
 int	 tui_sev_attr(enum sev);

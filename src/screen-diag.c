@@ -273,25 +273,15 @@ diag_enter(struct tui *t)
 }
 
 static void
-diag_draw(struct tui *t, int y, int h)
-{
-	tui_draw_lines(t, y, h);
-}
-
-static void
 diag_key(struct tui *t, int action, int ch)
 {
-	if (tui_lines_key(t, action))
+	if (tui_lines_key(t, action, ch))
 		return;
 	switch (action) {
 	case TUI_ENTER:
 		tui_goto(t, STEP_HOST);
 		break;
 	case TUI_BACK:
-		if (ch == KEY_LEFT && t->hscroll > 0) {
-			tui_lines_key(t, TUI_SCROLL_LEFT);
-			break;
-		}
 		tui_goto(t, STEP_LIST);
 		break;
 	}
@@ -302,6 +292,6 @@ const struct screen screen_diag = {
 	.keys = diag_keys,
 	.nkeys = sizeof diag_keys / sizeof diag_keys[0],
 	.enter = diag_enter,
-	.draw = diag_draw,
+	.draw = tui_draw_lines,
 	.key = diag_key,
 };

@@ -150,15 +150,9 @@ diff_enter(struct tui *t)
 }
 
 static void
-diff_draw(struct tui *t, int y, int h)
-{
-	tui_draw_lines(t, y, h);
-}
-
-static void
 diff_key(struct tui *t, int action, int ch)
 {
-	if (tui_lines_key(t, action))
+	if (tui_lines_key(t, action, ch))
 		return;
 	switch (action) {
 	case TUI_ENTER:
@@ -168,10 +162,6 @@ diff_key(struct tui *t, int action, int ch)
 			tui_goto(t, STEP_LIST);
 		break;
 	case TUI_BACK:
-		if (ch == KEY_LEFT && t->hscroll > 0) {
-			tui_lines_key(t, TUI_SCROLL_LEFT);
-			break;
-		}
 		tui_drop_plan(t);
 		tui_goto(t, STEP_EXTRAS);
 		break;
@@ -184,6 +174,6 @@ const struct screen screen_diff = {
 	.nkeys = sizeof diff_keys / sizeof diff_keys[0],
 	.mode = diff_mode,
 	.enter = diff_enter,
-	.draw = diff_draw,
+	.draw = tui_draw_lines,
 	.key = diff_key,
 };

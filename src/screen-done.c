@@ -117,15 +117,9 @@ done_enter(struct tui *t)
 }
 
 static void
-done_draw(struct tui *t, int y, int h)
-{
-	tui_draw_lines(t, y, h);
-}
-
-static void
 done_key(struct tui *t, int action, int ch)
 {
-	if (tui_lines_key(t, action))
+	if (tui_lines_key(t, action, ch))
 		return;
 	if (action == TUI_ENTER) {
 		if (t->have_res) {
@@ -145,6 +139,6 @@ const struct screen screen_done = {
 	.keys = done_keys,
 	.nkeys = sizeof done_keys / sizeof done_keys[0],
 	.enter = done_enter,
-	.draw = done_draw,
+	.draw = tui_draw_lines,
 	.key = done_key,
 };

@@ -476,17 +476,11 @@ write_default_patch(const struct tui *t)
 }
 
 static void
-write_draw(struct tui *t, int y, int h)
-{
-	tui_draw_lines(t, y, h);
-}
-
-static void
 write_key(struct tui *t, int action, int ch)
 {
 	char	*def;
 
-	if (tui_lines_key(t, action))
+	if (tui_lines_key(t, action, ch))
 		return;
 	switch (action) {
 	case TUI_WRITE:
@@ -511,10 +505,6 @@ write_key(struct tui *t, int action, int ch)
 		}
 		break;
 	case TUI_BACK:
-		if (ch == KEY_LEFT && t->hscroll > 0) {
-			tui_lines_key(t, TUI_SCROLL_LEFT);
-			break;
-		}
 		tui_goto(t, STEP_DIFF);
 		break;
 	}
@@ -526,6 +516,6 @@ const struct screen screen_write = {
 	.nkeys = sizeof write_keys / sizeof write_keys[0],
 	.mode = write_mode,
 	.enter = write_enter,
-	.draw = write_draw,
+	.draw = tui_draw_lines,
 	.key = write_key,
 };

@@ -777,7 +777,7 @@ tui_draw_lines(struct tui *t, int y, int h)
 }
 
 int
-tui_lines_key(struct tui *t, int action)
+tui_lines_key(struct tui *t, int action, int ch)
 {
 	size_t	page = t->view_h > 1 ? (size_t)t->view_h - 1 : 1;
 	size_t	max = t->view_total > (size_t)t->view_h ?
@@ -808,6 +808,12 @@ tui_lines_key(struct tui *t, int action)
 	case TUI_SCROLL_RIGHT:
 		t->hscroll += 8;
 		return 1;
+	case TUI_BACK:
+		/* Left is also a Back key: on a view scrolled sideways it
+		 * scrolls back before it leaves the screen. */
+		if (ch != KEY_LEFT || t->hscroll == 0)
+			return 0;
+		/* FALLTHROUGH */
 	case TUI_SCROLL_LEFT:
 		t->hscroll = t->hscroll > 8 ? t->hscroll - 8 : 0;
 		return 1;
