@@ -102,6 +102,22 @@ struct screen_key {
 					   screen's mode() bits */
 };
 
+/* The keymap rows of a scrollable text view (tui_lines_key), for the
+ * keymaps of the screens that are one: a macro, so that each screen keeps
+ * one table, in the order its key line shows.  right_help is the help
+ * line of l/>.  Needs <curses.h>. */
+#define TUI_SCROLL_KEYS(right_help)					\
+	{ { 0 }, "j/k", "scroll", NULL, TUI_NONE, 0 },			\
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "scroll up", TUI_UP, 0 },	\
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "scroll down", TUI_DOWN, 0 }, \
+	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },	\
+	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },	\
+	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },		\
+	{ { KEY_END }, "End", NULL, "bottom", TUI_END, 0 },		\
+	{ { 'l', '>', KEY_RIGHT }, "l/>", NULL, right_help,		\
+	    TUI_SCROLL_RIGHT, 0 },					\
+	{ { 'h', '<' }, "h/<", NULL, "scroll left", TUI_SCROLL_LEFT, 0 }
+
 enum tui_step {
 	STEP_LIST,
 	STEP_DIAG,

@@ -18,16 +18,7 @@ enum {
 };
 
 static const struct screen_key diff_keys[] = {
-	{ { 0 }, "j/k", "scroll", NULL, TUI_NONE, 0 },
-	{ { KEY_UP, 'k' }, "Up/k", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "scroll down", TUI_DOWN, 0 },
-	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
-	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
-	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
-	{ { KEY_END }, "End", NULL, "bottom", TUI_END, 0 },
-	{ { 'l', '>', KEY_RIGHT }, "l/>", NULL, "scroll right (long lines)",
-	    TUI_SCROLL_RIGHT, 0 },
-	{ { 'h', '<' }, "h/<", NULL, "scroll left", TUI_SCROLL_LEFT, 0 },
+	TUI_SCROLL_KEYS("scroll right (long lines)"),
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "write...",
 	    "go on to the write step (asks before writing)", TUI_ENTER,
 	    DM_CHANGE },
