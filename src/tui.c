@@ -848,12 +848,11 @@ tui_ask(struct tui *t, const char *question, void (*yes)(struct tui *),
 }
 
 static void
-tui_ask_free(struct tui *t)
+tui_ask_free(struct tui_ask *a)
 {
-	if (t->ask != NULL) {
-		free(t->ask->question);
-		free(t->ask);
-		t->ask = NULL;
+	if (a != NULL) {
+		free(a->question);
+		free(a);
 	}
 }
 
@@ -873,13 +872,12 @@ tui_prompt(struct tui *t, const char *label, const char *initial,
 }
 
 static void
-tui_prompt_free(struct tui *t)
+tui_prompt_free(struct tui_prompt *p)
 {
-	if (t->prompt != NULL) {
-		free(t->prompt->label);
-		buf_free(&t->prompt->text);
-		free(t->prompt);
-		t->prompt = NULL;
+	if (p != NULL) {
+		free(p->label);
+		buf_free(&p->text);
+		free(p);
 	}
 }
 
@@ -969,21 +967,30 @@ tui_key_active(const struct screen_key *k, unsigned mode)
 	return k->when == 0 || (k->when & mode) != 0;
 }
 
+/* The keymaps in force, in the order they are matched and shown: the
+ * screen's (n 0), then the global keys (n 1). */
+static const struct screen_key *
+tui_keymap(const struct screen *s, int n, size_t *nkeys)
+{
+	if (n == 0) {
+		*nkeys = s->nkeys;
+		return s->keys;
+	}
+	*nkeys = sizeof tui_global_keys / sizeof tui_global_keys[0];
+	return tui_global_keys;
+}
+
 static void
 tui_draw_keyline(struct tui *t)
 {
 	const struct screen	*s = tui_screens[t->step];
 	unsigned		 mode = tui_mode(t);
-	int			 x = 1, y = LINES - 1;
-	size_t			 i, n;
+	int			 x = 1, y = LINES - 1, n;
+	size_t			 i, nkeys;
 
 	tui_fill(t, y, 0, COLS, TA_NORMAL);
 	for (n = 0; n < 2; n++) {
-		const struct screen_key	*keys = n == 0 ? s->keys :
-					    tui_global_keys;
-		size_t			 nkeys = n == 0 ? s->nkeys :
-					    sizeof tui_global_keys /
-					    sizeof tui_global_keys[0];
+		const struct screen_key	*keys = tui_keymap(s, n, &nkeys);
 
 		if (t->help || t->ask != NULL || t->prompt != NULL)
 			break;
@@ -1014,17 +1021,13 @@ tui_draw_help(struct tui *t, int y, int h)
 	const struct screen	*s = tui_screens[t->step];
 	unsigned		 mode = tui_mode(t);
 	int			 r = y + 1, n;
-	size_t			 i;
+	size_t			 i, nkeys;
 
 	tui_box(t, y, 0, h, COLS);
 	tui_put(t, r++, 2, COLS - 4, TA_HEADING, s->title, 0);
 	r++;
 	for (n = 0; n < 2; n++) {
-		const struct screen_key	*keys = n == 0 ? s->keys :
-					    tui_global_keys;
-		size_t			 nkeys = n == 0 ? s->nkeys :
-					    sizeof tui_global_keys /
-					    sizeof tui_global_keys[0];
+		const struct screen_key	*keys = tui_keymap(s, n, &nkeys);
 
 		for (i = 0; i < nkeys && r < y + h - 1; i++) {
 			if (!tui_key_active(&keys[i], mode) ||
@@ -1150,17 +1153,14 @@ tui_prompt_key(struct tui *t, int ch)
 		if (p->done != NULL)
 			p->done(t, text);
 		free(text);
-		free(p->label);
-		free(p);
+		tui_prompt_free(p);
 		return;
 	}
 	if (ch == 27) {
 		t->prompt = NULL;
 		if (p->cancel != NULL)
 			p->cancel(t);
-		buf_free(&p->text);
-		free(p->label);
-		free(p);
+		tui_prompt_free(p);
 		return;
 	}
 	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
@@ -1191,8 +1191,8 @@ tui_key(struct tui *t, int ch)
 {
 	const struct screen	*s = tui_screens[t->step];
 	unsigned		 mode = tui_mode(t);
-	size_t			 i, j;
-	int			 action = TUI_NONE;
+	size_t			 i, j, nkeys;
+	int			 action = TUI_NONE, n;
 
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
 		if ((ch == 'q' || ch == 'Q') && !t->pending)
@@ -1211,8 +1211,7 @@ tui_key(struct tui *t, int ch)
 		else
 			return;
 		t->ask = NULL;
-		free(a->question);
-		free(a);
+		tui_ask_free(a);
 		if (fn != NULL)
 			fn(t);
 		return;
@@ -1228,22 +1227,19 @@ tui_key(struct tui *t, int ch)
 	free(t->msg);
 	t->msg = NULL;
 
-	for (i = 0; i < s->nkeys && action == TUI_NONE; i++) {
-		if (!tui_key_active(&s->keys[i], mode))
-			continue;
-		for (j = 0; s->keys[i].keys[j] != 0; j++)
-			if (s->keys[i].keys[j] == ch) {
-				action = s->keys[i].action;
-				break;
-			}
+	for (n = 0; n < 2 && action == TUI_NONE; n++) {
+		const struct screen_key	*keys = tui_keymap(s, n, &nkeys);
+
+		for (i = 0; i < nkeys && action == TUI_NONE; i++) {
+			if (!tui_key_active(&keys[i], mode))
+				continue;
+			for (j = 0; keys[i].keys[j] != 0; j++)
+				if (keys[i].keys[j] == ch) {
+					action = keys[i].action;
+					break;
+				}
+		}
 	}
-	for (i = 0; i < sizeof tui_global_keys / sizeof tui_global_keys[0] &&
-	    action == TUI_NONE; i++)
-		for (j = 0; tui_global_keys[i].keys[j] != 0; j++)
-			if (tui_global_keys[i].keys[j] == ch) {
-				action = tui_global_keys[i].action;
-				break;
-			}
 	switch (action) {
 	case TUI_NONE:
 		if (ch == 12)	/* ^L */
@@ -1295,8 +1291,10 @@ tui_run(struct tui_opts *opts)
 
 	if (tui_screens[t.step]->leave != NULL)
 		tui_screens[t.step]->leave(&t);
-	tui_ask_free(&t);
-	tui_prompt_free(&t);
+	tui_ask_free(t.ask);
+	t.ask = NULL;
+	tui_prompt_free(t.prompt);
+	t.prompt = NULL;
 	tui_drop_plan(&t);
 	if (t.have_res)
 		wr_result_free(&t.res);
