@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fixfiles.h"
 #include "screen.h"
 
 enum {
@@ -304,36 +305,14 @@ static void
 write_now(struct tui *t)
 {
 	struct wr_opts	 wo = t->opts->write;
-	struct wr_tree	 tree;
-	struct wr_file	*files;
-	const char	**paths;
+	struct fixfiles	 ff;
 	const char	*name = conf_vhost_name(t->vhost);
-	size_t		 i;
 
 	/* A signal that arrived before this key wins: write nothing. */
 	if (tui_interrupted() || t->rendered.n == 0)
 		return;
-	files = xcalloc(t->rendered.n, sizeof *files);
-	for (i = 0; i < t->rendered.n; i++) {
-		const struct rendered	*r = t->rendered.v[i];
-
-		files[i].path = r->file->path;
-		files[i].real = r->file->real;
-		files[i].old_text = r->file->text;
-		files[i].old_len = r->file->len;
-		files[i].old_st = r->file->st;
-		files[i].new_text = r->text;
-		files[i].new_len = r->len;
-	}
 	/* The tree as loaded now (it may have been reloaded since start). */
-	paths = xcalloc(t->config->files.n + 1, sizeof *paths);
-	for (i = 0; i < t->config->files.n; i++)
-		paths[i] = ((struct cf_file *)t->config->files.v[i])->real;
-	memset(&tree, 0, sizeof tree);
-	tree.server_root = t->config->server_root;
-	tree.main_config = t->config->main_config;
-	tree.files = paths;
-	tree.nfiles = t->config->files.n;
+	fixfiles_build(&ff, t->config, &t->rendered);
 	wo.root = t->config->root;
 	wo.vhosts = &name;
 	wo.nvhosts = 1;
@@ -342,13 +321,12 @@ write_now(struct tui *t)
 	tui_message(t, "Writing: backup, save, configtest ...");
 	tui_redraw(t);
 	memset(&t->res, 0, sizeof t->res);
-	write_apply(&wo, &tree, files, t->rendered.n, &t->res);
+	write_apply(&wo, &ff.tree, ff.files, ff.nfiles, &t->res);
 	t->have_res = 1;
 	t->pending = 0;
 	free(t->msg);
 	t->msg = NULL;
-	free(files);
-	free(paths);
+	fixfiles_free(&ff);
 	if (t->res.status == WR_OK && t->run_a2enmod && t->a2enmod != NULL)
 		write_run_a2enmod(t);
 	t->scroll = 0;
