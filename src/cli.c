@@ -475,6 +475,40 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 	return rc;
 }
 
+/* The diff as is, or with colored -/+ lines on a terminal.  Config text
+ * goes out inert either way when colored (a terminal is listening). */
+static void
+print_diff(FILE *fp, const struct buf *d, int color)
+{
+	const char	*p = d->data, *end = d->data + d->len;
+
+	if (!color) {
+		fwrite(d->data, 1, d->len, fp);
+		return;
+	}
+	while (p < end) {
+		const char	*nl = memchr(p, '\n', (size_t)(end - p));
+		size_t		 n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char		*line = xstrndup(p, n), *inert;
+		const char	*on = "";
+
+		if (str_startswith(line, "+++ ") || str_startswith(line, "--- ")
+		    || str_startswith(line, "diff --git "))
+			on = "\033[1m";
+		else if (line[0] == '+')
+			on = "\033[32m";
+		else if (line[0] == '-')
+			on = "\033[31m";
+		else if (line[0] == '@')
+			on = "\033[36m";
+		inert = report_inert(line);
+		fprintf(fp, "%s%s%s\n", on, inert, *on ? "\033[0m" : "");
+		free(inert);
+		free(line);
+		p += n + 1;
+	}
+}
+
 /* What the fix leaves to a human, with the line or command to use. */
 static void
 explain_unfixed(const struct cf_config *c, const struct vec *sel)
@@ -558,7 +592,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		    r->text, r->len);
 	}
 	if (diff.len > 0)
-		fwrite(diff.data, 1, diff.len, stdout);
+		print_diff(stdout, &diff, use_color(cl));
 	fflush(stdout);
 	for (i = 0; i < plan.manual.n; i++) {
 		char	*s = report_inert(plan.manual.v[i]);
