@@ -73,8 +73,10 @@ line_end(const struct cf_file *f, size_t off)
 static char *
 indent_of(const struct cf_node *n)
 {
-	return xstrndup(n->file->text + n->line_start,
-	    n->name_start - n->line_start);
+	const char	*t = n->file->text + n->line_start;
+
+	/* Only the blanks: a section's name starts after its "<". */
+	return xstrndup(t, strspn(t, " \t"));
 }
 
 /* A new directive line in the style of a neighbour: its indentation, and
@@ -171,6 +173,45 @@ relabel(struct planner *pl, struct px_vhost *px)
 	}
 }
 
+/* Append the bytes [start, end) of f to out with the edits already
+ * planned strictly inside that range applied, and drop those edits: the
+ * text is moving elsewhere (a relabelled ProxyPass that proxypass-order
+ * also moves), and two edits of one byte range would overlap. */
+static void
+take_range(struct planner *pl, struct cf_file *f, size_t start, size_t end,
+    struct buf *out)
+{
+	struct vec	*ev = &pl->p->edits;
+	size_t		 at = start, i, k;
+
+	for (;;) {
+		struct edit	*e = NULL;
+
+		for (i = 0; i < ev->n; i++) {
+			struct edit	*x = ev->v[i];
+
+			if (x->file != f || x->start < at || x->end > end ||
+			    (x->start == x->end && (x->start == start ||
+			    x->start == end)))
+				continue;
+			if (e == NULL || x->start < e->start ||
+			    (x->start == e->start && x->seq < e->seq)) {
+				e = x;
+				k = i;
+			}
+		}
+		if (e == NULL)
+			break;
+		buf_add(out, f->text + at, e->start - at);
+		buf_adds(out, e->text);
+		at = e->end;
+		ev->v[k] = ev->v[--ev->n];
+		free(e->text);
+		free(e);
+	}
+	buf_add(out, f->text + at, end - at);
+}
+
 /* Start of the comment lines right above a node (they describe it). */
 static size_t
 above_comments(const struct cf_node *n)
@@ -228,6 +269,25 @@ covered_by(const struct px_vhost *px, size_t i)
 	return NULL;
 }
 
+/* Is an edit already planned over part of [start, end)?  A
+ * ProxyPassReverse shared by two ProxyPass lines of the same path is fixed
+ * for the first one only: editing it twice would overlap. */
+static int
+edited(const struct planner *pl, const struct cf_file *f, size_t start,
+    size_t end)
+{
+	size_t	i;
+
+	for (i = 0; i < pl->p->edits.n; i++) {
+		const struct edit	*e = pl->p->edits.v[i];
+
+		if (e->file == f && e->start < end && (start < e->end ||
+		    (e->start == e->end && e->start > start)))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 fix_revs(struct planner *pl, struct px_vhost *px, struct px_pass *pp,
     int preserve, int xfp_https, struct buf *after)
@@ -271,6 +331,9 @@ fix_revs(struct planner *pl, struct px_vhost *px, struct px_pass *pp,
 		if (r == NULL)
 			continue;
 		n = r->dir->node;
+		if (edited(pl, n->file, n->line_start, line_end(n->file,
+		    n->end)))
+			continue;
 		for (j = 0; j < req.n && done[j]; j++)
 			;
 		if (j < req.n) {
@@ -427,7 +490,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			/* The comment lines right above it go along. */
 			if (from < line_end(a->file, a->end))
 				from = n->line_start;
-			buf_add(&moved, n->file->text + from, e - from);
+			take_range(pl, n->file, from, e, &moved);
 			if (e == n->file->len && (e == 0 ||
 			    n->file->text[e - 1] != '\n'))
 				buf_adds(&moved, eol(n->file));
@@ -474,6 +537,13 @@ plan_server_tokens(struct planner *pl)
 		return;
 	}
 	main_file = c->files.v[0];
+	if (main_file->parse_failed) {
+		/* Appending to a file that does not parse cannot give one
+		 * that does. */
+		note(&pl->p->manual, "%s does not parse: fix it, then add "
+		    "\"ServerTokens Prod\" to it", main_file->path);
+		return;
+	}
 	{
 		size_t	end = main_file->len;
 		int	nl = end > 0 && main_file->text[end - 1] == '\n';
