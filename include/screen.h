@@ -179,6 +179,8 @@ struct tui {
 	struct tui_opts		*opts;
 	struct cf_config	*config;
 	struct vec		 findings;	/* struct finding *: rules */
+	int			*worst;		/* by vhost index: worst
+						   severity, -1 none */
 	int			 step;		/* enum tui_step */
 	int			 glyph_ascii;
 	int			 mono;
@@ -287,6 +289,7 @@ int	 tui_sev_attr(enum sev);
 int	 tui_sev_glyph(enum sev);
 
 /* The vhost's worst finding: -1 none, else enum sev. */
+void	 tui_run_rules(struct tui *);
 int	 tui_vhost_worst(const struct tui *, const struct cf_vhost *);
 /* The vhost proxies (has a ProxyPass). */
 int	 tui_vhost_proxies(const struct cf_vhost *);

@@ -287,15 +287,15 @@ list_columns(const struct tui *t, struct list_cols *c)
 }
 
 static void
-list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
+list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
+    const struct list_cols *cols)
 {
-	struct list_cols c;
+	struct list_cols c = *cols;
 	int	 w = COLS;
 	int	 cmark = 1, wmark = 9;
 	int	 a;
 	char	*s, *addrs;
 
-	list_columns(t, &c);
 	if (selected) {
 		tui_fill(t, y, 0, w, TA_SELECTED);
 		tui_put(t, y, 0, 1, TA_SELECTED, tui_glyph(t, TG_POINTER), 0);
@@ -365,6 +365,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 static void
 list_draw(struct tui *t, int y, int h)
 {
+	struct list_cols	c;
 	size_t	i, nv = t->config->vhosts.n, nerr = 0, nwarn = 0;
 	int	w = COLS, rows, r;
 	char	*s;
@@ -382,10 +383,9 @@ list_draw(struct tui *t, int y, int h)
 	    t->filter != NULL && *t->filter ? "" : "");
 	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
 	free(s);
+	/* The column widths, once per draw (thousands of rows). */
+	list_columns(t, &c);
 	{
-		struct list_cols	c;
-
-		list_columns(t, &c);
 		tui_put(t, y + 1, 1, 9, TA_HEADING, "Status", 0);
 		tui_put(t, y + 1, c.cname, c.wname, TA_HEADING, "ServerName",
 		    0);
@@ -412,7 +412,7 @@ list_draw(struct tui *t, int y, int h)
 	if (t->sel >= t->top + (size_t)rows)
 		t->top = t->sel - (size_t)rows + 1;
 	for (r = 0, i = t->top; r < rows && i < t->rows.n; r++, i++)
-		list_draw_row(t, y + 3 + r, t->rows.v[i], i == t->sel);
+		list_draw_row(t, y + 3 + r, t->rows.v[i], i == t->sel, &c);
 	t->view_h = rows;
 }
 

@@ -589,19 +589,31 @@ tui_sev_glyph(enum sev s)
 	}
 }
 
-int
-tui_vhost_worst(const struct tui *t, const struct cf_vhost *v)
+/* Run the rules and note each vhost's worst severity once: the list asks
+ * for it on every draw, for thousands of vhosts. */
+void
+tui_run_rules(struct tui *t)
 {
-	size_t	i;
-	int	worst = -1;
+	size_t	i, n = t->config->vhosts.n;
 
+	vec_free_all(&t->findings, finding_free);
+	rules_run(t->config, &t->findings);
+	free(t->worst);
+	t->worst = xmalloc((n + 1) * sizeof *t->worst);
+	for (i = 0; i < n; i++)
+		t->worst[i] = -1;
 	for (i = 0; i < t->findings.n; i++) {
 		const struct finding	*f = t->findings.v[i];
 
-		if (f->vhost == v && (int)f->sev > worst)
-			worst = (int)f->sev;
+		if (f->vhost != NULL && (int)f->sev > t->worst[f->vhost->index])
+			t->worst[f->vhost->index] = (int)f->sev;
 	}
-	return worst;
+}
+
+int
+tui_vhost_worst(const struct tui *t, const struct cf_vhost *v)
+{
+	return t->worst[v->index];
 }
 
 int
@@ -942,12 +954,11 @@ tui_reload(struct tui *t)
 		free(err);
 		return -1;
 	}
-	vec_free_all(&t->findings, finding_free);
 	t->vhost = NULL;
 	conf_free(t->config);
 	t->config = nc;
 	t->opts->config = nc;
-	rules_run(nc, &t->findings);
+	tui_run_rules(t);
 	return 0;
 }
 
@@ -1268,10 +1279,11 @@ tui_run(struct tui_opts *opts)
 	t.config = opts->config;
 	t.vhost_index = -1;
 	t.exit_code = EXIT_CLEAN;
-	rules_run(t.config, &t.findings);
+	tui_run_rules(&t);
 
 	if (tui_start(&t) != 0) {
 		vec_free_all(&t.findings, finding_free);
+		free(t.worst);
 		conf_free(t.config);
 		opts->config = NULL;
 		return EXIT_USAGE;
@@ -1307,6 +1319,7 @@ tui_run(struct tui_opts *opts)
 	free(t.patch_path);
 	free(t.ask_path);
 	vec_free_all(&t.findings, finding_free);
+	free(t.worst);
 	conf_free(t.config);
 	opts->config = NULL;
 
