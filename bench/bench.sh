@@ -96,7 +96,7 @@ for i in 1 2 3 4 5; do
 	done
 	t1=${EPOCHREALTIME/./}
 	tmux -L "$sock" kill-window -t "idle:w$i" 2>/dev/null
-	first+=("$(printf '%d.%06d' $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) % 1000000 )))")
+	first+=("$(printf '%d.%04d' $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) % 1000000 / 100 )))")
 done
 tmux -L "$sock" kill-server 2>/dev/null
 w=$(printf '%s\n' "${first[@]}" | sort -n | sed -n 3p)
