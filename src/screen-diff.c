@@ -94,22 +94,27 @@ diff_enter(struct tui *t)
 	    t->vhost->tls && t->popts.forwarded_proto == PLAN_ON ? "yes" :
 	    "no", t->popts.hide_server == PLAN_ON ? "yes" : "no",
 	    t->popts.server_tokens_prod == PLAN_ON ? "yes" : "no");
-	for (i = 0; i < t->findings.n; i++) {
-		const struct finding	*f = t->findings.v[i];
+	{
+		/* Before: as configured now; after: with these choices (the
+		 * backend may redirect elsewhere once the Host or the scheme
+		 * it sees changes). */
+		struct vec	pv = { 0 };
 
-		if (f->vhost != t->vhost || f->preview == NULL ||
-		    f->preview->backend_location == NULL)
-			continue;
-		tui_line(t, TA_NORMAL, "Backend redirects to %s:",
-		    f->preview->backend_location);
-		tui_line(t, TA_DEL, "  before: visitor sent to %s",
-		    f->preview->visitor_before != NULL ?
-		    f->preview->visitor_before : "?");
-		/* The rules' "after" assumes the current Host setting. */
-		if (f->preview->visitor_after != NULL &&
-		    t->popts.preserve_host == t->cur_preserve)
+		rules_previews(t->config, t->vhost, &t->popts, &pv);
+		for (i = 0; i < pv.n; i++) {
+			const struct preview	*pw = pv.v[i];
+
+			tui_line(t, TA_NORMAL, "Backend redirects to %s:",
+			    pw->backend_location);
+			tui_line(t, TA_DEL, "  before: visitor sent to %s",
+			    pw->visitor_before);
+			if (pw->backend_after != NULL)
+				tui_line(t, TA_NORMAL, "  after the change the "
+				    "backend redirects to %s", pw->backend_after);
 			tui_line(t, TA_ADD, "  after:  visitor sent to %s",
-			    f->preview->visitor_after);
+			    pw->visitor_after);
+		}
+		vec_free_all(&pv, preview_free);
 	}
 	tui_line(t, TA_NORMAL, "%s", "");
 	if (t->diff.len == 0) {
