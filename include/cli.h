@@ -26,6 +26,7 @@ int	 cli_rollback(const struct cf_opts *, const char *id, int list,
 /* cli-wizard.c: no command: the wizard on a terminal, else usage. */
 int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 	    int dry_run, int color, int ascii, const char *backup_dir,
-	    const char *configtest, int no_configtest, const char *apache_bin);
+	    const char *configtest, int no_configtest, const char *apache_bin,
+	    int reload, const char *reload_cmd);
 
 #endif

@@ -83,6 +83,13 @@ void	 px_revs_for(const struct px_vhost *, const struct px_pass *,
 /* socket-label-shared: the label a socket gets, from its file name
  * ("/run/app-a.sock" -> "app-a").  Caller frees. */
 char	*px_socket_label(const char *sock);
+/* socket-label-shared: the line whose worker passes.v[i] would share
+ * (another socket behind the same URL after "|": an earlier line of the
+ * vhost, or one of the main server's), or NULL. */
+const struct px_pass *px_label_partner(const struct px_vhost *, size_t i);
+/* The pass's URL with its socket's own label: "http://app-b/".  Caller
+ * frees. */
+char	*px_relabelled_url(const struct px_pass *);
 /* Apache's alias_match: does path a cover path b? */
 int	 px_path_covers(const char *a, const char *b);
 

@@ -51,6 +51,7 @@ enum tui_glyph {
 	TG_ERROR,
 	TG_WARNING,
 	TG_FINE,
+	TG_INFO,
 	TG_ARROW,
 	TG_POINTER,
 	TG_CHECK_ON,
@@ -89,14 +90,33 @@ struct tui;
 
 /* One row of a screen's keymap. */
 struct screen_key {
-	int		 keys[7];	/* curses key codes, 0-terminated */
+	int		 keys[7];	/* curses key codes, 0-terminated;
+					   none: a key line summary of the
+					   entries below it */
 	const char	*name;		/* as shown: "Enter", "j/k" */
 	const char	*label;		/* key line word; NULL: help only */
-	const char	*help;		/* one line for the help screen */
+	const char	*help;		/* one line for the help screen;
+					   NULL: not in help */
 	int		 action;	/* enum tui_action */
 	unsigned	 when;		/* 0: always; else a mask of the
 					   screen's mode() bits */
 };
+
+/* The keymap rows of a scrollable text view (tui_lines_key), for the
+ * keymaps of the screens that are one: a macro, so that each screen keeps
+ * one table, in the order its key line shows.  right_help is the help
+ * line of l/>.  Needs <curses.h>. */
+#define TUI_SCROLL_KEYS(right_help)					\
+	{ { 0 }, "j/k", "scroll", NULL, TUI_NONE, 0 },			\
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "scroll up", TUI_UP, 0 },	\
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "scroll down", TUI_DOWN, 0 }, \
+	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },	\
+	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },	\
+	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },		\
+	{ { KEY_END }, "End", NULL, "bottom", TUI_END, 0 },		\
+	{ { 'l', '>', KEY_RIGHT }, "l/>", NULL, right_help,		\
+	    TUI_SCROLL_RIGHT, 0 },					\
+	{ { 'h', '<' }, "h/<", NULL, "scroll left", TUI_SCROLL_LEFT, 0 }
 
 enum tui_step {
 	STEP_LIST,
@@ -131,6 +151,9 @@ extern const struct screen screen_done;
 /* A line of a scrollable text view. */
 struct tui_line {
 	int	 attr;		/* enum tui_attr */
+	int	 wrap;		/* prose: wrapped at words to the width;
+				   else (config text, diffs) clipped and
+				   scrolled horizontally, never wrapped */
 	char	*text;
 };
 
@@ -155,16 +178,20 @@ struct tui_prompt {
 struct tui {
 	struct tui_opts		*opts;
 	struct cf_config	*config;
-	struct vec		 findings;	/* struct finding *, rules_run */
+	struct vec		 findings;	/* struct finding *: rules */
+	int			*worst;		/* by vhost index: worst
+						   severity, -1 none */
 	int			 step;		/* enum tui_step */
 	int			 glyph_ascii;
 	int			 mono;
 
 	/* scrollable text view of the current screen */
 	struct vec		 lines;		/* struct tui_line * */
-	size_t			 scroll;
+	size_t			 scroll;	/* in rows as drawn */
 	size_t			 hscroll;
 	int			 view_h;	/* rows of the last draw */
+	size_t			 view_total;	/* rows of all lines, as drawn
+						   at the last width */
 
 	/* step 1: the list */
 	struct vec		 rows;		/* struct list_row *, shown */
@@ -249,15 +276,20 @@ size_t	 tui_width(const char *s);
 void	 tui_lines_clear(struct tui *);
 void	 tui_line(struct tui *, int attr, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+void	 tui_wline(struct tui *, int attr, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* A screen that is all text view has this as its draw. */
 void	 tui_draw_lines(struct tui *, int y, int h);
-/* Scroll actions for the text view; returns 1 if handled. */
-int	 tui_lines_key(struct tui *, int action);
+/* Scroll actions for the text view, and Back by Left on a view scrolled
+ * sideways (it scrolls left instead); returns 1 if handled. */
+int	 tui_lines_key(struct tui *, int action, int ch);
 
 /* Severity as attribute, glyph and word. */
 int	 tui_sev_attr(enum sev);
 int	 tui_sev_glyph(enum sev);
 
 /* The vhost's worst finding: -1 none, else enum sev. */
+void	 tui_run_rules(struct tui *);
 int	 tui_vhost_worst(const struct tui *, const struct cf_vhost *);
 /* The vhost proxies (has a ProxyPass). */
 int	 tui_vhost_proxies(const struct cf_vhost *);

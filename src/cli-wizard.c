@@ -14,7 +14,8 @@
 int
 cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
     int dry_run, int color, int ascii, const char *backup_dir,
-    const char *configtest, int no_configtest, const char *apache_bin)
+    const char *configtest, int no_configtest, const char *apache_bin,
+    int reload, const char *reload_cmd)
 {
 	struct tui_opts	 o;
 	char		*err = NULL;
@@ -49,6 +50,8 @@ cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
 	o.write.configtest = configtest;
 	o.write.no_configtest = no_configtest;
 	o.write.apache_bin = apache_bin;
+	o.write.reload = reload;
+	o.write.reload_cmd = reload_cmd;
 	o.write.lock_wait = -1;
 	paths = xcalloc(o.config->files.n + 1, sizeof *paths);
 	for (i = 0; i < o.config->files.n; i++)

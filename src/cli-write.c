@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fixfiles.h"
 #include "report.h"
 #include "write.h"
 
@@ -77,10 +78,9 @@ cli_write(const char *self, struct cf_config *c, struct vec *rendered,
     int reload, const char *reload_cmd)
 {
 	struct wr_opts		 wo;
-	struct wr_tree		 tree;
+	struct fixfiles		 ff;
 	struct wr_result	 res;
-	struct wr_file		*files;
-	const char		**names, **paths;
+	const char		**names;
 	size_t			 i;
 	int			 rc;
 
@@ -106,32 +106,13 @@ cli_write(const char *self, struct cf_config *c, struct vec *rendered,
 		names[i] = conf_vhost_name(vhosts->v[i]);
 	wo.vhosts = names;
 	wo.nvhosts = vhosts->n;
-	paths = xcalloc(c->files.n + 1, sizeof *paths);
-	for (i = 0; i < c->files.n; i++)
-		paths[i] = ((struct cf_file *)c->files.v[i])->real;
-	tree.server_root = c->server_root;
-	tree.main_config = c->main_config;
-	tree.files = paths;
-	tree.nfiles = c->files.n;
-	files = xcalloc(rendered->n + 1, sizeof *files);
-	for (i = 0; i < rendered->n; i++) {
-		struct rendered	*r = rendered->v[i];
-
-		files[i].path = r->file->path;
-		files[i].real = r->file->real;
-		files[i].old_text = r->file->text;
-		files[i].old_len = r->file->len;
-		files[i].old_st = r->file->st;
-		files[i].new_text = r->text;
-		files[i].new_len = r->len;
-	}
+	fixfiles_build(&ff, c, rendered);
 	memset(&res, 0, sizeof res);
-	write_apply(&wo, &tree, files, rendered->n, &res);
+	write_apply(&wo, &ff.tree, ff.files, ff.nfiles, &res);
 	rc = report_result(&wo, &res, rendered->n == 1 ? "1 file written" :
 	    "files written");
 	wr_result_free(&res);
-	free(files);
-	free(paths);
+	fixfiles_free(&ff);
 	free(names);
 	return rc;
 }

@@ -337,6 +337,66 @@ distance(const char *a, const char *b)
 	return d;
 }
 
+struct near {
+	const char	*name;
+	size_t		 d;
+};
+
+static int
+cmp_near(const void *a, const void *b)
+{
+	const struct near	*x = a, *y = b;
+
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* "did you mean": the closest names (ServerName and aliases), at most 3,
+ * each within a quarter of the typed length (2 at least). */
+static void
+near_names(const struct cf_config *c, const char *typed, struct buf *out)
+{
+	struct near	*nv;
+	size_t		 n = 0, cap = 16, i, j, lim = strlen(typed) / 4;
+
+	if (lim < 2)
+		lim = 2;
+	nv = xcalloc(cap, sizeof *nv);
+	for (i = 0; i < c->vhosts.n; i++) {
+		const struct cf_vhost	*v = c->vhosts.v[i];
+
+		for (j = 0; j <= v->naliases; j++) {
+			const char	*nm = j == 0 ? v->server_name :
+			    v->aliases[j - 1];
+			size_t		 k, d;
+
+			if (nm == NULL)
+				continue;
+			d = distance(nm, typed);
+			if (d > lim && strstr(nm, typed) == NULL)
+				continue;
+			for (k = 0; k < n && strcmp(nv[k].name, nm) != 0; k++)
+				;
+			if (k < n)
+				continue;
+			if (n == cap)
+				nv = xrealloc(nv, (cap *= 2) * sizeof *nv);
+			nv[n].name = nm;
+			nv[n].d = d;
+			n++;
+		}
+	}
+	qsort(nv, n, sizeof *nv, cmp_near);
+	for (i = 0; i < n && i < 3; i++) {
+		char	*s = report_inert(nv[i].name);
+
+		buf_printf(out, "%s%s", i ? ", " : "", s);
+		free(s);
+	}
+	free(nv);
+}
+
 static int
 select_vhosts(const struct cf_config *c, char **names, int n,
     struct vec *sel)
@@ -345,30 +405,17 @@ select_vhosts(const struct cf_config *c, char **names, int n,
 
 	for (i = 0; i < n; i++) {
 		struct buf	near = { 0 };
-		size_t		j, shown = 0;
 		char		*inert;
 
 		if (conf_find_vhosts(c, names[i], sel) > 0)
 			continue;
-		for (j = 0; j < c->vhosts.n && shown < 5; j++) {
-			const char	*nm = conf_vhost_name(c->vhosts.v[j]);
-			size_t		 lim = strlen(names[i]) / 3 + 2;
-
-			if (distance(nm, names[i]) <= lim ||
-			    strstr(nm, names[i]) != NULL) {
-				char	*s = report_inert(nm);
-
-				buf_printf(&near, "%s%s", shown++ ? ", " : "",
-				    s);
-				free(s);
-			}
-		}
+		near_names(c, names[i], &near);
 		inert = report_inert(names[i]);
 		fprintf(stderr, "vhostfix: unknown vhost '%s' under %s: no "
 		    "ServerName, ServerAlias, NAME:PORT or FILE:LINE matches%s%s"
-		    "%s\n", inert, c->root, shown ? " (did you mean " : "",
-		    shown ? near.data : "", shown ? "?)" : "; 'vhostfix list' "
-		    "shows them");
+		    "%s\n", inert, c->root, near.len ? " (did you mean " : "",
+		    near.len ? near.data : "", near.len ? "?)" : "; 'vhostfix "
+		    "list' shows them");
 		free(inert);
 		buf_free(&near);
 		rc = -1;
@@ -433,39 +480,83 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 	return rc;
 }
 
-/* The diff is for patch(1): byte for byte when piped.  On a terminal each
- * line is shown inert (tabs kept), as the reports are: a ServerName that
- * holds escape sequences must not drive the terminal. */
+/* The diff as is for patch(1), or with colored -/+ lines.  Config text
+ * goes out inert whenever a terminal is listening (colored or not: a
+ * ServerName holding escape sequences must not drive it). */
 static void
-print_diff(const char *s, size_t len)
+print_diff(FILE *fp, const struct buf *d, int color)
 {
-	const char	*end = s + len;
+	const char	*p = d->data, *end = d->data + d->len;
 
-	if (!isatty(STDOUT_FILENO)) {
-		fwrite(s, 1, len, stdout);
+	if (!color && !isatty(fileno(fp))) {
+		fwrite(d->data, 1, d->len, fp);
 		return;
 	}
-	while (s < end) {
-		size_t	 n = 0;
-		char	*seg, *inert;
+	while (p < end) {
+		const char	*nl = memchr(p, '\n', (size_t)(end - p));
+		size_t		 n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char		*line = xstrndup(p, n), *inert;
+		const char	*on = "";
 
-		while (s + n < end && s[n] != '\t' && s[n] != '\n' &&
-		    s[n] != '\0')
-			n++;
-		seg = xstrndup(s, n);
-		inert = report_inert(seg);
-		fputs(inert, stdout);
+		if (!color)
+			;
+		else if (str_startswith(line, "+++ ") ||
+		    str_startswith(line, "--- ") ||
+		    str_startswith(line, "diff --git "))
+			on = "\033[1m";
+		else if (line[0] == '+')
+			on = "\033[32m";
+		else if (line[0] == '-')
+			on = "\033[31m";
+		else if (line[0] == '@')
+			on = "\033[36m";
+		inert = report_inert(line);
+		fprintf(fp, "%s%s%s\n", on, inert, *on ? "\033[0m" : "");
 		free(inert);
-		free(seg);
-		if (s + n < end) {
-			if (s[n] == '\0')
-				fputs("\\x00", stdout);
-			else
-				putchar(s[n]);
-			n++;
-		}
-		s += n;
+		free(line);
+		p += n + 1;
 	}
+}
+
+/* What the fix leaves to a human, with the line or command to use. */
+static void
+explain_unfixed(const struct cf_config *c, const struct vec *sel)
+{
+	static const char *const manual[] = {
+		"trailing-slash", "module-missing", "socket-missing",
+		"socket-permission", "socket-path-too-long",
+		"socket-in-private-tmp", "socket-url-syntax",
+		"preserve-host-conflict", "forwarded-proto-spoofable",
+		"reverse-no-effect", "parse-error",
+	};
+	struct vec	fs = { 0 };
+	size_t		i, j, k;
+
+	rules_run(c, &fs);
+	for (i = 0; i < fs.n; i++) {
+		struct finding	*f = fs.v[i];
+		int		 mine = f->vhost == NULL &&
+				    strcmp(f->rule, "parse-error") == 0;
+		char		*m;
+
+		for (j = 0; j < sel->n && !mine; j++)
+			mine = sel->v[j] == f->vhost;
+		for (j = 0; mine && j < sizeof manual / sizeof *manual; j++)
+			if (strcmp(f->rule, manual[j]) == 0)
+				break;
+		if (!mine || j == sizeof manual / sizeof *manual)
+			continue;
+		m = report_inert(f->message);
+		fprintf(stderr, "vhostfix: not fixed automatically: %s:%u: %s "
+		    "[%s]\n", f->path ? f->path : "-", f->line, m, f->rule);
+		free(m);
+		for (k = 0; k < f->suggest.n; k++) {
+			m = report_inert(f->suggest.v[k]);
+			fprintf(stderr, "    %s\n", m);
+			free(m);
+		}
+	}
+	vec_free_all(&fs, finding_free);
 }
 
 static int
@@ -513,7 +604,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		    r->text, r->len);
 	}
 	if (diff.len > 0)
-		print_diff(diff.data, diff.len);
+		print_diff(stdout, &diff, use_color(cl));
 	fflush(stdout);
 	for (i = 0; i < plan.manual.n; i++) {
 		char	*s = report_inert(plan.manual.v[i]);
@@ -521,6 +612,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		fprintf(stderr, "vhostfix: needs you: %s\n", s);
 		free(s);
 	}
+	explain_unfixed(c, &sel);
 	if (out.n == 0) {
 		if (!cl->json)
 			fprintf(stderr, "vhostfix: nothing to change\n");
@@ -579,7 +671,7 @@ cli_main(int argc, char **argv)
 	if (cmd == NULL)
 		rc = cli_wizard(&cl.load, &cl.plan, cl.dry_run, cl.color,
 		    cl.ascii, cl.backup_dir, cl.configtest, cl.no_configtest,
-		    cl.apache_bin);
+		    cl.apache_bin, cl.reload, cl.reload_cmd);
 	else if (strcmp(cmd, "list") == 0)
 		rc = nargs ? bad_usage("list takes no arguments") :
 		    cmd_list_check(&cl, 0, args, 0);

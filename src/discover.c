@@ -59,6 +59,8 @@ struct disc {
 	struct cf_config	*c;
 	struct augw		*w;		/* opened on first use */
 	int			 augeas_only;	/* VHOSTFIX_PARSER=augeas */
+	char			*dir_rel;	/* last directory resolved ... */
+	char			*dir_real;	/* ... and its real path */
 	struct cf_file		**seen;		/* hash of files by real path */
 	size_t			 nseen_slots;
 	char			*augw_err;
@@ -101,7 +103,7 @@ problem(struct disc *d, const struct cf_node *at, int is_error,
  * malloc'd root-relative path, or NULL with errno: ENOENT, ELOOP, EXDEV
  * (".." would leave the root). */
 static char *
-resolve(const struct cf_config *c, const char *rel)
+resolve_from(const struct cf_config *c, const char *base, const char *rel)
 {
 	struct buf	 cur = { 0 };
 	char		*rest, *p, *comp, *abs;
@@ -113,6 +115,8 @@ resolve(const struct cf_config *c, const char *rel)
 	rest = xstrdup(rel);
 	p = rest;
 	buf_add(&cur, "", 0);
+	if (strcmp(base, "/") != 0)
+		buf_adds(&cur, base);
 	while (*p != '\0') {
 		while (*p == '/')
 			p++;
@@ -189,6 +193,42 @@ fail:
 	free(rest);
 	buf_free(&cur);
 	return NULL;
+}
+
+static char *
+resolve(const struct cf_config *c, const char *rel)
+{
+	return resolve_from(c, "/", rel);
+}
+
+/* The files of one directory (a glob, sites-enabled) share their parent:
+ * resolve it once, then only the last component. */
+static char *
+resolve_cached(struct disc *d, const char *rel)
+{
+	const char	*slash = strrchr(rel, '/');
+	size_t		 n = slash ? (size_t)(slash - rel) : 0;
+	char		*tail = NULL, *r;
+
+	if (slash == NULL || n == 0 || strcmp(slash + 1, "..") == 0 ||
+	    strcmp(slash + 1, ".") == 0 || slash[1] == '\0')
+		return resolve(d->c, rel);
+	if (d->dir_rel == NULL || strlen(d->dir_rel) != n ||
+	    strncmp(d->dir_rel, rel, n) != 0) {
+		char	*dir = xstrndup(rel, n), *dr = resolve(d->c, dir);
+
+		if (dr == NULL) {
+			free(dir);
+			return resolve(d->c, rel);
+		}
+		free(d->dir_rel);
+		free(d->dir_real);
+		d->dir_rel = dir;
+		d->dir_real = dr;
+	}
+	(void)tail;
+	r = resolve_from(d->c, d->dir_real, slash + 1);
+	return r;
 }
 
 static int
@@ -475,7 +515,7 @@ process_path(struct disc *d, const char *rel, const struct cf_node *at,
 		    DISC_MAX_DEPTH);
 		return -1;
 	}
-	real = resolve(d->c, rel);
+	real = resolve_cached(d, rel);
 	if (real == NULL) {
 		if (errno == EXDEV)
 			problem(d, at, 1, "%s: Include leaves the root; not "
@@ -913,6 +953,8 @@ out:
 	augw_close(d.w);
 	free(d.augw_err);
 	free(d.seen);
+	free(d.dir_rel);
+	free(d.dir_real);
 	vec_free(&d.stack);
 	vec_free_all(&d.dirs, free);
 	if (rc == 0)

@@ -135,44 +135,23 @@ rev_args(const struct px_pass *pp, const char *url)
 static void
 relabel(struct planner *pl, struct px_vhost *px)
 {
-	size_t	i, j;
+	size_t	i;
 
 	for (i = 0; i < px->passes.n; i++) {
 		struct px_pass	*b = px->passes.v[i];
+		char		*url, *arg;
 
-		if (b->url.socket == NULL || b->url.bad_syntax ||
-		    b->server_level)
+		if (px_label_partner(px, i) == NULL)
 			continue;
-		for (j = 0; j < px->passes.n; j++) {
-			struct px_pass	*a = px->passes.v[j];
-			const char	*rest;
-			char		*label, *url, *arg;
-			size_t		 k = b->ctx_path ? 0 : 1;
-
-			/* The same pairs as the rule: the later vhost line,
-			 * or a vhost line sharing with the main server. */
-			if (a == b || (!a->server_level && j > i) ||
-			    a->url.socket == NULL || a->url.bad_syntax ||
-			    strcmp(a->url.socket, b->url.socket) == 0 ||
-			    strcasecmp(a->url.backend, b->url.backend) != 0)
-				continue;
-			label = px_socket_label(b->url.socket);
-			rest = strstr(b->url.backend, "://");
-			rest = rest ? strchr(rest + 3, '/') : NULL;
-			url = xasprintf("%.*s://%s%s",
-			    (int)strcspn(b->url.backend, ":"), b->url.backend,
-			    label, rest ? rest : "/");
-			arg = xasprintf("unix:%s|%s", b->url.socket, url);
-			set_arg(pl, b->dir->node, k, arg);
-			note(&pl->p->notes, "%s:%u: socket %s gets its own "
-			    "label %s", b->dir->node->file->path,
-			    b->dir->node->line, b->url.socket, url);
-			free(b->url.backend);
-			b->url.backend = url;
-			free(arg);
-			free(label);
-			break;
-		}
+		url = px_relabelled_url(b);
+		arg = xasprintf("unix:%s|%s", b->url.socket, url);
+		set_arg(pl, b->dir->node, b->ctx_path ? 0 : 1, arg);
+		note(&pl->p->notes, "%s:%u: socket %s gets its own label %s",
+		    b->dir->node->file->path, b->dir->node->line,
+		    b->url.socket, url);
+		free(b->url.backend);
+		b->url.backend = url;
+		free(arg);
 	}
 }
 

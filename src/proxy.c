@@ -337,3 +337,40 @@ px_socket_label(const char *sock)
 	}
 	return l;
 }
+
+const struct px_pass *
+px_label_partner(const struct px_vhost *p, size_t i)
+{
+	const struct px_pass	*b = p->passes.v[i];
+	size_t			 j;
+
+	if (b->url.socket == NULL || b->url.bad_syntax || b->server_level)
+		return NULL;
+	for (j = 0; j < p->passes.n; j++) {
+		const struct px_pass	*a = p->passes.v[j];
+
+		/* An earlier line of the vhost, or any of the main server's
+		 * (merged after the vhost's own, but its workers exist
+		 * first). */
+		if (a == b || (!a->server_level && j > i) ||
+		    a->url.socket == NULL || a->url.bad_syntax ||
+		    strcmp(a->url.socket, b->url.socket) == 0 ||
+		    strcasecmp(a->url.backend, b->url.backend) != 0)
+			continue;
+		return a;
+	}
+	return NULL;
+}
+
+char *
+px_relabelled_url(const struct px_pass *pp)
+{
+	const char	*u = pp->url.backend, *rest = strstr(u, "://");
+	char		*label = px_socket_label(pp->url.socket), *url;
+
+	rest = rest ? strchr(rest + 3, '/') : NULL;
+	url = xasprintf("%.*s://%s%s", (int)strcspn(u, ":"), u, label,
+	    rest ? rest : "/");
+	free(label);
+	return url;
+}

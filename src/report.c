@@ -79,8 +79,8 @@ report_inert(const char *s)
 	struct buf		 b = { 0 };
 	const unsigned char	*p = (const unsigned char *)s;
 
-	/* Plain printable ASCII, the usual case, is already inert. */
-	while (*p >= 0x20 && *p < 0x7f)
+	/* Plain printable ASCII (and tabs), the usual case, is inert. */
+	while ((*p >= 0x20 && *p < 0x7f) || *p == '\t')
 		p++;
 	if (*p == '\0')
 		return xstrdup(s);
@@ -90,6 +90,8 @@ report_inert(const char *s)
 
 		if (n == 0)
 			buf_printf(&b, "\\x%02x", *p++);
+		else if (*p == '\t')
+			buf_addc(&b, (char)*p++);
 		else if (*p < 0x20 || *p == 0x7f)
 			buf_printf(&b, "\\x%02x", *p++);
 		else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {

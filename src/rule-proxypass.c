@@ -120,46 +120,28 @@ rule_proxypass_check(struct rule_ctx *rc)
 			}
 		}
 	}
-	/* Shared labels: compare every pair of socket ProxyPass lines that
-	 * apply to this vhost (the main server's ones included), reported at
-	 * the vhost's own line: the later one, or the only one. */
+	/* Shared labels, reported at the vhost's own line. */
 	for (i = 0; i < px->passes.n; i++) {
-		struct px_pass	*b = px->passes.v[i];
+		struct px_pass		*b = px->passes.v[i];
+		const struct px_pass	*a = px_label_partner(px, i);
+		struct finding		*f;
+		char			*url;
 
-		if (b->url.socket == NULL || b->url.bad_syntax ||
-		    b->server_level)
+		if (a == NULL)
 			continue;
-		for (j = 0; j < px->passes.n; j++) {
-			struct px_pass	*a = px->passes.v[j];
-			struct finding	*f;
-			char		*label;
-
-			if (a == b || (!a->server_level && j > i) ||
-			    a->url.socket == NULL || a->url.bad_syntax ||
-			    strcmp(a->url.socket, b->url.socket) == 0 ||
-			    strcasecmp(a->url.backend, b->url.backend) != 0)
-				continue;
-			f = rule_add(rc, "socket-label-shared", -1,
-			    b->dir->node, "sockets %s and %s share the label "
-			    "%s: Apache sends both to %s; give each socket its "
-			    "own label", a->url.socket, b->url.socket,
-			    b->url.backend, a->server_level ? b->url.socket :
-			    a->url.socket);
-			label = px_socket_label(b->url.socket);
-			if (b->ctx_path != NULL)
-				rule_suggest(f, "ProxyPass unix:%s|%.*s://%s%s",
-				    b->url.socket, (int)strcspn(b->url.backend,
-				    ":"), b->url.backend, label,
-				    px_url_path(b->url.backend));
-			else
-				rule_suggest(f, "ProxyPass %s unix:%s|%.*s://%s%s",
-				    b->path, b->url.socket,
-				    (int)strcspn(b->url.backend, ":"),
-				    b->url.backend, label,
-				    px_url_path(b->url.backend));
-			free(label);
-			f->fixable = 1;
-			break;
-		}
+		f = rule_add(rc, "socket-label-shared", -1, b->dir->node,
+		    "sockets %s and %s share the label %s: Apache sends both "
+		    "to %s; give each socket its own label", a->url.socket,
+		    b->url.socket, b->url.backend, a->server_level ?
+		    b->url.socket : a->url.socket);
+		url = px_relabelled_url(b);
+		if (b->ctx_path != NULL)
+			rule_suggest(f, "ProxyPass unix:%s|%s", b->url.socket,
+			    url);
+		else
+			rule_suggest(f, "ProxyPass %s unix:%s|%s", b->path,
+			    b->url.socket, url);
+		free(url);
+		f->fixable = 1;
 	}
 }

@@ -164,14 +164,14 @@ rule_socket_check(struct rule_ctx *rc)
 	int			 have_who;
 	size_t			 i;
 
-	have_who = c->run_user != NULL && lookup_user(c, c->run_user, &who)
-	    == 0;
+	have_who = -1;	/* looked up when a socket exists */
 	for (i = 0; i < px->passes.n; i++) {
 		struct px_pass	*pp = px->passes.v[i];
 		const char	*s = pp->url.socket;
 		struct finding	*f;
 		struct stat	 st;
 		char		*abs, *real, *why;
+		int		 src;
 
 		if (s == NULL || pp->server_level || pp->url.scheme == PX_NONE)
 			continue;
@@ -204,9 +204,9 @@ rule_socket_check(struct rule_ctx *rc)
 		if (real == NULL && errno == EXDEV)
 			continue;
 		abs = real ? conf_abs(c, real) : NULL;
-		if (abs == NULL || stat(abs, &st) != 0 ||
-		    !S_ISSOCK(st.st_mode)) {
-			int	exists = abs != NULL && stat(abs, &st) == 0;
+		src = abs != NULL ? stat(abs, &st) : -1;
+		if (src != 0 || !S_ISSOCK(st.st_mode)) {
+			int	exists = src == 0;
 
 			f = rule_add(rc, "socket-missing", -1, pp->dir->node,
 			    "socket %s %s: requests get 503 Service "
@@ -219,6 +219,9 @@ rule_socket_check(struct rule_ctx *rc)
 			continue;
 		}
 		free(abs);
+		if (have_who < 0)
+			have_who = c->run_user != NULL &&
+			    lookup_user(c, c->run_user, &who) == 0;
 		if (!have_who) {
 			free(real);
 			continue;

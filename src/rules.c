@@ -157,13 +157,22 @@ finding_free(void *p)
 	free(f->path);
 	free(f->message);
 	vec_free_all(&f->suggest, free);
-	if (f->preview != NULL) {
-		free(f->preview->backend_location);
-		free(f->preview->visitor_before);
-		free(f->preview->visitor_after);
-		free(f->preview);
-	}
+	preview_free(f->preview);
 	free(f);
+}
+
+void
+preview_free(void *p)
+{
+	struct preview	*pv = p;
+
+	if (pv == NULL)
+		return;
+	free(pv->backend_location);
+	free(pv->visitor_before);
+	free(pv->visitor_after);
+	free(pv->backend_after);
+	free(pv);
 }
 
 size_t

@@ -112,15 +112,7 @@ static const struct {
 };
 
 static const struct screen_key diag_keys[] = {
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", "scroll", "scroll down", TUI_DOWN, 0 },
-	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
-	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
-	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
-	{ { KEY_END }, "End", NULL, "bottom", TUI_END, 0 },
-	{ { 'l', '>', KEY_RIGHT }, "l/>", NULL, "scroll right (long lines)",
-	    TUI_SCROLL_RIGHT, 0 },
-	{ { 'h', '<' }, "h/<", NULL, "scroll left", TUI_SCROLL_LEFT, 0 },
+	TUI_SCROLL_KEYS("scroll right (long lines)"),
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "fix it",
 	    "go on: choose how to fix this vhost", TUI_ENTER, 0 },
 	{ { 27, KEY_LEFT, KEY_BACKSPACE, 127, 8 }, "Esc", "back",
@@ -138,18 +130,31 @@ diag_is_proxy_line(const struct cf_node *n)
 	    conf_is(n, "RequestHeader") || conf_is(n, "Header");
 }
 
-/* The node's first line as written, without its line ending. */
+/* The node's first line as written, without its line ending and its
+ * indentation (two spaces per section level instead: the columns go to
+ * the arguments). */
 static char *
 diag_source_line(const struct cf_node *n)
 {
 	const char	*text = n->file->text;
-	size_t		 start = n->line_start, end = start;
+	size_t		 start = n->line_start, end;
+	const struct cf_node *p;
+	struct buf	 b = { 0 };
+
+	while (start < n->file->len && (text[start] == ' ' ||
+	    text[start] == '\t'))
+		start++;
+	end = start;
 
 	while (end < n->file->len && text[end] != '\n')
 		end++;
 	if (end > start && text[end - 1] == '\r')
 		end--;
-	return xstrndup(text + start, end - start);
+	for (p = n->parent; p != NULL && p->parent != NULL &&
+	    !conf_is(p, "VirtualHost"); p = p->parent)
+		buf_adds(&b, "  ");
+	buf_add(&b, text + start, end - start);
+	return buf_steal(&b);
 }
 
 static int
@@ -175,12 +180,12 @@ diag_finding(struct tui *t, const struct finding *f)
 	tui_line(t, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
 	    tui_glyph(t, tui_sev_glyph(f->sev)), sev_name(f->sev), f->rule,
 	    f->path != NULL ? f->path : "", f->line);
-	tui_line(t, TA_NORMAL, "    %s", f->message);
+	tui_wline(t, TA_NORMAL, "    %s", f->message);
 	for (i = 0; i < sizeof diag_explain / sizeof diag_explain[0]; i++)
 		if (strcmp(diag_explain[i].rule, f->rule) == 0) {
-			tui_line(t, TA_NORMAL, "    Why: %s",
+			tui_wline(t, TA_NORMAL, "    Why: %s",
 			    diag_explain[i].why);
-			tui_line(t, TA_NORMAL, "    For a visitor: %s",
+			tui_wline(t, TA_NORMAL, "    For a visitor: %s",
 			    diag_explain[i].visitor);
 			break;
 		}
@@ -195,7 +200,8 @@ diag_finding(struct tui *t, const struct finding *f)
 		    strcmp(f->preview->visitor_before,
 		    f->preview->backend_location) == 0 ? " (unchanged)" : "");
 		if (f->preview->visitor_after != NULL)
-			tui_line(t, TA_OK, "    after the fix %s %s",
+			tui_line(t, TA_OK, "    after the fix %s %s (Host "
+			    "setting kept)",
 			    tui_glyph(t, TG_ARROW),
 			    f->preview->visitor_after);
 	}
@@ -258,25 +264,15 @@ diag_enter(struct tui *t)
 }
 
 static void
-diag_draw(struct tui *t, int y, int h)
-{
-	tui_draw_lines(t, y, h);
-}
-
-static void
 diag_key(struct tui *t, int action, int ch)
 {
-	if (tui_lines_key(t, action))
+	if (tui_lines_key(t, action, ch))
 		return;
 	switch (action) {
 	case TUI_ENTER:
 		tui_goto(t, STEP_HOST);
 		break;
 	case TUI_BACK:
-		if (ch == KEY_LEFT && t->hscroll > 0) {
-			tui_lines_key(t, TUI_SCROLL_LEFT);
-			break;
-		}
 		tui_goto(t, STEP_LIST);
 		break;
 	}
@@ -287,6 +283,6 @@ const struct screen screen_diag = {
 	.keys = diag_keys,
 	.nkeys = sizeof diag_keys / sizeof diag_keys[0],
 	.enter = diag_enter,
-	.draw = diag_draw,
+	.draw = tui_draw_lines,
 	.key = diag_key,
 };

@@ -18,15 +18,7 @@ enum {
 };
 
 static const struct screen_key diff_keys[] = {
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", "scroll", "scroll down", TUI_DOWN, 0 },
-	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
-	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
-	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
-	{ { KEY_END }, "End", NULL, "bottom", TUI_END, 0 },
-	{ { 'l', '>', KEY_RIGHT }, "l/>", NULL, "scroll right (long lines)",
-	    TUI_SCROLL_RIGHT, 0 },
-	{ { 'h', '<' }, "h/<", NULL, "scroll left", TUI_SCROLL_LEFT, 0 },
+	TUI_SCROLL_KEYS("scroll right (long lines)"),
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "write...",
 	    "go on to the write step (asks before writing)", TUI_ENTER,
 	    DM_CHANGE },
@@ -80,7 +72,7 @@ diff_enter(struct tui *t)
 	t->have_plan = 1;
 	if (render_plan(t->config, &t->plan, &t->rendered, &t->plan_err) !=
 	    0) {
-		tui_line(t, TA_ERROR, "The fix did not render: %s",
+		tui_wline(t, TA_ERROR, "The fix did not render: %s",
 		    t->plan_err != NULL ? t->plan_err : "unknown error");
 		tui_line(t, TA_NORMAL, "%s", "Nothing can be written; this is "
 		    "a bug in vhostfix, please report it.");
@@ -95,29 +87,38 @@ diff_enter(struct tui *t)
 	}
 	t->pending = t->diff.len > 0;
 
-	tui_line(t, TA_NORMAL, "Host header preserved: %s.  X-Forwarded-"
-	    "Proto: %s.  Header unset Server: %s.  ServerTokens Prod: %s.",
+	tui_wline(t, TA_NORMAL, "Choices: Host header preserved: %s; "
+	    "X-Forwarded-Proto: %s; Header unset Server: %s; ServerTokens "
+	    "Prod: %s.",
 	    t->popts.preserve_host == PLAN_ON ? "yes" : "no",
 	    t->vhost->tls && t->popts.forwarded_proto == PLAN_ON ? "yes" :
 	    "no", t->popts.hide_server == PLAN_ON ? "yes" : "no",
 	    t->popts.server_tokens_prod == PLAN_ON ? "yes" : "no");
-	for (i = 0; i < t->findings.n; i++) {
-		const struct finding	*f = t->findings.v[i];
+	{
+		/* Before: as configured now; after: with these choices (the
+		 * backend may redirect elsewhere once the Host or the scheme
+		 * it sees changes). */
+		struct vec	pv = { 0 };
 
-		if (f->vhost != t->vhost || f->preview == NULL ||
-		    f->preview->backend_location == NULL)
-			continue;
-		tui_line(t, TA_NORMAL, "Backend redirect %s: visitor sent to "
-		    "%s before %s %s after", f->preview->backend_location,
-		    f->preview->visitor_before != NULL ?
-		    f->preview->visitor_before : "?",
-		    tui_glyph(t, TG_ARROW),
-		    f->preview->visitor_after != NULL ?
-		    f->preview->visitor_after : "(see the diff)");
+		rules_previews(t->config, t->vhost, &t->popts, &pv);
+		for (i = 0; i < pv.n; i++) {
+			const struct preview	*pw = pv.v[i];
+
+			tui_line(t, TA_NORMAL, "Backend redirects to %s:",
+			    pw->backend_location);
+			tui_line(t, TA_DEL, "  before: visitor sent to %s",
+			    pw->visitor_before);
+			if (pw->backend_after != NULL)
+				tui_line(t, TA_NORMAL, "  after the change the "
+				    "backend redirects to %s", pw->backend_after);
+			tui_line(t, TA_ADD, "  after:  visitor sent to %s",
+			    pw->visitor_after);
+		}
+		vec_free_all(&pv, preview_free);
 	}
 	tui_line(t, TA_NORMAL, "%s", "");
 	if (t->diff.len == 0) {
-		tui_line(t, TA_OK, "%s", "Nothing to change: with these "
+		tui_wline(t, TA_OK, "%s", "Nothing to change: with these "
 		    "choices this vhost is already right.");
 	}
 	for (p = t->diff.data; p != NULL && *p != '\0'; p = nl + 1) {
@@ -139,21 +140,15 @@ diff_enter(struct tui *t)
 			tui_line(t, TA_NORMAL, "%s", "");
 			tui_line(t, TA_HEADING, "%s", "Still needs a human:");
 		}
-		tui_line(t, TA_WARNING, "  %s",
+		tui_wline(t, TA_WARNING, "  %s",
 		    (const char *)t->plan.manual.v[i]);
 	}
 }
 
 static void
-diff_draw(struct tui *t, int y, int h)
-{
-	tui_draw_lines(t, y, h);
-}
-
-static void
 diff_key(struct tui *t, int action, int ch)
 {
-	if (tui_lines_key(t, action))
+	if (tui_lines_key(t, action, ch))
 		return;
 	switch (action) {
 	case TUI_ENTER:
@@ -163,10 +158,6 @@ diff_key(struct tui *t, int action, int ch)
 			tui_goto(t, STEP_LIST);
 		break;
 	case TUI_BACK:
-		if (ch == KEY_LEFT && t->hscroll > 0) {
-			tui_lines_key(t, TUI_SCROLL_LEFT);
-			break;
-		}
 		tui_drop_plan(t);
 		tui_goto(t, STEP_EXTRAS);
 		break;
@@ -179,6 +170,6 @@ const struct screen screen_diff = {
 	.nkeys = sizeof diff_keys / sizeof diff_keys[0],
 	.mode = diff_mode,
 	.enter = diff_enter,
-	.draw = diff_draw,
+	.draw = tui_draw_lines,
 	.key = diff_key,
 };

@@ -15,15 +15,7 @@ static const struct screen_key done_keys[] = {
 	{ { '\r', '\n', KEY_ENTER, 27, KEY_LEFT }, "Enter", "back to list",
 	    "read the configuration again and go back to the list",
 	    TUI_ENTER, 0 },
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", NULL, "scroll down", TUI_DOWN, 0 },
-	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
-	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
-	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
-	{ { KEY_END }, "End", NULL, "bottom", TUI_END, 0 },
-	{ { 'l', '>', KEY_RIGHT }, "l/>", NULL, "scroll right",
-	    TUI_SCROLL_RIGHT, 0 },
-	{ { 'h', '<' }, "h/<", NULL, "scroll left", TUI_SCROLL_LEFT, 0 },
+	TUI_SCROLL_KEYS("scroll right"),
 };
 
 /* A word for a shell command line: quoted only when it needs it. */
@@ -66,7 +58,7 @@ done_enter(struct tui *t)
 		tui_line(t, TA_NORMAL, "%s", "What changed:");
 	}
 	for (i = 0; i < t->plan.notes.n; i++)
-		tui_line(t, TA_NORMAL, "  %s",
+		tui_wline(t, TA_NORMAL, "  %s",
 		    (const char *)t->plan.notes.v[i]);
 	if (t->plan.notes.n == 0)
 		for (i = 0; i < t->rendered.n; i++)
@@ -107,24 +99,18 @@ done_enter(struct tui *t)
 		tui_line(t, TA_NORMAL, "%s", "");
 		tui_line(t, TA_HEADING, "%s", "Still needs a human:");
 		for (i = 0; i < t->plan.manual.n; i++)
-			tui_line(t, TA_WARNING, "  %s",
+			tui_wline(t, TA_WARNING, "  %s",
 			    (const char *)t->plan.manual.v[i]);
 	}
 	tui_line(t, TA_NORMAL, "%s", "");
-	tui_line(t, TA_NORMAL, "%s", "Press Enter to go back to the list; "
+	tui_wline(t, TA_NORMAL, "%s", "Press Enter to go back to the list; "
 	    "the configuration is read again.");
-}
-
-static void
-done_draw(struct tui *t, int y, int h)
-{
-	tui_draw_lines(t, y, h);
 }
 
 static void
 done_key(struct tui *t, int action, int ch)
 {
-	if (tui_lines_key(t, action))
+	if (tui_lines_key(t, action, ch))
 		return;
 	if (action == TUI_ENTER) {
 		if (t->have_res) {
@@ -144,6 +130,6 @@ const struct screen screen_done = {
 	.keys = done_keys,
 	.nkeys = sizeof done_keys / sizeof done_keys[0],
 	.enter = done_enter,
-	.draw = done_draw,
+	.draw = tui_draw_lines,
 	.key = done_key,
 };

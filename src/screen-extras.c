@@ -21,8 +21,9 @@ enum {
 };
 
 static const struct screen_key extras_keys[] = {
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "previous option", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", "move", "next option", TUI_DOWN, 0 },
+	{ { 0 }, "j/k", "move", NULL, TUI_NONE, 0 },
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "previous option", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "next option", TUI_DOWN, 0 },
 	{ { KEY_HOME, KEY_PPAGE }, "Home", NULL, "first option", TUI_HOME,
 	    0 },
 	{ { KEY_END, KEY_NPAGE }, "End", NULL, "last option", TUI_END, 0 },
@@ -151,8 +152,8 @@ extras_draw(struct tui *t, int y, int h)
 	extras_item(t, &r, last, EX_SERVER, "Header unset Server",
 	    "Hides the backend's software and version from visitors.");
 	extras_item(t, &r, last, EX_TOKENS, "ServerTokens Prod",
-	    "Global, affects every site: Apache's own Server header then "
-	    "says only \"Apache\".");
+	    "Global, every site: Apache's own Server header then says just "
+	    "\"Apache\".");
 	if (extras_count(t) > EX_A2ENMOD) {
 		s = xasprintf("Run `%s` after the write", t->a2enmod);
 		extras_item(t, &r, last, EX_A2ENMOD, s,

@@ -14,8 +14,9 @@
 #include "screen.h"
 
 static const struct screen_key host_keys[] = {
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "previous choice", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", "move", "next choice", TUI_DOWN, 0 },
+	{ { 0 }, "j/k", "move", NULL, TUI_NONE, 0 },
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "previous choice", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "next choice", TUI_DOWN, 0 },
 	{ { KEY_HOME, KEY_PPAGE }, "Home", NULL, "first choice", TUI_HOME,
 	    0 },
 	{ { KEY_END, KEY_NPAGE }, "End", NULL, "last choice", TUI_END, 0 },
@@ -100,7 +101,7 @@ host_option(struct tui *t, int yes)
 		    "visitor typed it.", v->server_name != NULL ?
 		    v->server_name : "your domain");
 		tui_line(t, TA_NORMAL, "%s", "      ProxyPassReverse must "
-		    "name your domain, one line per ServerName/ServerAlias:");
+		    "name your domain (one per ServerName/Alias):");
 		if (v->server_name != NULL)
 			tui_line(t, TA_OK, "        ProxyPassReverse %s "
 			    "http://%s%s", path, v->server_name,
@@ -212,7 +213,7 @@ host_key(struct tui *t, int action, int ch)
 }
 
 const struct screen screen_host = {
-	.title = "Preserve the Host header?",
+	.title = "Host header",
 	.keys = host_keys,
 	.nkeys = sizeof host_keys / sizeof host_keys[0],
 	.enter = host_enter,

@@ -34,8 +34,9 @@ enum {
 };
 
 static const struct screen_key list_keys[] = {
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "move up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", "move", "move down", TUI_DOWN, 0 },
+	{ { 0 }, "j/k", "move", NULL, TUI_NONE, 0 },
+	{ { KEY_UP, 'k' }, "Up/k", NULL, "move up", TUI_UP, 0 },
+	{ { KEY_DOWN, 'j' }, "Down/j", NULL, "move down", TUI_DOWN, 0 },
 	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
 	{ { KEY_NPAGE }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
 	{ { KEY_HOME }, "Home", NULL, "first line", TUI_HOME, 0 },
@@ -246,14 +247,52 @@ list_put_left_clipped(struct tui *t, int y, int x, int w, int attr,
 	tui_put(t, y, x, w - 1, attr, s, sw - (size_t)(w - 1));
 }
 
+/* Columns for the width and the names shown: name and addresses as wide
+ * as their longest (within limits), file:line gets the rest. */
+struct list_cols {
+	int	cname, wname, caddr, waddr, cfile, wfile;
+};
+
+static char	*list_addrs(const struct cf_vhost *);
+
 static void
-list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
+list_columns(const struct tui *t, struct list_cols *c)
 {
+	int	avail = COLS - 11;
+	int	maxname = 10, maxaddr = 9;	/* the headings */
+	size_t	i;
+
+	for (i = 0; i < t->rows.n; i++) {
+		const struct list_row	*r = t->rows.v[i];
+		char			*a;
+		int			 n;
+
+		if (r->kind != LIST_VHOST)
+			continue;
+		n = (int)tui_width(conf_vhost_name(r->vhost));
+		if (n > maxname)
+			maxname = n;
+		a = list_addrs(r->vhost);
+		n = (int)tui_width(a);
+		free(a);
+		if (n > maxaddr)
+			maxaddr = n;
+	}
+	c->waddr = maxaddr < 15 ? maxaddr : 15;
+	c->wname = maxname < avail * 45 / 100 ? maxname : avail * 45 / 100;
+	c->wfile = avail - c->wname - c->waddr - 2;
+	c->cname = 11;
+	c->caddr = c->cname + c->wname + 1;
+	c->cfile = c->caddr + c->waddr + 1;
+}
+
+static void
+list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
+    const struct list_cols *cols)
+{
+	struct list_cols c = *cols;
 	int	 w = COLS;
-	int	 cmark = 1, wmark = 8;
-	int	 cname = 10, wname = (w - 10) * 35 / 100;
-	int	 caddr = cname + wname + 1, waddr = 15;
-	int	 cfile = caddr + waddr + 1, wfile = w - cfile;
+	int	 cmark = 1, wmark = 9;
 	int	 a;
 	char	*s, *addrs;
 
@@ -270,7 +309,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 		s = xasprintf("cannot parse %s:%u: %s",
 		    r->finding->path != NULL ? r->finding->path : "?",
 		    r->finding->line, r->finding->message);
-		tui_put(t, y, cname, w - cname, selected ? TA_SELECTED :
+		tui_put(t, y, c.cname, w - c.cname, selected ? TA_SELECTED :
 		    TA_NORMAL, s, 0);
 		free(s);
 		return;
@@ -285,7 +324,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 		s = xasprintf("%s:%u: %s", r->problem->file != NULL ?
 		    r->problem->file : "", r->problem->line,
 		    r->problem->message);
-		tui_put(t, y, cname, w - cname, selected ? TA_SELECTED :
+		tui_put(t, y, c.cname, w - c.cname, selected ? TA_SELECTED :
 		    TA_NORMAL, s, 0);
 		free(s);
 		return;
@@ -304,19 +343,29 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected)
 	tui_put(t, y, cmark, wmark, selected ? TA_SELECTED : a, s, 0);
 	free(s);
 	a = selected ? TA_SELECTED : TA_NORMAL;
-	tui_put(t, y, cname, wname, a, conf_vhost_name(r->vhost), 0);
+	tui_put(t, y, c.cname, c.wname, a, conf_vhost_name(r->vhost), 0);
 	addrs = list_addrs(r->vhost);
-	tui_put(t, y, caddr, waddr, a, addrs, 0);
+	tui_put(t, y, c.caddr, c.waddr, a, addrs, 0);
 	free(addrs);
-	s = xasprintf("%s:%u", r->vhost->node->file->path,
-	    r->vhost->node->line);
-	list_put_left_clipped(t, y, cfile, wfile, a, s);
+	/* Relative to ServerRoot, as Apache's own Include lines name it:
+	 * the part that tells files apart fits the column. */
+	{
+		const char	*path = r->vhost->node->file->path;
+		const char	*sr = t->config->server_root;
+		size_t		 n = sr != NULL ? strlen(sr) : 0;
+
+		if (n > 1 && strncmp(path, sr, n) == 0 && path[n] == '/')
+			path += n + 1;
+		s = xasprintf("%s:%u", path, r->vhost->node->line);
+	}
+	list_put_left_clipped(t, y, c.cfile, c.wfile, a, s);
 	free(s);
 }
 
 static void
 list_draw(struct tui *t, int y, int h)
 {
+	struct list_cols	c;
 	size_t	i, nv = t->config->vhosts.n, nerr = 0, nwarn = 0;
 	int	w = COLS, rows, r;
 	char	*s;
@@ -333,15 +382,16 @@ list_draw(struct tui *t, int y, int h)
 	    t->filter != NULL ? t->filter : "");
 	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
 	free(s);
+	/* The column widths, once per draw (thousands of rows). */
+	list_columns(t, &c);
 	{
-		int	wname = (w - 10) * 35 / 100;
-		int	caddr = 10 + wname + 1;
-
-		tui_put(t, y + 1, 1, 8, TA_HEADING, "Status", 0);
-		tui_put(t, y + 1, 10, wname, TA_HEADING, "ServerName", 0);
-		tui_put(t, y + 1, caddr, 15, TA_HEADING, "Addresses", 0);
-		tui_put(t, y + 1, caddr + 16, w - caddr - 16, TA_HEADING,
-		    "File:line", 0);
+		tui_put(t, y + 1, 1, 9, TA_HEADING, "Status", 0);
+		tui_put(t, y + 1, c.cname, c.wname, TA_HEADING, "ServerName",
+		    0);
+		tui_put(t, y + 1, c.caddr, c.waddr, TA_HEADING, "Addresses",
+		    0);
+		tui_put(t, y + 1, c.cfile, c.wfile, TA_HEADING, "File:line",
+		    0);
 	}
 	tui_hline(t, y + 2, 0, w);
 	rows = h - 3;
@@ -361,7 +411,7 @@ list_draw(struct tui *t, int y, int h)
 	if (t->sel >= t->top + (size_t)rows)
 		t->top = t->sel - (size_t)rows + 1;
 	for (r = 0, i = t->top; r < rows && i < t->rows.n; r++, i++)
-		list_draw_row(t, y + 3 + r, t->rows.v[i], i == t->sel);
+		list_draw_row(t, y + 3 + r, t->rows.v[i], i == t->sel, &c);
 	t->view_h = rows;
 }
 

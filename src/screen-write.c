@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fixfiles.h"
 #include "screen.h"
 
 enum {
@@ -36,15 +37,7 @@ static const struct screen_key write_keys[] = {
 	    TUI_SAVE, WM_DRY },
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "continue", "go on",
 	    TUI_ENTER, WM_RESULT },
-	{ { KEY_UP, 'k' }, "k/Up", NULL, "scroll up", TUI_UP, 0 },
-	{ { KEY_DOWN, 'j' }, "j/Dn", NULL, "scroll down", TUI_DOWN, 0 },
-	{ { KEY_PPAGE }, "PgUp", NULL, "page up", TUI_PGUP, 0 },
-	{ { KEY_NPAGE, ' ' }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
-	{ { KEY_HOME }, "Home", NULL, "top", TUI_HOME, 0 },
-	{ { KEY_END }, "End", NULL, "bottom", TUI_END, 0 },
-	{ { 'l', '>', KEY_RIGHT }, "l/>", NULL, "scroll right",
-	    TUI_SCROLL_RIGHT, 0 },
-	{ { 'h', '<' }, "h/<", NULL, "scroll left", TUI_SCROLL_LEFT, 0 },
+	TUI_SCROLL_KEYS("scroll right"),
 	{ { 27, KEY_LEFT, KEY_BACKSPACE, 127, 8 }, "Esc", "back",
 	    "back to the diff", TUI_BACK, WM_CONFIRM | WM_DRY },
 };
@@ -96,9 +89,11 @@ write_files(struct tui *t)
 
 		if (strcmp(r->file->path, r->file->real) == 0)
 			tui_line(t, TA_FILE, "  %s", r->file->path);
-		else
-			tui_line(t, TA_FILE, "  %s (%s %s)", r->file->real,
-			    "included as", r->file->path);
+		else {
+			tui_line(t, TA_FILE, "  %s", r->file->real);
+			tui_line(t, TA_DIM, "    (included as %s)",
+			    r->file->path);
+		}
 	}
 }
 
@@ -115,28 +110,29 @@ write_confirm_lines(struct tui *t)
 	write_files(t);
 	tui_line(t, TA_NORMAL, "%s", "");
 	if (w->backup_dir != NULL)
-		tui_line(t, TA_NORMAL, "1. Each original is copied into a "
+		tui_wline(t, TA_NORMAL, "1. Each original is copied into a "
 		    "new backup set under %s.", w->backup_dir);
 	else
-		tui_line(t, TA_NORMAL, "1. Each original is copied into a "
+		tui_wline(t, TA_NORMAL, "1. Each original is copied into a "
 		    "new backup set under %s%s.", slash ? "" : root,
 		    "/var/backups/vhostfix");
-	tui_line(t, TA_NORMAL, "%s", "2. The new files replace the old ones "
+	tui_wline(t, TA_NORMAL, "%s", "2. The new files replace the old ones "
 	    "atomically (owner, mode and links kept).");
 	if (w->no_configtest)
-		tui_line(t, TA_NORMAL, "%s", "3. No configtest "
+		tui_wline(t, TA_NORMAL, "%s", "3. No configtest "
 		    "(--no-configtest).");
 	else if (w->configtest != NULL)
-		tui_line(t, TA_NORMAL, "3. The configtest runs: %s",
+		tui_wline(t, TA_NORMAL, "3. The configtest runs: %s",
 		    w->configtest);
 	else if (slash)
-		tui_line(t, TA_NORMAL, "%s", "3. Apache's own configtest "
+		tui_wline(t, TA_NORMAL, "%s", "3. Apache's own configtest "
 		    "runs (apache2ctl -t).");
 	else
-		tui_line(t, TA_NORMAL, "%s", "3. No configtest for a tree "
+		tui_wline(t, TA_NORMAL, "%s", "3. No configtest for a tree "
 		    "outside / (--configtest CMD runs one).");
-	tui_line(t, TA_NORMAL, "%s", "   If it fails, every file is "
-	    "restored from the backup.");
+	if (!w->no_configtest && (w->configtest != NULL || slash))
+		tui_line(t, TA_NORMAL, "%s", "   If it fails, every file is "
+		    "restored from the backup.");
 	if (write_reload_offered(t))
 		tui_line(t, TA_NORMAL, "%s Reload Apache gracefully after a "
 		    "passing test (r toggles)", tui_glyph(t, t->reload ?
@@ -161,7 +157,7 @@ write_dry_lines(struct tui *t)
 		tui_line(t, TA_NORMAL, "  patch -p1 -d %s < %s",
 		    t->config->root, t->patch_path);
 	} else {
-		tui_line(t, TA_NORMAL, "%s", "Press s to save the diff as a "
+		tui_wline(t, TA_NORMAL, "%s", "Press s to save the diff as a "
 		    "patch file; apply it later with:");
 		tui_line(t, TA_NORMAL, "  patch -p1 -d %s < FILE",
 		    t->config->root);
@@ -195,13 +191,13 @@ write_result_lines(struct tui *t)
 		break;
 	}
 	if (res->error != NULL)
-		tui_line(t, TA_NORMAL, "  %s", res->error);
+		tui_wline(t, TA_NORMAL, "  %s", res->error);
 	if (res->test_output != NULL && *res->test_output != '\0') {
 		tui_line(t, TA_HEADING, "%s", "Apache's configtest said:");
 		write_text_block(t, TA_NORMAL, "  ", res->test_output);
 	}
 	for (i = 0; i < res->notes.n; i++)
-		tui_line(t, TA_NORMAL, "  %s", (const char *)res->notes.v[i]);
+		tui_wline(t, TA_NORMAL, "  %s", (const char *)res->notes.v[i]);
 	if (res->backup_id != NULL)
 		tui_line(t, TA_NORMAL, "Backup set: %s", res->backup_id);
 	if (t->extra_out != NULL) {
@@ -309,36 +305,14 @@ static void
 write_now(struct tui *t)
 {
 	struct wr_opts	 wo = t->opts->write;
-	struct wr_tree	 tree;
-	struct wr_file	*files;
-	const char	**paths;
+	struct fixfiles	 ff;
 	const char	*name = conf_vhost_name(t->vhost);
-	size_t		 i;
 
 	/* A signal that arrived before this key wins: write nothing. */
 	if (tui_interrupted() || t->rendered.n == 0)
 		return;
-	files = xcalloc(t->rendered.n, sizeof *files);
-	for (i = 0; i < t->rendered.n; i++) {
-		const struct rendered	*r = t->rendered.v[i];
-
-		files[i].path = r->file->path;
-		files[i].real = r->file->real;
-		files[i].old_text = r->file->text;
-		files[i].old_len = r->file->len;
-		files[i].old_st = r->file->st;
-		files[i].new_text = r->text;
-		files[i].new_len = r->len;
-	}
 	/* The tree as loaded now (it may have been reloaded since start). */
-	paths = xcalloc(t->config->files.n + 1, sizeof *paths);
-	for (i = 0; i < t->config->files.n; i++)
-		paths[i] = ((struct cf_file *)t->config->files.v[i])->real;
-	memset(&tree, 0, sizeof tree);
-	tree.server_root = t->config->server_root;
-	tree.main_config = t->config->main_config;
-	tree.files = paths;
-	tree.nfiles = t->config->files.n;
+	fixfiles_build(&ff, t->config, &t->rendered);
 	wo.root = t->config->root;
 	wo.vhosts = &name;
 	wo.nvhosts = 1;
@@ -347,13 +321,12 @@ write_now(struct tui *t)
 	tui_message(t, "Writing: backup, save, configtest ...");
 	tui_redraw(t);
 	memset(&t->res, 0, sizeof t->res);
-	write_apply(&wo, &tree, files, t->rendered.n, &t->res);
+	write_apply(&wo, &ff.tree, ff.files, ff.nfiles, &t->res);
 	t->have_res = 1;
 	t->pending = 0;
 	free(t->msg);
 	t->msg = NULL;
-	free(files);
-	free(paths);
+	fixfiles_free(&ff);
 	if (t->res.status == WR_OK && t->run_a2enmod && t->a2enmod != NULL)
 		write_run_a2enmod(t);
 	t->scroll = 0;
@@ -472,17 +445,11 @@ write_default_patch(const struct tui *t)
 }
 
 static void
-write_draw(struct tui *t, int y, int h)
-{
-	tui_draw_lines(t, y, h);
-}
-
-static void
 write_key(struct tui *t, int action, int ch)
 {
 	char	*def;
 
-	if (tui_lines_key(t, action))
+	if (tui_lines_key(t, action, ch))
 		return;
 	switch (action) {
 	case TUI_WRITE:
@@ -507,10 +474,6 @@ write_key(struct tui *t, int action, int ch)
 		}
 		break;
 	case TUI_BACK:
-		if (ch == KEY_LEFT && t->hscroll > 0) {
-			tui_lines_key(t, TUI_SCROLL_LEFT);
-			break;
-		}
 		tui_goto(t, STEP_DIFF);
 		break;
 	}
@@ -522,6 +485,6 @@ const struct screen screen_write = {
 	.nkeys = sizeof write_keys / sizeof write_keys[0],
 	.mode = write_mode,
 	.enter = write_enter,
-	.draw = write_draw,
+	.draw = tui_draw_lines,
 	.key = write_key,
 };

@@ -79,6 +79,7 @@ static const char *const tui_glyphs_utf8[TG__COUNT] = {
 	[TG_ERROR] = "\u2717",
 	[TG_WARNING] = "!",
 	[TG_FINE] = "\u2713",
+	[TG_INFO] = "i",
 	[TG_ARROW] = "\u2192",
 	[TG_POINTER] = "\u25b6",
 	[TG_CHECK_ON] = "[x]",
@@ -98,6 +99,7 @@ static const char *const tui_glyphs_ascii[TG__COUNT] = {
 	[TG_ERROR] = "X",
 	[TG_WARNING] = "!",
 	[TG_FINE] = "+",
+	[TG_INFO] = "i",
 	[TG_ARROW] = "->",
 	[TG_POINTER] = ">",
 	[TG_CHECK_ON] = "[x]",
@@ -249,6 +251,32 @@ tui_colors(struct tui *t)
 	}
 }
 
+/* Home and End as terminals send them whatever TERM says: PuTTY, the
+ * Linux console and tmux send ESC [1~ / ESC [4~, xterm ESC OH / ESC OF or
+ * ESC [H / ESC [F.  Unbound sequences only. */
+static void
+tui_extra_keys(void)
+{
+	static const struct {
+		const char	*seq;
+		int		 key;
+	} extra[] = {
+		{ "\033[1~", KEY_HOME },
+		{ "\033[7~", KEY_HOME },
+		{ "\033[H", KEY_HOME },
+		{ "\033OH", KEY_HOME },
+		{ "\033[4~", KEY_END },
+		{ "\033[8~", KEY_END },
+		{ "\033[F", KEY_END },
+		{ "\033OF", KEY_END },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (key_defined(extra[i].seq) == 0)
+			define_key(extra[i].seq, extra[i].key);
+}
+
 static int
 tui_start(struct tui *t)
 {
@@ -275,6 +303,7 @@ tui_start(struct tui *t)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	tui_extra_keys();
 	/* Esc is "back": do not wait a second for a sequence after it. */
 	set_escdelay(25);
 	/* The loop wakes up to notice a signal flag. */
@@ -556,23 +585,35 @@ tui_sev_glyph(enum sev s)
 	case SEV_WARNING:
 		return TG_WARNING;
 	default:
-		return TG_FINE;
+		return TG_INFO;
+	}
+}
+
+/* Run the rules and note each vhost's worst severity once: the list asks
+ * for it on every draw, for thousands of vhosts. */
+void
+tui_run_rules(struct tui *t)
+{
+	size_t	i, n = t->config->vhosts.n;
+
+	vec_free_all(&t->findings, finding_free);
+	rules_run(t->config, &t->findings);
+	free(t->worst);
+	t->worst = xmalloc((n + 1) * sizeof *t->worst);
+	for (i = 0; i < n; i++)
+		t->worst[i] = -1;
+	for (i = 0; i < t->findings.n; i++) {
+		const struct finding	*f = t->findings.v[i];
+
+		if (f->vhost != NULL && (int)f->sev > t->worst[f->vhost->index])
+			t->worst[f->vhost->index] = (int)f->sev;
 	}
 }
 
 int
 tui_vhost_worst(const struct tui *t, const struct cf_vhost *v)
 {
-	size_t	i;
-	int	worst = -1;
-
-	for (i = 0; i < t->findings.n; i++) {
-		const struct finding	*f = t->findings.v[i];
-
-		if (f->vhost == v && (int)f->sev > worst)
-			worst = (int)f->sev;
-	}
-	return worst;
+	return t->worst[v->index];
 }
 
 int
@@ -608,49 +649,151 @@ tui_lines_clear(struct tui *t)
 	t->hscroll = 0;
 }
 
+static void
+tui_vline(struct tui *t, int attr, int wrap, const char *fmt, va_list ap)
+{
+	struct tui_line	*l = xmalloc(sizeof *l);
+
+	l->text = xvasprintf(fmt, ap);
+	l->attr = attr;
+	l->wrap = wrap;
+	vec_push(&t->lines, l);
+}
+
 void
 tui_line(struct tui *t, int attr, const char *fmt, ...)
 {
-	struct tui_line	*l = xmalloc(sizeof *l);
-	va_list		 ap;
+	va_list	ap;
 
 	va_start(ap, fmt);
-	l->text = xvasprintf(fmt, ap);
+	tui_vline(t, attr, 0, fmt, ap);
 	va_end(ap);
-	l->attr = attr;
-	vec_push(&t->lines, l);
+}
+
+void
+tui_wline(struct tui *t, int attr, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	tui_vline(t, attr, 1, fmt, ap);
+	va_end(ap);
+}
+
+/* Split prose into rows of at most w columns at spaces; continuation
+ * rows are indented 4 more than the line.  Calls fn per row (NULL: just
+ * count).  Returns the number of rows. */
+static size_t
+tui_wrap(struct tui *t, const char *s, int w, int y, int attr, size_t from,
+    size_t maxrows)
+{
+	size_t		 rows = 0, indent = 0;
+	const char	*p = s;
+	struct buf	 row = { 0 };
+
+	while (s[indent] == ' ')
+		indent++;
+	if ((int)indent + 8 > w)
+		indent = 0;
+	for (;;) {
+		const char	*brk = NULL, *q = p;
+		size_t		 first = rows == 0 ? 0 : indent + 4;
+		char		*chunk;
+
+		if ((int)first + 8 > w)
+			first = 0;
+		/* longest prefix of p that fits, ending before a space */
+		buf_free(&row);
+		for (;;) {
+			const char	*e = q;
+
+			while (*e == ' ')
+				e++;
+			while (*e != '\0' && *e != ' ')
+				e++;
+			chunk = xstrndup(p, (size_t)(e - p));
+			if (first + tui_width(chunk) > (size_t)w &&
+			    brk != NULL) {
+				free(chunk);
+				break;
+			}
+			free(chunk);
+			brk = e;
+			q = e;
+			if (*e == '\0')
+				break;
+		}
+		if (rows >= from && rows - from < maxrows && y >= 0) {
+			chunk = xstrndup(p, (size_t)(brk - p));
+			buf_printf(&row, "%*s%s", (int)first, "", chunk);
+			free(chunk);
+			tui_put(t, y + (int)(rows - from), 0, w, attr, row.data,
+			    0);
+		}
+		rows++;
+		p = brk;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+	}
+	buf_free(&row);
+	return rows;
+}
+
+static size_t
+tui_line_rows(struct tui *t, const struct tui_line *l, int w)
+{
+	if (!l->wrap || l->text[0] == '\0')
+		return 1;
+	return tui_wrap(t, l->text, w, -1, l->attr, 0, 0);
 }
 
 void
 tui_draw_lines(struct tui *t, int y, int h)
 {
-	size_t	i;
-	int	r;
+	size_t	i, row = 0, total = 0, n;
+	int	w = COLS - 1;	/* the last column shows "more" marks */
 
+	for (i = 0; i < t->lines.n; i++)
+		total += tui_line_rows(t, t->lines.v[i], w);
 	t->view_h = h;
-	if (t->lines.n <= (size_t)h)
+	t->view_total = total;
+	if (total <= (size_t)h)
 		t->scroll = 0;
-	else if (t->scroll > t->lines.n - (size_t)h)
-		t->scroll = t->lines.n - (size_t)h;
-	for (r = 0, i = t->scroll; r < h && i < t->lines.n; r++, i++) {
+	else if (t->scroll > total - (size_t)h)
+		t->scroll = total - (size_t)h;
+	for (i = 0; i < t->lines.n && row < t->scroll + (size_t)h; i++) {
 		const struct tui_line	*l = t->lines.v[i];
 
-		tui_put(t, y + r, 0, COLS, l->attr, l->text, t->hscroll);
+		n = tui_line_rows(t, l, w);
+		if (row + n > t->scroll) {
+			size_t	from = row < t->scroll ? t->scroll - row : 0;
+			int	yy = y + (int)(row + from - t->scroll);
+
+			if (l->wrap && l->text[0] != '\0')
+				tui_wrap(t, l->text, w, yy, l->attr, from,
+				    (size_t)h - (row + from - t->scroll));
+			else
+				tui_put(t, yy, 0, w, l->attr, l->text,
+				    t->hscroll);
+		}
+		row += n;
 	}
 	/* Say there is more, so a clipped screen is never mistaken for the
 	 * whole of it. */
 	if (t->scroll > 0)
 		tui_put(t, y, COLS - 1, 1, TA_KEY, "^", 0);
-	if (t->scroll + (size_t)h < t->lines.n)
+	if (t->scroll + (size_t)h < total)
 		tui_put(t, y + h - 1, COLS - 1, 1, TA_KEY, "v", 0);
 }
 
 int
-tui_lines_key(struct tui *t, int action)
+tui_lines_key(struct tui *t, int action, int ch)
 {
 	size_t	page = t->view_h > 1 ? (size_t)t->view_h - 1 : 1;
-	size_t	max = t->lines.n > (size_t)t->view_h ?
-		    t->lines.n - (size_t)t->view_h : 0;
+	size_t	max = t->view_total > (size_t)t->view_h ?
+		    t->view_total - (size_t)t->view_h : 0;
 
 	switch (action) {
 	case TUI_UP:
@@ -677,6 +820,12 @@ tui_lines_key(struct tui *t, int action)
 	case TUI_SCROLL_RIGHT:
 		t->hscroll += 8;
 		return 1;
+	case TUI_BACK:
+		/* Left is also a Back key: on a view scrolled sideways it
+		 * scrolls back before it leaves the screen. */
+		if (ch != KEY_LEFT || t->hscroll == 0)
+			return 0;
+		/* FALLTHROUGH */
 	case TUI_SCROLL_LEFT:
 		t->hscroll = t->hscroll > 8 ? t->hscroll - 8 : 0;
 		return 1;
@@ -711,12 +860,11 @@ tui_ask(struct tui *t, const char *question, void (*yes)(struct tui *),
 }
 
 static void
-tui_ask_free(struct tui *t)
+tui_ask_free(struct tui_ask *a)
 {
-	if (t->ask != NULL) {
-		free(t->ask->question);
-		free(t->ask);
-		t->ask = NULL;
+	if (a != NULL) {
+		free(a->question);
+		free(a);
 	}
 }
 
@@ -736,13 +884,12 @@ tui_prompt(struct tui *t, const char *label, const char *initial,
 }
 
 static void
-tui_prompt_free(struct tui *t)
+tui_prompt_free(struct tui_prompt *p)
 {
-	if (t->prompt != NULL) {
-		free(t->prompt->label);
-		buf_free(&t->prompt->text);
-		free(t->prompt);
-		t->prompt = NULL;
+	if (p != NULL) {
+		free(p->label);
+		buf_free(&p->text);
+		free(p);
 	}
 }
 
@@ -807,12 +954,11 @@ tui_reload(struct tui *t)
 		free(err);
 		return -1;
 	}
-	vec_free_all(&t->findings, finding_free);
 	t->vhost = NULL;
 	conf_free(t->config);
 	t->config = nc;
 	t->opts->config = nc;
-	rules_run(nc, &t->findings);
+	tui_run_rules(t);
 	return 0;
 }
 
@@ -832,21 +978,30 @@ tui_key_active(const struct screen_key *k, unsigned mode)
 	return k->when == 0 || (k->when & mode) != 0;
 }
 
+/* The keymaps in force, in the order they are matched and shown: the
+ * screen's (n 0), then the global keys (n 1). */
+static const struct screen_key *
+tui_keymap(const struct screen *s, int n, size_t *nkeys)
+{
+	if (n == 0) {
+		*nkeys = s->nkeys;
+		return s->keys;
+	}
+	*nkeys = sizeof tui_global_keys / sizeof tui_global_keys[0];
+	return tui_global_keys;
+}
+
 static void
 tui_draw_keyline(struct tui *t)
 {
 	const struct screen	*s = tui_screens[t->step];
 	unsigned		 mode = tui_mode(t);
-	int			 x = 1, y = LINES - 1;
-	size_t			 i, n;
+	int			 x = 1, y = LINES - 1, n;
+	size_t			 i, nkeys;
 
 	tui_fill(t, y, 0, COLS, TA_NORMAL);
 	for (n = 0; n < 2; n++) {
-		const struct screen_key	*keys = n == 0 ? s->keys :
-					    tui_global_keys;
-		size_t			 nkeys = n == 0 ? s->nkeys :
-					    sizeof tui_global_keys /
-					    sizeof tui_global_keys[0];
+		const struct screen_key	*keys = tui_keymap(s, n, &nkeys);
 
 		if (t->help || t->ask != NULL || t->prompt != NULL)
 			break;
@@ -877,20 +1032,17 @@ tui_draw_help(struct tui *t, int y, int h)
 	const struct screen	*s = tui_screens[t->step];
 	unsigned		 mode = tui_mode(t);
 	int			 r = y + 1, n;
-	size_t			 i;
+	size_t			 i, nkeys;
 
 	tui_box(t, y, 0, h, COLS);
 	tui_put(t, r++, 2, COLS - 4, TA_HEADING, s->title, 0);
 	r++;
 	for (n = 0; n < 2; n++) {
-		const struct screen_key	*keys = n == 0 ? s->keys :
-					    tui_global_keys;
-		size_t			 nkeys = n == 0 ? s->nkeys :
-					    sizeof tui_global_keys /
-					    sizeof tui_global_keys[0];
+		const struct screen_key	*keys = tui_keymap(s, n, &nkeys);
 
 		for (i = 0; i < nkeys && r < y + h - 1; i++) {
-			if (!tui_key_active(&keys[i], mode))
+			if (!tui_key_active(&keys[i], mode) ||
+			    keys[i].help == NULL)
 				continue;
 			tui_put(t, r, 2, 16, TA_KEY, keys[i].name, 0);
 			tui_put(t, r, 19, COLS - 21, TA_NORMAL, keys[i].help,
@@ -1012,17 +1164,14 @@ tui_prompt_key(struct tui *t, int ch)
 		if (p->done != NULL)
 			p->done(t, text);
 		free(text);
-		free(p->label);
-		free(p);
+		tui_prompt_free(p);
 		return;
 	}
 	if (ch == 27) {
 		t->prompt = NULL;
 		if (p->cancel != NULL)
 			p->cancel(t);
-		buf_free(&p->text);
-		free(p->label);
-		free(p);
+		tui_prompt_free(p);
 		return;
 	}
 	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
@@ -1053,8 +1202,8 @@ tui_key(struct tui *t, int ch)
 {
 	const struct screen	*s = tui_screens[t->step];
 	unsigned		 mode = tui_mode(t);
-	size_t			 i, j;
-	int			 action = TUI_NONE;
+	size_t			 i, j, nkeys;
+	int			 action = TUI_NONE, n;
 
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
 		if ((ch == 'q' || ch == 'Q') && !t->pending)
@@ -1073,8 +1222,7 @@ tui_key(struct tui *t, int ch)
 		else
 			return;
 		t->ask = NULL;
-		free(a->question);
-		free(a);
+		tui_ask_free(a);
 		if (fn != NULL)
 			fn(t);
 		return;
@@ -1090,22 +1238,19 @@ tui_key(struct tui *t, int ch)
 	free(t->msg);
 	t->msg = NULL;
 
-	for (i = 0; i < s->nkeys && action == TUI_NONE; i++) {
-		if (!tui_key_active(&s->keys[i], mode))
-			continue;
-		for (j = 0; s->keys[i].keys[j] != 0; j++)
-			if (s->keys[i].keys[j] == ch) {
-				action = s->keys[i].action;
-				break;
-			}
+	for (n = 0; n < 2 && action == TUI_NONE; n++) {
+		const struct screen_key	*keys = tui_keymap(s, n, &nkeys);
+
+		for (i = 0; i < nkeys && action == TUI_NONE; i++) {
+			if (!tui_key_active(&keys[i], mode))
+				continue;
+			for (j = 0; keys[i].keys[j] != 0; j++)
+				if (keys[i].keys[j] == ch) {
+					action = keys[i].action;
+					break;
+				}
+		}
 	}
-	for (i = 0; i < sizeof tui_global_keys / sizeof tui_global_keys[0] &&
-	    action == TUI_NONE; i++)
-		for (j = 0; tui_global_keys[i].keys[j] != 0; j++)
-			if (tui_global_keys[i].keys[j] == ch) {
-				action = tui_global_keys[i].action;
-				break;
-			}
 	switch (action) {
 	case TUI_NONE:
 		if (ch == 12)	/* ^L */
@@ -1134,10 +1279,11 @@ tui_run(struct tui_opts *opts)
 	t.config = opts->config;
 	t.vhost_index = -1;
 	t.exit_code = EXIT_CLEAN;
-	rules_run(t.config, &t.findings);
+	tui_run_rules(&t);
 
 	if (tui_start(&t) != 0) {
 		vec_free_all(&t.findings, finding_free);
+		free(t.worst);
 		conf_free(t.config);
 		opts->config = NULL;
 		return EXIT_USAGE;
@@ -1157,8 +1303,10 @@ tui_run(struct tui_opts *opts)
 
 	if (tui_screens[t.step]->leave != NULL)
 		tui_screens[t.step]->leave(&t);
-	tui_ask_free(&t);
-	tui_prompt_free(&t);
+	tui_ask_free(t.ask);
+	t.ask = NULL;
+	tui_prompt_free(t.prompt);
+	t.prompt = NULL;
 	tui_drop_plan(&t);
 	if (t.have_res)
 		wr_result_free(&t.res);
@@ -1171,6 +1319,7 @@ tui_run(struct tui_opts *opts)
 	free(t.patch_path);
 	free(t.ask_path);
 	vec_free_all(&t.findings, finding_free);
+	free(t.worst);
 	conf_free(t.config);
 	opts->config = NULL;
 
