@@ -92,9 +92,15 @@ if ! command -v clang-tidy >/dev/null 2>&1; then
 elif [ ! -f "$out/san/config.h" ]; then
 	fail "clang-tidy: no config.h (the sanitizer configure failed)"
 else
-	clang-tidy --quiet "${srcs[@]}" -- "${cflags[@]}" \
-	    >"$out/clang-tidy.log" 2>&1
-	st=$?
+	# One file per run: clang-tidy 14's valist checker carries state
+	# from one file to the next within a run and then reports an
+	# uninitialised va_list right after va_start.
+	st=0
+	: >"$out/clang-tidy.log"
+	for f in "${srcs[@]}"; do
+		clang-tidy --quiet "$f" -- "${cflags[@]}" \
+		    >>"$out/clang-tidy.log" 2>&1 || st=1
+	done
 	n=$(grep -cE '(warning|error): ' "$out/clang-tidy.log")
 	if [ "$st" -eq 0 ] && [ "$n" -eq 0 ]; then
 		pass "clang-tidy (${#srcs[@]} files)"

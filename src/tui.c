@@ -649,6 +649,9 @@ tui_lines_clear(struct tui *t)
 	t->hscroll = 0;
 }
 
+static void	tui_vline(struct tui *, int, int, const char *, va_list)
+		    __attribute__((format(printf, 4, 0)));
+
 static void
 tui_vline(struct tui *t, int attr, int wrap, const char *fmt, va_list ap)
 {
