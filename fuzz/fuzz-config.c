@@ -11,7 +11,8 @@
  *
  * Besides crashes, leaks and hangs (the sanitizers and libFuzzer), it
  * checks what must hold for any input: fatal load errors are one line,
- * reports without colors hold no control character but newlines, a diff
+ * reports without colors hold no control character but newlines and tabs,
+ * a diff
  * is printed exactly when a rendered file differs, and where the fast
  * scanner accepts a file, Augeas builds the very same tree. */
 #include "config.h"
@@ -279,7 +280,8 @@ write_tree(const char *data, size_t len)
 	}
 }
 
-/* Text a terminal would act on: anything below 0x20 but newline, DEL. */
+/* Text a terminal would act on: anything below 0x20 but newline and tab,
+ * DEL. */
 static void
 check_inert(const char *what, const char *s, size_t len)
 {
@@ -288,7 +290,7 @@ check_inert(const char *what, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char	c = (unsigned char)s[i];
 
-		if ((c < 0x20 && c != '\n') || c == 0x7f) {
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
 			fprintf(stderr, "fuzz-config: %s output has raw byte "
 			    "0x%02x at %zu\n", what, c, i);
 			abort();
