@@ -12,9 +12,8 @@
  * Besides crashes, leaks and hangs (the sanitizers and libFuzzer), it
  * checks what must hold for any input: fatal load errors are one line,
  * reports without colors hold no control character but newlines and tabs,
- * a diff
- * is printed exactly when a rendered file differs, and where the fast
- * scanner accepts a file, Augeas builds the very same tree. */
+ * a diff is printed exactly when a rendered file differs, and where the
+ * fast scanner accepts a file, Augeas builds the very same tree. */
 #include "config.h"
 
 #include <errno.h>
