@@ -2,9 +2,9 @@
  *
  * The input becomes a small Apache tree under a private root: the text up
  * to the first line starting "#@@ " is etc/apache2/apache2.conf; each
- * following "#@@ NAME" line starts etc/apache2/sites-enabled/NAME.conf
- * (NAME reduced to [a-z0-9_-], at most 8 files).  "#@@" is a comment to
- * Apache, so a seed is also a valid configuration.  Then, as "check" and
+ * following "#@@ NAME" line starts the next site, sites-enabled/s0.conf
+ * to s7.conf (NAME only labels the seed).  "#@@" is a comment to Apache,
+ * so a seed is also a valid configuration.  Then, as "check" and
  * "fix --all --dry-run" do with both Host choices: discovery and the
  * Augeas parse, the model, the rules, the text and JSON reports, the plan,
  * the in-memory render and the diff.
