@@ -34,7 +34,17 @@ build() {
 	return 1
 }
 
-[ -x configure ] || ./autogen.sh || { fail "autogen"; exit 1; }
+# The Quick start builds in the source tree, and a configured source tree
+# refuses out-of-tree builds: work on a pristine copy of the tracked files.
+if [ -f config.status ] && command -v git >/dev/null 2>&1 &&
+    git rev-parse --git-dir >/dev/null 2>&1; then
+	rm -rf "$out/src"
+	mkdir -p "$out/src"
+	git ls-files -z | (cd "$top" && xargs -0 cp -a --parents -t "$out/src")
+	top=$out/src
+	cd "$top"
+fi
+[ -x configure ] || ./autogen.sh >/dev/null 2>&1 || { fail "autogen"; exit 1; }
 
 stage "sanitizer build (ASan + UBSan) and make check"
 if build "$out/san" --enable-sanitizers; then

@@ -7,8 +7,7 @@
  * report_json_string, with the properties each must keep for any input:
  * the socket and backend are the two parts of the URL, the path lies
  * inside the URL, equality is reflexive and symmetric, a path covers
- * itself, quoting round-trips, and inert text holds no control bytes
- * but tabs. */
+ * itself, quoting round-trips, and inert text holds no control bytes. */
 #include "config.h"
 
 #include <stdint.h>
@@ -80,8 +79,8 @@ check_inert(const char *s)
 	struct buf	 b = { 0 };
 	const unsigned char *p;
 
-	/* Tabs are inert (report.c keeps them). */
 	for (p = (const unsigned char *)t; *p != '\0'; p++) {
+		/* A tab moves the cursor only: diffs keep theirs. */
 		CHECK((*p >= 0x20 || *p == '\t') && *p != 0x7f);
 		/* C1 controls: U+0080..U+009F as UTF-8 */
 		CHECK(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0));
@@ -90,7 +89,7 @@ check_inert(const char *s)
 	report_json_string(&b, s);
 	CHECK(b.len >= 2 && b.data[0] == '"' && b.data[b.len - 1] == '"');
 	for (p = (const unsigned char *)b.data; *p != '\0'; p++) {
-		CHECK(*p >= 0x20 && *p != 0x7f);
+		CHECK(*p >= 0x20 && *p != 0x7f);	/* JSON: none raw */
 		CHECK(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0));
 	}
 	buf_free(&b);
