@@ -90,6 +90,16 @@ const struct px_pass *px_label_partner(const struct px_vhost *, size_t i);
 /* The pass's URL with its socket's own label: "http://app-b/".  Caller
  * frees. */
 char	*px_relabelled_url(const struct px_pass *);
+/* proxypass-order: may the later pass b move above a, which covers it?
+ * Yes for a longer path (an exclusion or a backend): that is what the
+ * admin meant.  Not for the same path twice (two backends, or a backend
+ * and "!"): one of them is dead either way and only the admin knows
+ * which, so that is only reported. */
+int	 px_order_movable(const struct px_pass *a, const struct px_pass *b);
+/* A ProxyPass Apache never uses and the fix will not move (the same path
+ * given again): its redirects never happen, so it needs no
+ * ProxyPassReverse. */
+int	 px_pass_dead(const struct px_vhost *, size_t i);
 /* Apache's alias_match: does path a cover path b? */
 int	 px_path_covers(const char *a, const char *b);
 

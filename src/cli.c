@@ -544,7 +544,8 @@ explain_unfixed(const struct cf_config *c, const struct vec *sel)
 		for (j = 0; mine && j < sizeof manual / sizeof *manual; j++)
 			if (strcmp(f->rule, manual[j]) == 0)
 				break;
-		if (!mine || j == sizeof manual / sizeof *manual)
+		if (!mine || (j == sizeof manual / sizeof *manual &&
+		    !(strcmp(f->rule, "proxypass-order") == 0 && !f->fixable)))
 			continue;
 		m = report_inert(f->message);
 		fprintf(stderr, "vhostfix: not fixed automatically: %s:%u: %s "

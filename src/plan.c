@@ -246,7 +246,7 @@ covered_by(const struct px_vhost *px, size_t i)
 		    a->dir->node->file != b->dir->node->file)
 			continue;
 		if (px_path_covers(a->path, b->path))
-			return a;
+			return px_order_movable(a, b) ? a : NULL;
 	}
 	return NULL;
 }
@@ -459,7 +459,8 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 
 		if (pp->server_level)
 			continue;
-		fix_revs(pl, &px, pp, preserve, xfp_https, &after);
+		if (!px_pass_dead(&px, i))
+			fix_revs(pl, &px, pp, preserve, xfp_https, &after);
 		cover = covered_by(&px, i);
 		if (cover != NULL) {
 			/* proxypass-order: move the line (and its new

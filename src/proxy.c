@@ -374,3 +374,28 @@ px_relabelled_url(const struct px_pass *pp)
 	free(label);
 	return url;
 }
+
+int
+px_order_movable(const struct px_pass *a, const struct px_pass *b)
+{
+	return !px_url_eq(a->path, b->path);
+}
+
+int
+px_pass_dead(const struct px_vhost *p, size_t i)
+{
+	const struct px_pass	*b = p->passes.v[i];
+	size_t			 j;
+
+	for (j = 0; j < i; j++) {
+		const struct px_pass	*a = p->passes.v[j];
+
+		if (a->server_level != b->server_level || a->url.bad_syntax ||
+		    (a->ctx_path == NULL) != (b->ctx_path == NULL) ||
+		    (a->ctx_path && strcmp(a->ctx_path, b->ctx_path) != 0))
+			continue;
+		if (px_path_covers(a->path, b->path))
+			return !px_order_movable(a, b);
+	}
+	return 0;
+}

@@ -114,8 +114,14 @@ rule_proxypass_check(struct rule_ctx *rc)
 				    "it; Apache uses the first match", pp->path,
 				    q->path, q->dir->node->line);
 
-				rule_suggest(f, "move this line above line %u",
-				    q->dir->node->line);
+				if (px_order_movable(q, pp)) {
+					rule_suggest(f, "move this line above "
+					    "line %u", q->dir->node->line);
+					f->fixable = 1;
+				} else
+					rule_suggest(f, "remove one of the two "
+					    "(line %u is the one in effect)",
+					    q->dir->node->line);
 				break;
 			}
 		}

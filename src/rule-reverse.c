@@ -221,7 +221,7 @@ rule_reverse_check(struct rule_ctx *rc)
 	for (i = 0; i < px->passes.n; i++) {
 		struct px_pass	*pp = px->passes.v[i];
 
-		if (!pp->server_level)
+		if (!pp->server_level && !px_pass_dead(px, i))
 			check_pass(rc, pp);
 	}
 	for (i = 0; i < px->revs.n; i++) {
