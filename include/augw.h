@@ -19,6 +19,10 @@ int		 augw_parse(struct augw *, struct cf_file *f);
 int		 augw_check(struct augw *, const char *text, unsigned *line,
 		    char **msg);
 
+/* Building struct cf_node trees (here and in scan.c). */
+void		 cf_node_add_kid(struct cf_node *parent, struct cf_node *kid);
+void		 cf_node_add_arg(struct cf_node *, const char *value, size_t len,
+		    size_t start, size_t end);
 void		 cf_node_free_kids(struct cf_node *);
 
 #endif

@@ -9,6 +9,5 @@ void		 model_index_lines(struct cf_file *);
 void		 model_read_envvars(struct cf_config *);
 struct cf_vhost	*model_new_vhost(struct cf_config *, struct cf_node *);
 void		 model_finish_vhost(struct cf_config *, struct cf_vhost *);
-void		 model_finish(struct cf_config *);
 
 #endif

@@ -86,24 +86,26 @@ line_start_of(const char *text, size_t off)
 	return off;
 }
 
-static void
-add_kid(struct cf_node *parent, struct cf_node *kid)
+void
+cf_node_add_kid(struct cf_node *parent, struct cf_node *kid)
 {
-	if ((parent->nkids & (parent->nkids - 1)) == 0 || parent->nkids == 0)
+	/* Capacity doubles at each power of two. */
+	if ((parent->nkids & (parent->nkids - 1)) == 0)
 		parent->kids = xrealloc(parent->kids,
 		    (parent->nkids ? parent->nkids * 2 : 1) *
 		    sizeof *parent->kids);
 	parent->kids[parent->nkids++] = kid;
 }
 
-static void
-add_arg(struct cf_node *n, const char *value, size_t start, size_t end)
+void
+cf_node_add_arg(struct cf_node *n, const char *value, size_t len,
+    size_t start, size_t end)
 {
 	n->args = xrealloc(n->args, (n->nargs + 1) * sizeof *n->args);
 	n->arg_start = xrealloc(n->arg_start,
 	    (n->nargs + 1) * sizeof *n->arg_start);
 	n->arg_end = xrealloc(n->arg_end, (n->nargs + 1) * sizeof *n->arg_end);
-	n->args[n->nargs] = xstrdup(value ? value : "");
+	n->args[n->nargs] = xstrndup(value, len);
 	n->arg_start[n->nargs] = start;
 	n->arg_end[n->nargs] = end;
 	n->nargs++;
@@ -140,7 +142,8 @@ copy_kids(struct augw *w, struct cf_file *f, const char *path,
 		}
 		free(fn);
 		if (strcmp(label, "arg") == 0) {
-			add_arg(parent, value, vs, ve);
+			cf_node_add_arg(parent, value ? value : "",
+			    value ? strlen(value) : 0, vs, ve);
 			continue;
 		}
 		k = xcalloc(1, sizeof *k);
@@ -171,7 +174,7 @@ copy_kids(struct augw *w, struct cf_file *f, const char *path,
 			rc = -1;
 		if (k->kind == CF_DIRECTIVE && k->nargs > 0)
 			k->end = k->arg_end[k->nargs - 1];
-		add_kid(parent, k);
+		cf_node_add_kid(parent, k);
 	}
 	for (i = 0; i < n; i++)
 		free(m[i]);

@@ -208,7 +208,7 @@ resolve_cached(struct disc *d, const char *rel)
 {
 	const char	*slash = strrchr(rel, '/');
 	size_t		 n = slash ? (size_t)(slash - rel) : 0;
-	char		*tail = NULL, *r;
+	char		*r;
 
 	if (slash == NULL || n == 0 || strcmp(slash + 1, "..") == 0 ||
 	    strcmp(slash + 1, ".") == 0 || slash[1] == '\0')
@@ -226,7 +226,6 @@ resolve_cached(struct disc *d, const char *rel)
 		d->dir_rel = dir;
 		d->dir_real = dr;
 	}
-	(void)tail;
 	r = resolve_from(d->c, d->dir_real, slash + 1);
 	return r;
 }
@@ -947,7 +946,6 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 		    "main configuration");
 		goto out;
 	}
-	model_finish(d.c);
 	rc = 0;
 out:
 	augw_close(d.w);

@@ -279,12 +279,6 @@ model_finish_vhost(struct cf_config *c, struct cf_vhost *v)
 	(void)c;
 }
 
-void
-model_finish(struct cf_config *c)
-{
-	(void)c;
-}
-
 const char *
 conf_vhost_name(const struct cf_vhost *v)
 {

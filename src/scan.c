@@ -37,28 +37,6 @@ is_word(char c)
 	    c == '_' || c == '-';
 }
 
-static void
-kid_add(struct cf_node *parent, struct cf_node *k)
-{
-	if ((parent->nkids & (parent->nkids - 1)) == 0)
-		parent->kids = xrealloc(parent->kids, (parent->nkids ?
-		    parent->nkids * 2 : 1) * sizeof *parent->kids);
-	parent->kids[parent->nkids++] = k;
-}
-
-static void
-arg_add(struct cf_node *n, const char *t, size_t s, size_t e)
-{
-	n->args = xrealloc(n->args, (n->nargs + 1) * sizeof *n->args);
-	n->arg_start = xrealloc(n->arg_start,
-	    (n->nargs + 1) * sizeof *n->arg_start);
-	n->arg_end = xrealloc(n->arg_end, (n->nargs + 1) * sizeof *n->arg_end);
-	n->args[n->nargs] = xstrndup(t + s, e - s);
-	n->arg_start[n->nargs] = s;
-	n->arg_end[n->nargs] = e;
-	n->nargs++;
-}
-
 /* End of the line's content (before "\r\n" or "\n"), or (size_t)-1 when
  * the line has a stray CR or no newline. */
 static size_t
@@ -135,7 +113,7 @@ args(struct sc *s, struct cf_node *n, size_t i, size_t e, int section)
 				i++;
 			}
 		}
-		arg_add(n, t, st, i);
+		cf_node_add_arg(n, t + st, i - st, st, i);
 		while (i < e && is_ws(t[i]))
 			i++;
 	}
@@ -192,7 +170,7 @@ scan_body(struct sc *s, struct cf_node *parent, int depth)
 		n->parent = parent->kind == CF_SECTION ? parent : NULL;
 		n->line = s->line;
 		n->line_start = s->pos;
-		kid_add(parent, n);
+		cf_node_add_kid(parent, n);
 		if (t[i] == '<') {
 			size_t	gt, a;
 			int	r;
