@@ -68,6 +68,13 @@ struct wr_result {
 	char		*backup_path;	/* absolute */
 	char		*error;		/* one line, or NULL */
 	char		*test_output;	/* Apache's message, or NULL */
+	char		*test_cmd;	/* the configtest run, or NULL when
+					   it was skipped */
+	int		 test_exit;	/* its exit status (-1: could not
+					   run) */
+	char		*reload_cmd;	/* the reload run, or NULL */
+	int		 reload_exit;
+	char		*reload_output;	/* what it printed, or NULL */
 	struct vec	 notes;		/* char *: informational lines
 					   ("configtest skipped: ...") */
 };

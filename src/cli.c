@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli-auto.h"
 #include "conf.h"
 #include "demo.h"
 #include "diff.h"
@@ -518,54 +519,13 @@ print_diff(FILE *fp, const struct buf *d, int color)
 	}
 }
 
-/* What the fix leaves to a human, with the line or command to use. */
-static void
-explain_unfixed(const struct cf_config *c, const struct vec *sel)
-{
-	static const char *const manual[] = {
-		"trailing-slash", "module-missing", "socket-missing",
-		"socket-permission", "socket-path-too-long",
-		"socket-in-private-tmp", "socket-url-syntax",
-		"preserve-host-conflict", "forwarded-proto-spoofable",
-		"reverse-no-effect", "parse-error",
-	};
-	struct vec	fs = { 0 };
-	size_t		i, j, k;
-
-	rules_run(c, &fs);
-	for (i = 0; i < fs.n; i++) {
-		struct finding	*f = fs.v[i];
-		int		 mine = f->vhost == NULL &&
-				    strcmp(f->rule, "parse-error") == 0;
-		char		*m;
-
-		for (j = 0; j < sel->n && !mine; j++)
-			mine = sel->v[j] == f->vhost;
-		for (j = 0; mine && j < sizeof manual / sizeof *manual; j++)
-			if (strcmp(f->rule, manual[j]) == 0)
-				break;
-		if (!mine || (j == sizeof manual / sizeof *manual &&
-		    !(strcmp(f->rule, "proxypass-order") == 0 && !f->fixable)))
-			continue;
-		m = report_inert(f->message);
-		fprintf(stderr, "vhostfix: not fixed automatically: %s:%u: %s "
-		    "[%s]\n", f->path ? f->path : "-", f->line, m, f->rule);
-		free(m);
-		for (k = 0; k < f->suggest.n; k++) {
-			m = report_inert(f->suggest.v[k]);
-			fprintf(stderr, "    %s\n", m);
-			free(m);
-		}
-	}
-	vec_free_all(&fs, finding_free);
-}
-
 static int
 cmd_fix(struct cli *cl, char **args, int nargs)
 {
 	struct cf_config	*c;
-	struct vec		 sel = { 0 }, out = { 0 };
+	struct vec		 sel = { 0 }, out = { 0 }, fs = { 0 };
 	struct plan		 plan;
+	struct cli_fix		 x;
 	struct buf		 diff = { 0 };
 	char			*err = NULL;
 	size_t			 i;
@@ -604,6 +564,26 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		diff_unified(&diff, r->file->real, r->file->text, r->file->len,
 		    r->text, r->len);
 	}
+	rules_run(c, &fs);
+	memset(&x, 0, sizeof x);
+	x.c = c;
+	x.vhosts = &sel;
+	x.rendered = &out;
+	x.diff = &diff;
+	x.plan = &plan;
+	x.findings = &fs;
+	x.dry_run = cl->dry_run;
+	x.yes = cl->yes;
+	x.backup_dir = cl->backup_dir;
+	x.configtest = cl->configtest;
+	x.no_configtest = cl->no_configtest;
+	x.apache_bin = cl->apache_bin;
+	x.reload = cl->reload;
+	x.reload_cmd = cl->reload_cmd;
+	if (cl->json) {
+		rc = cli_fix_json(&x);
+		goto done;
+	}
 	if (diff.len > 0)
 		print_diff(stdout, &diff, use_color(cl));
 	fflush(stdout);
@@ -613,7 +593,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		fprintf(stderr, "vhostfix: needs you: %s\n", s);
 		free(s);
 	}
-	explain_unfixed(c, &sel);
+	cli_fix_left(&x);
 	if (out.n == 0) {
 		if (!cl->json)
 			fprintf(stderr, "vhostfix: nothing to change\n");
@@ -628,6 +608,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	    cl->configtest, cl->no_configtest, cl->apache_bin, cl->reload,
 	    cl->reload_cmd);
 done:
+	vec_free_all(&fs, finding_free);
 	buf_free(&diff);
 	vec_free_all(&out, rendered_free);
 	plan_free(&plan);

@@ -414,6 +414,8 @@ wr_configtest(const struct wr_opts *o, struct wr_result *res,
 		    o->root));
 		return 2;
 	}
+	res->test_cmd = xstrdup(*cmd);
+	res->test_exit = r;
 	if (r < 0) {
 		buf_adds(out, err);
 		free(err);
@@ -456,6 +458,10 @@ wr_reload(const struct wr_opts *o, struct wr_result *res)
 		r = wr_run(argv, o->root, &out, &err);
 		free(bin);
 	}
+	res->reload_cmd = xstrdup(cmd);
+	res->reload_exit = r;
+	res->reload_output = r < 0 ? xstrdup(err ? err : "") :
+	    out.data != NULL ? xstrdup(out.data) : NULL;
 	if (r == 0)
 		wr_note(res, xasprintf("reloaded: %s", cmd));
 	else {
@@ -724,6 +730,9 @@ wr_result_free(struct wr_result *res)
 	free(res->backup_path);
 	free(res->error);
 	free(res->test_output);
+	free(res->test_cmd);
+	free(res->reload_cmd);
+	free(res->reload_output);
 	vec_free_all(&res->notes, free);
 	memset(res, 0, sizeof *res);
 }
