@@ -5,7 +5,49 @@
 
 #include "conf.h"
 #include "plan.h"
+#include "policy.h"
 #include "util.h"
+
+/* --format values. */
+enum cli_format {
+	CLI_FMT_TEXT,
+	CLI_FMT_JSON,
+	CLI_FMT_NAGIOS,
+	CLI_FMT_PROMETHEUS,
+};
+
+/* The automation options, as the command line sets them, and the policy
+ * made of them and the settings file. */
+struct cli_auto {
+	int		 format;	/* enum cli_format */
+	int		 fail_on;	/* enum sev, or -1: not given */
+	struct vec	 ignore;	/* const char *: --ignore RULE */
+	struct vec	 rules;		/* const char *: --rule RULE */
+	int		 quiet;		/* -q */
+	int		 verbose;	/* -v */
+	struct settings	 set;		/* the settings file */
+	struct policy	 pol;		/* made by cli_auto_prepare() */
+};
+
+/* Read the settings file (ROOT/etc/vhostfix.conf, ROOT "/" by default;
+ * $VHOSTFIX_CONF names another), check the rule ids, and make a->pol: the
+ * command line wins over the file, key by key.  *backup_dir and
+ * *test_timeout are set from the file when the command line left them
+ * unset (NULL, 0).  Returns 0, or EXIT_USAGE after a one-line message. */
+int	 cli_auto_prepare(struct cli_auto *, const char *root,
+	    const char **backup_dir, int *test_timeout);
+void	 cli_auto_free(struct cli_auto *);
+
+/* check's output in the chosen format, from all the findings of the tree
+ * (sel: the vhosts named, NULL for all).  Applies --ignore/--rule, -q and
+ * -v, and returns the exit status: text and JSON 1 when a finding reaches
+ * the threshold, else 0; nagios the plugin state; prometheus 0. */
+int	 cli_auto_check(struct cli_auto *, struct cf_config *,
+	    const struct vec *sel, struct vec *findings, int color);
+/* A tree that could not be loaded: the UNKNOWN line (nagios) or the
+ * failed metrics (prometheus) on stdout, else the message on stderr.
+ * Returns the exit status. */
+int	 cli_auto_load_failed(const struct cli_auto *, const char *msg);
 
 struct cli_fix {
 	struct cf_config	*c;
@@ -22,6 +64,8 @@ struct cli_fix {
 	const char		*apache_bin;
 	int			 reload;
 	const char		*reload_cmd;
+	int			 test_timeout;
+	int			 verbose;	/* -v: every item, ungrouped */
 };
 
 /* "fix --format json": write when asked (--yes), print the document to

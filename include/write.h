@@ -43,6 +43,8 @@ struct wr_opts {
 					   when root is "/", else skipped with
 					   a note); else a command line */
 	int		 no_configtest;
+	int		 test_timeout;	/* seconds the configtest and the
+					   reload may take; 0: no limit */
 	const char	*apache_bin;	/* NULL: pre-flight only when root is
 					   "/" and apache2/httpd is found */
 	int		 reload;	/* graceful reload after the test */

@@ -13,17 +13,11 @@
 #include "monitor.h"
 #include "report.h"
 
+/* Findings outside vhosts belong to every selection. */
 static int
 selected(const struct vec *sel, const struct cf_vhost *v)
 {
-	size_t	i;
-
-	if (sel == NULL || v == NULL)
-		return 1;
-	for (i = 0; i < sel->n; i++)
-		if (sel->v[i] == v)
-			return 1;
-	return 0;
+	return v == NULL || report_selected(sel, v);
 }
 
 static size_t

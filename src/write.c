@@ -555,7 +555,9 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 		}
 	}
 	if (tree != NULL) {
+		wr_run_set_timeout(o->test_timeout);
 		r = wr_stage_check(o, tree, t->f, t->n, res);
+		wr_run_set_timeout(0);
 		if (r < 0)
 			return res->status = WR_REFUSED;
 		if (r > 0) {
@@ -614,7 +616,9 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 			goto signalled;
 	}
 
+	wr_run_set_timeout(o->test_timeout);
 	r = wr_configtest(o, res, &out, &cmd);
+	wr_run_set_timeout(0);
 	if (wr_caught != 0)
 		goto signalled;
 	if (r == 1) {
@@ -626,8 +630,11 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 	wr_sig_restore(&sigs);
 	free(cmd);
 	buf_free(&out);
-	if (o->reload)
+	if (o->reload) {
+		wr_run_set_timeout(o->test_timeout);
 		wr_reload(o, res);
+		wr_run_set_timeout(0);
+	}
 	return res->status = WR_OK;
 
 signalled:
