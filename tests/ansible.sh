@@ -35,20 +35,36 @@ fail() {
 	failed=1
 }
 F=$top_srcdir/tests/fixtures
-PB=$work/collections/ansible_collections/vhostfix/apache/playbooks
 
-# The collection, built and installed as the README says.
-(cd "$work" && ansible-galaxy collection build "$top_srcdir/contrib/ansible" \
-    --output-path "$work" >"$work/build.out" 2>&1 &&
-    ansible-galaxy collection install -p "$work/collections" \
-    "$work"/vhostfix-apache-*.tar.gz >>"$work/build.out" 2>&1) || {
+# The commands of README.md's "Fleets" section, in its order: the test
+# runs exactly these (in $work, with a copy of contrib/ and an inventory
+# named hosts).
+fleet_cmds='ansible-galaxy collection build contrib/ansible
+ansible-galaxy collection install vhostfix-apache-0.1.0.tar.gz
+ansible-doc vhostfix.apache.vhostfix
+ansible-playbook -i hosts contrib/ansible/playbooks/fleet-report.yml -e report_dir=report
+ansible-playbook -i hosts contrib/ansible/playbooks/fix.yml --check --diff
+ansible-playbook -i hosts contrib/ansible/playbooks/fix.yml'
+awk '/^## Fleets/ { on = 1; next } /^## / { on = 0 }
+    on && /^```sh/ { blk = 1; next } blk && /^```/ { exit }
+    blk' "$top_srcdir/README.md" >"$work/readme.cmds"
+printf '%s\n' "$fleet_cmds" | cmp -s - "$work/readme.cmds" ||
+    fail "README's Fleets commands are not the ones tested: $(cat "$work/readme.cmds")"
+cmd() {	# cmd N: the Nth command
+	printf '%s\n' "$fleet_cmds" | sed -n "$1p"
+}
+cp -a "$top_srcdir/contrib" "$work/contrib"
+chmod -R u+w "$work/contrib"
+
+# The collection, built and installed.
+(cd "$work" && eval "$(cmd 1)" && eval "$(cmd 2)") >"$work/build.out" 2>&1 || {
 	cat "$work/build.out" >&2
 	echo "FAIL: the collection does not build or install" >&2
 	exit 1
 }
 
 # ansible-doc renders the module: text, and JSON with every option.
-if ! ansible-doc vhostfix.apache.vhostfix >"$work/doc.txt" 2>&1; then
+if ! (cd "$work" && eval "$(cmd 3)") >"$work/doc.txt" 2>&1; then
 	fail "ansible-doc vhostfix.apache.vhostfix: $(head -3 "$work/doc.txt")"
 fi
 for w in "state" "checked" "fixed" "fail_on" "ignore" "EXAMPLES" \
@@ -102,15 +118,13 @@ recap() {
 	sed -n 's/^\(web[0-9]\) *: ok=[0-9]* *changed=\([0-9]*\).*/\1 \2/p' "$1" |
 	    sort
 }
-play() {	# play OUT ARGS...
-	local out=$1
-	shift
-	(cd "$work" && ansible-playbook -i hosts "$@") >"$out" 2>&1
+play() {	# play OUT N: the Nth command
+	(cd "$work" && eval "$(cmd "$2")") >"$1" 2>&1
 }
 
 # --check --diff: the diffs, changed where a fix would write, nothing written.
 snapshot >"$work/before"
-play "$work/check.out" "$PB/fix.yml" --check --diff ||
+play "$work/check.out" 5 ||
     fail "fix.yml --check --diff failed: $(tail -20 "$work/check.out")"
 snapshot >"$work/after-check"
 cmp -s "$work/before" "$work/after-check" ||
@@ -125,7 +139,7 @@ grep -q '^-.*ProxyPassReverse / unix:' "$work/check.out" ||
 
 # The fleet report (before the fix, so every host has its findings): its
 # rows are each host's check findings.
-play "$work/report.out" "$PB/fleet-report.yml" -e report_dir="$work/report" ||
+play "$work/report.out" 4 ||
     fail "fleet-report.yml failed: $(tail -20 "$work/report.out")"
 for hc in $hosts; do
 	h=${hc%%:*}
@@ -173,7 +187,7 @@ sys.exit(bad)
 PY
 
 # The real run: changed exactly where it wrote, the trees as fix --yes.
-play "$work/run1.out" "$PB/fix.yml" ||
+play "$work/run1.out" 6 ||
     fail "fix.yml failed: $(tail -20 "$work/run1.out")"
 recap "$work/run1.out" >"$work/run1.recap"
 cmp -s "$work/want-changed" "$work/run1.recap" ||
@@ -191,7 +205,7 @@ for hc in $hosts; do
 done
 
 # The second run changes nothing.
-play "$work/run2.out" "$PB/fix.yml" ||
+play "$work/run2.out" 6 ||
     fail "second fix.yml failed: $(tail -20 "$work/run2.out")"
 recap "$work/run2.out" >"$work/run2.recap"
 [ "$(awk '$2 != 0' "$work/run2.recap")" = "" ] && [ -s "$work/run2.recap" ] ||
