@@ -522,13 +522,6 @@ print_diff(FILE *fp, const struct buf *d, int color)
 static void
 explain_unfixed(const struct cf_config *c, const struct vec *sel)
 {
-	static const char *const manual[] = {
-		"trailing-slash", "module-missing", "socket-missing",
-		"socket-permission", "socket-path-too-long",
-		"socket-in-private-tmp", "socket-url-syntax",
-		"preserve-host-conflict", "forwarded-proto-spoofable",
-		"reverse-no-effect", "parse-error",
-	};
 	struct vec	fs = { 0 };
 	size_t		i, j, k;
 
@@ -536,20 +529,16 @@ explain_unfixed(const struct cf_config *c, const struct vec *sel)
 	for (i = 0; i < fs.n; i++) {
 		struct finding	*f = fs.v[i];
 		int		 mine = f->vhost == NULL &&
-				    strcmp(f->rule, "parse-error") == 0;
+				    f->rule == &rule_parse_error;
 		char		*m;
 
 		for (j = 0; j < sel->n && !mine; j++)
 			mine = sel->v[j] == f->vhost;
-		for (j = 0; mine && j < sizeof manual / sizeof *manual; j++)
-			if (strcmp(f->rule, manual[j]) == 0)
-				break;
-		if (!mine || (j == sizeof manual / sizeof *manual &&
-		    !(strcmp(f->rule, "proxypass-order") == 0 && !f->fixable)))
+		if (!mine || f->fixable)
 			continue;
 		m = report_inert(f->message);
 		fprintf(stderr, "vhostfix: not fixed automatically: %s:%u: %s "
-		    "[%s]\n", f->path ? f->path : "-", f->line, m, f->rule);
+		    "[%s]\n", f->path ? f->path : "-", f->line, m, f->rule->id);
 		free(m);
 		for (k = 0; k < f->suggest.n; k++) {
 			m = report_inert(f->suggest.v[k]);
