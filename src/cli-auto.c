@@ -218,10 +218,10 @@ print_hidden(const struct vec *all, const struct vec *shown,
 		}
 		if (!in_sel(sel, f->vhost))
 			continue;
-		for (j = 0; j < nr && strcmp(rules[j], f->rule) != 0; j++)
+		for (j = 0; j < nr && strcmp(rules[j], f->rule->id) != 0; j++)
 			;
 		if (j == nr)
-			rules[nr++] = f->rule;
+			rules[nr++] = f->rule->id;
 		count[j]++;
 	}
 	for (j = 0; j < nr; j++)
@@ -248,10 +248,11 @@ cli_auto_check(struct cli_auto *a, struct cf_config *c,
 		int		 drop = 0;
 
 		for (j = 0; j < a->pol.ignore.n && !drop; j++)
-			drop = strcmp(a->pol.ignore.v[j], f->rule) == 0;
+			drop = strcmp(a->pol.ignore.v[j], f->rule->id) == 0;
 		if (a->pol.only.n > 0 && !drop) {
 			for (j = 0, drop = 1; j < a->pol.only.n && drop; j++)
-				drop = strcmp(a->pol.only.v[j], f->rule) != 0;
+				drop = strcmp(a->pol.only.v[j], f->rule->id) !=
+				    0;
 		}
 		if (!drop && a->quiet && a->format == CLI_FMT_TEXT &&
 		    !policy_counts(&a->pol, f))

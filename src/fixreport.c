@@ -12,27 +12,6 @@
 #include "fixreport.h"
 #include "report.h"
 
-/* Rules the planner never fixes: each of their findings needs a human. */
-static const char *const manual_rules[] = {
-	"trailing-slash", "module-missing", "socket-missing",
-	"socket-permission", "socket-path-too-long", "socket-in-private-tmp",
-	"socket-url-syntax", "preserve-host-conflict",
-	"forwarded-proto-spoofable", "reverse-no-effect", "parse-error",
-};
-
-static int
-is_manual(const struct finding *f)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof manual_rules / sizeof *manual_rules; i++)
-		if (strcmp(f->rule, manual_rules[i]) == 0)
-			return 1;
-	/* The same path twice: which backend was meant is the admin's
-	 * call. */
-	return strcmp(f->rule, "proxypass-order") == 0 && !f->fixable;
-}
-
 void
 fixrep_left(const struct cf_config *c, const struct vec *fs,
     const struct vec *sel, struct vec *out)
@@ -53,12 +32,12 @@ fixrep_left(const struct cf_config *c, const struct vec *fs,
 		int			 in;
 
 		if (f->vhost == NULL)
-			in = strcmp(f->rule, "parse-error") == 0;
+			in = f->rule == &rule_parse_error;
 		else
 			in = f->vhost->index >= 0 &&
 			    (size_t)f->vhost->index < c->vhosts.n &&
 			    mine[f->vhost->index];
-		if (in && is_manual(f))
+		if (in && !f->fixable)
 			vec_push(out, (void *)f);
 	}
 	free(mine);
@@ -72,7 +51,7 @@ print_one(FILE *fp, const struct finding *f)
 	size_t	 k;
 
 	fprintf(fp, "vhostfix: not fixed automatically: %s:%u: %s [%s]\n",
-	    path, f->line, m, f->rule);
+	    path, f->line, m, f->rule->id);
 	free(m);
 	free(path);
 	for (k = 0; k < f->suggest.n; k++) {
@@ -96,10 +75,10 @@ fixrep_print_left(FILE *fp, const struct vec *left,
 	for (i = 0; i < left->n; i++) {
 		const struct finding	*f = left->v[i];
 
-		for (j = 0; j < nr && strcmp(rules[j], f->rule) != 0; j++)
+		for (j = 0; j < nr && strcmp(rules[j], f->rule->id) != 0; j++)
 			;
 		if (j == nr)
-			rules[nr++] = f->rule;
+			rules[nr++] = f->rule->id;
 		count[j]++;
 	}
 	for (j = 0; j < nr; j++) {
@@ -108,7 +87,7 @@ fixrep_print_left(FILE *fp, const struct vec *left,
 		if (count[j] <= o->examples) {
 			for (i = 0; i < left->n; i++)
 				if (strcmp(((const struct finding *)
-				    left->v[i])->rule, rules[j]) == 0)
+				    left->v[i])->rule->id, rules[j]) == 0)
 					print_one(fp, left->v[i]);
 			continue;
 		}
@@ -118,7 +97,7 @@ fixrep_print_left(FILE *fp, const struct vec *left,
 			const struct finding	*f = left->v[i];
 			char			*p;
 
-			if (strcmp(f->rule, rules[j]) != 0)
+			if (strcmp(f->rule->id, rules[j]) != 0)
 				continue;
 			if (first == NULL)
 				first = f;
@@ -221,7 +200,7 @@ json_left(struct buf *b, const struct vec *left)
 		if (i)
 			buf_addc(b, ',');
 		buf_adds(b, "{\"rule\":");
-		report_json_string(b, f->rule);
+		report_json_string(b, f->rule->id);
 		buf_adds(b, ",\"severity\":");
 		report_json_string(b, sev_name(f->sev));
 		buf_adds(b, ",\"file\":");
@@ -249,10 +228,10 @@ json_left_summary(struct buf *b, const struct vec *left)
 	for (i = 0; i < left->n; i++) {
 		const struct finding	*f = left->v[i];
 
-		for (j = 0; j < nr && strcmp(rules[j], f->rule) != 0; j++)
+		for (j = 0; j < nr && strcmp(rules[j], f->rule->id) != 0; j++)
 			;
 		if (j == nr)
-			rules[nr++] = f->rule;
+			rules[nr++] = f->rule->id;
 		count[j]++;
 	}
 	buf_addc(b, '[');

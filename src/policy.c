@@ -15,8 +15,8 @@ policy_rule(const char *id)
 	size_t	i;
 
 	for (i = 0; i < rules_count; i++)
-		if (strcmp(rules_table[i].id, id) == 0)
-			return &rules_table[i];
+		if (strcmp(rules_table[i]->id, id) == 0)
+			return rules_table[i];
 	return NULL;
 }
 
@@ -53,8 +53,8 @@ policy_filter(const struct policy *p, struct vec *fs)
 	for (i = 0; i < fs->n; i++) {
 		struct finding	*f = fs->v[i];
 
-		if (in(&p->ignore, f->rule) || (p->only.n > 0 &&
-		    !in(&p->only, f->rule)))
+		if (in(&p->ignore, f->rule->id) || (p->only.n > 0 &&
+		    !in(&p->only, f->rule->id)))
 			finding_free(f);
 		else
 			fs->v[k++] = f;

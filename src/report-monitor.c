@@ -100,7 +100,7 @@ label(FILE *fp, const char *name, const char *v, int first)
 static int
 same_series(const struct finding *a, const struct finding *b)
 {
-	return a->vhost == b->vhost && strcmp(a->rule, b->rule) == 0 &&
+	return a->vhost == b->vhost && a->rule == b->rule &&
 	    a->sev == b->sev;
 }
 
@@ -156,7 +156,7 @@ monitor_prometheus(FILE *fp, const struct cf_config *c,
 		label(fp, "vhost", v ? conf_vhost_name(v) : "", 1);
 		label(fp, "port", v && v->port > 0 ? port : "", 0);
 		label(fp, "file", v ? v->node->file->path : f->path, 0);
-		label(fp, "rule", f->rule, 0);
+		label(fp, "rule", f->rule->id, 0);
 		label(fp, "severity", sev_name(f->sev), 0);
 		fprintf(fp, "} %zu\n", k);
 	}

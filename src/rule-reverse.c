@@ -22,6 +22,74 @@
 #include "preview.h"
 #include "rule-impl.h"
 
+static void	reverse_check(struct rule_ctx *);
+
+const struct rule rule_reverse_socket_prefix = {
+	.id = "reverse-socket-prefix",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_AUTO,
+	.summary = "a ProxyPassReverse URL starts with unix: and never "
+	    "matches",
+	.why = "Apache compares each ProxyPassReverse URL literally with the "
+	    "Location the backend sends; a URL starting with unix: never "
+	    "matches.",
+	.visitor = "When the backend redirects (say to "
+	    "http://127.0.0.1/next), the visitor is sent there unchanged: a "
+	    "dead link that shows your backend's address.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_mismatch = {
+	.id = "reverse-mismatch",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_AUTO,
+	.summary = "no ProxyPassReverse has the URL the backend redirects "
+	    "with",
+	.why = "No ProxyPassReverse has the URL the backend redirects with, "
+	    "so Apache never rewrites its redirects.",
+	.visitor = "Backend redirects reach the visitor unchanged, pointing "
+	    "at an address the visitor cannot reach.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_missing = {
+	.id = "reverse-missing",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_AUTO,
+	.summary = "a ProxyPass to a backend has no ProxyPassReverse",
+	.why = "This ProxyPass has no ProxyPassReverse for its path, so "
+	    "Apache never rewrites the backend's redirects.",
+	.visitor = "Backend redirects reach the visitor unchanged, pointing "
+	    "at an address the visitor cannot reach.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_scheme_missing = {
+	.id = "reverse-scheme-missing",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_AUTO,
+	.summary = "X-Forwarded-Proto https is sent but the https:// form of "
+	    "the backend URL has no ProxyPassReverse",
+	.why = "The vhost tells the backend the visitor uses https "
+	    "(X-Forwarded-Proto), so the backend redirects to https://..., "
+	    "which no ProxyPassReverse matches.",
+	.visitor = "Those redirects reach the visitor with the backend's "
+	    "address in them.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_no_effect = {
+	.id = "reverse-no-effect",
+	.sev = SEV_INFO,
+	.fix = RULE_FIX_HAND,
+	.summary = "ProxyPassReverse has no effect for uwsgi/fcgi/scgi "
+	    "backends",
+	.why = "Apache does not rewrite responses of uwsgi://, fcgi:// or "
+	    "scgi:// backends: this ProxyPassReverse does nothing.",
+	.visitor = "No harm by itself, but the line is misleading.",
+	.check = reverse_check,
+};
+
 static int
 no_reverse_scheme(const char *url)
 {
@@ -145,7 +213,7 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp)
 				matched = 1;
 	}
 	if (bad != NULL) {
-		f = rule_add(rc, "reverse-socket-prefix", -1, bad->dir->node,
+		f = rule_add(rc, &rule_reverse_socket_prefix, bad->dir->node,
 		    "ProxyPassReverse %s never matches: Apache compares it "
 		    "literally with the backend's Location, which never "
 		    "starts with \"unix:\"; redirects to %s reach the visitor "
@@ -157,17 +225,19 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp)
 	if (cur.n > 0 && !matched) {
 		struct px_rev	*r = cur.v[0];
 
-		f = rule_add(rc, "reverse-mismatch", px->preserve_host ?
-		    SEV_WARNING : SEV_ERROR, r->dir->node,
+		f = rule_add(rc, &rule_reverse_mismatch, r->dir->node,
 		    "no ProxyPassReverse for %s has %s (%s, so it redirects "
 		    "with that URL): its redirects reach the visitor "
 		    "unchanged", pp->path, backend_url, host_word(px));
+		/* The host is right already: only scheme or path is off. */
+		if (px->preserve_host)
+			f->sev = SEV_WARNING;
 		suggest_revs(f, pp, &req);
 		attach_preview(rc, f, pp, backend_url, &cur, &req);
 		goto out;
 	}
 	if (cur.n == 0) {
-		f = rule_add(rc, "reverse-missing", -1, pp->dir->node,
+		f = rule_add(rc, &rule_reverse_missing, pp->dir->node,
 		    "ProxyPass %s has no ProxyPassReverse: the backend's "
 		    "redirects to %s reach the visitor unchanged", pp->path,
 		    backend_url);
@@ -183,7 +253,7 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp)
 			    https_form))
 				https_ok = 1;
 		if (!https_ok) {
-			f = rule_add(rc, "reverse-scheme-missing", -1,
+			f = rule_add(rc, &rule_reverse_scheme_missing,
 			    pp->dir->node, "the vhost sends X-Forwarded-Proto "
 			    "https, so a backend that trusts it redirects to "
 			    "%s, which no ProxyPassReverse matches", https_form);
@@ -206,14 +276,14 @@ reported(const struct rule_ctx *rc, const struct cf_node *n)
 	for (i = 0; i < rc->out->n; i++) {
 		const struct finding	*f = rc->out->v[i];
 
-		if (f->node == n && strncmp(f->rule, "reverse-", 8) == 0)
+		if (f->node == n && f->rule->check == reverse_check)
 			return 1;
 	}
 	return 0;
 }
 
-void
-rule_reverse_check(struct rule_ctx *rc)
+static void
+reverse_check(struct rule_ctx *rc)
 {
 	struct px_vhost	*px = rc->px;
 	size_t		 i, j;
@@ -240,8 +310,9 @@ rule_reverse_check(struct rule_ctx *rc)
 				dead = 1;
 		}
 		if (dead) {
-			struct finding	*f = rule_add(rc, "reverse-no-effect", -1,
-			    r->dir->node, "ProxyPassReverse %s has no effect: "
+			struct finding	*f = rule_add(rc,
+			    &rule_reverse_no_effect, r->dir->node,
+			    "ProxyPassReverse %s has no effect: "
 			    "Apache rewrites redirects only for http:// "
 			    "backends, not uwsgi, fcgi or scgi ones", r->path);
 
@@ -253,11 +324,12 @@ rule_reverse_check(struct rule_ctx *rc)
 		 * the context claimed. */
 		if (strncasecmp(r->url, "unix:", 5) == 0 &&
 		    !reported(rc, r->dir->node)) {
-			struct finding	*f = rule_add(rc, "reverse-socket-prefix",
-			    -1, r->dir->node, "ProxyPassReverse %s never "
-			    "matches: Apache compares it literally with the "
-			    "backend's Location, which never starts with "
-			    "\"unix:\"", r->url);
+			struct finding	*f = rule_add(rc,
+			    &rule_reverse_socket_prefix, r->dir->node,
+			    "ProxyPassReverse %s never matches: Apache "
+			    "compares it literally with the backend's "
+			    "Location, which never starts with \"unix:\"",
+			    r->url);
 			const char	*bar = strchr(r->url, '|');
 
 			if (bar != NULL && r->ctx_path == NULL)

@@ -12,105 +12,6 @@
 
 #include "screen.h"
 
-/* What each rule means, for someone who has not read mod_proxy's
- * source: the Apache behaviour, then the visitor's experience. */
-static const struct {
-	const char	*rule;
-	const char	*why;
-	const char	*visitor;
-} diag_explain[] = {
-	{ "parse-error",
-	  "Augeas cannot parse this file, so vhostfix can neither read nor "
-	  "change it.",
-	  "Apache may refuse to start or reload with it." },
-	{ "reverse-socket-prefix",
-	  "Apache compares each ProxyPassReverse URL literally with the "
-	  "Location the backend sends; a URL starting with unix: never "
-	  "matches.",
-	  "When the backend redirects (say to http://127.0.0.1/next), the "
-	  "visitor is sent there unchanged: a dead link that shows your "
-	  "backend's address." },
-	{ "reverse-mismatch",
-	  "No ProxyPassReverse has the URL the backend redirects with, so "
-	  "Apache never rewrites its redirects.",
-	  "Backend redirects reach the visitor unchanged, pointing at an "
-	  "address the visitor cannot reach." },
-	{ "reverse-missing",
-	  "This ProxyPass has no ProxyPassReverse for its path, so Apache "
-	  "never rewrites the backend's redirects.",
-	  "Backend redirects reach the visitor unchanged, pointing at an "
-	  "address the visitor cannot reach." },
-	{ "reverse-scheme-missing",
-	  "The vhost tells the backend the visitor uses https "
-	  "(X-Forwarded-Proto), so the backend redirects to https://..., "
-	  "which no ProxyPassReverse matches.",
-	  "Those redirects reach the visitor with the backend's address in "
-	  "them." },
-	{ "proxypass-order",
-	  "Apache uses the first ProxyPass whose path matches; a broader one "
-	  "above this line takes its requests first.",
-	  "This line never takes effect: its requests go to the other "
-	  "backend (or an exclusion is ignored)." },
-	{ "trailing-slash",
-	  "Exactly one of the path and the backend URL ends with /, so Apache "
-	  "joins the rest of the URL wrongly.",
-	  "Some pages reach the backend with a doubled or missing slash and "
-	  "fail (often 404)." },
-	{ "forwarded-proto-missing",
-	  "This TLS vhost does not tell the backend that the visitor used "
-	  "https.",
-	  "The backend builds http:// links and redirects: visitors bounce "
-	  "to plain HTTP or see mixed-content warnings." },
-	{ "server-header-exposed",
-	  "The backend's Server header (its name and version) is passed on "
-	  "to visitors.",
-	  "Anyone can see which software and version run behind Apache." },
-	{ "module-missing",
-	  "A directive needs an Apache module that is not loaded.",
-	  "Apache refuses the configuration, or the requests fail (500/503) "
-	  "at run time." },
-	{ "socket-missing",
-	  "The Unix socket named in ProxyPass does not exist, or is not a "
-	  "socket.",
-	  "Every request fails with 503 Service Unavailable until the "
-	  "backend creates it." },
-	{ "socket-permission",
-	  "Apache's run user cannot connect to the socket (it needs write "
-	  "permission on it and search permission on each parent "
-	  "directory).",
-	  "Every request fails with 503 Service Unavailable." },
-	{ "socket-path-too-long",
-	  "The socket path is longer than Apache accepts (over 95 bytes).",
-	  "Apache refuses to start." },
-	{ "socket-in-private-tmp",
-	  "The socket is under /tmp or /var/tmp, but Apache's service runs "
-	  "with a private /tmp.",
-	  "Apache looks in a different /tmp: requests fail with 503." },
-	{ "socket-label-shared",
-	  "Two ProxyPass lines name different sockets with the same URL "
-	  "after |; Apache sends both to the first socket.",
-	  "Requests for the second backend are answered by the first one." },
-	{ "socket-url-syntax",
-	  "Apache does not read this socket URL as meant (nginx style "
-	  "http://unix:/path, or unix: without |).",
-	  "Requests go somewhere else or Apache refuses the "
-	  "configuration." },
-	{ "reverse-no-effect",
-	  "Apache does not rewrite responses of uwsgi://, fcgi:// or "
-	  "scgi:// backends: this ProxyPassReverse does nothing.",
-	  "No harm by itself, but the line is misleading." },
-	{ "forwarded-proto-spoofable",
-	  "A client can send its own X-Forwarded-Proto header, and gunicorn "
-	  "trusts it from socket peers.",
-	  "A visitor can make the backend believe the request came over "
-	  "https." },
-	{ "preserve-host-conflict",
-	  "ProxyPreserveHost is given twice with different values; only one "
-	  "takes effect.",
-	  "The backend may see another Host than intended and redirect "
-	  "visitors to the wrong name." },
-};
-
 static const struct screen_key diag_keys[] = {
 	TUI_SCROLL_KEYS("scroll right (long lines)"),
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "fix it",
@@ -178,17 +79,11 @@ diag_finding(struct tui *t, const struct finding *f)
 	size_t	i;
 
 	tui_line(t, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
-	    tui_glyph(t, tui_sev_glyph(f->sev)), sev_name(f->sev), f->rule,
+	    tui_glyph(t, tui_sev_glyph(f->sev)), sev_name(f->sev), f->rule->id,
 	    f->path != NULL ? f->path : "", f->line);
 	tui_wline(t, TA_NORMAL, "    %s", f->message);
-	for (i = 0; i < sizeof diag_explain / sizeof diag_explain[0]; i++)
-		if (strcmp(diag_explain[i].rule, f->rule) == 0) {
-			tui_wline(t, TA_NORMAL, "    Why: %s",
-			    diag_explain[i].why);
-			tui_wline(t, TA_NORMAL, "    For a visitor: %s",
-			    diag_explain[i].visitor);
-			break;
-		}
+	tui_wline(t, TA_NORMAL, "    Why: %s", f->rule->why);
+	tui_wline(t, TA_NORMAL, "    For a visitor: %s", f->rule->visitor);
 	if (f->preview != NULL && f->preview->backend_location != NULL) {
 		tui_line(t, TA_NORMAL, "    Backend sends Location: %s",
 		    f->preview->backend_location);

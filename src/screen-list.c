@@ -102,7 +102,7 @@ list_build(struct tui *t)
 		const struct finding	*f = t->findings.v[i];
 		struct list_row		*r;
 
-		if (strcmp(f->rule, "parse-error") != 0)
+		if (f->rule != &rule_parse_error)
 			continue;
 		if (t->filter != NULL && *t->filter != '\0' &&
 		    (f->path == NULL || strcasestr(f->path, t->filter) ==
