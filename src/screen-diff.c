@@ -100,7 +100,7 @@ diff_enter(struct tui *t)
 		 * it sees changes). */
 		struct vec	pv = { 0 };
 
-		rules_previews(t->config, t->vhost, &t->popts, &pv);
+		plan_previews(t->config, t->vhost, &t->popts, &pv);
 		for (i = 0; i < pv.n; i++) {
 			const struct preview	*pw = pv.v[i];
 
