@@ -353,12 +353,6 @@ tui_glyph(const struct tui *t, int g)
 	return (t->glyph_ascii ? tui_glyphs_ascii : tui_glyphs_utf8)[g];
 }
 
-int
-tui_cols(void)
-{
-	return COLS;
-}
-
 /* Bidirectional overrides reorder what is shown; draw them visibly. */
 static int
 tui_is_bidi(wchar_t wc)
@@ -563,6 +557,20 @@ tui_box(struct tui *t, int y, int x, int h, int w)
 	    tui_glyph(t, TG_LRCORNER), 0);
 }
 
+void
+tui_choice(struct tui *t, int y, int selected, int glyph, const char *label)
+{
+	int	x = 1;
+
+	if (selected)
+		tui_fill(t, y, 0, COLS, TA_SELECTED);
+	x += tui_put(t, y, x, 4, selected ? TA_SELECTED : TA_NORMAL,
+	    tui_glyph(t, glyph), 0);
+	x++;
+	tui_put(t, y, x, COLS - x, selected ? TA_SELECTED : TA_HEADING,
+	    label, 0);
+}
+
 int
 tui_sev_attr(enum sev s)
 {
@@ -589,47 +597,6 @@ tui_sev_glyph(enum sev s)
 	}
 }
 
-/* Run the rules and note each vhost's worst severity once: the list asks
- * for it on every draw, for thousands of vhosts. */
-void
-tui_run_rules(struct tui *t)
-{
-	size_t	i, n = t->config->vhosts.n;
-
-	vec_free_all(&t->findings, finding_free);
-	rules_run(t->config, &t->findings);
-	free(t->worst);
-	t->worst = xmalloc((n + 1) * sizeof *t->worst);
-	for (i = 0; i < n; i++)
-		t->worst[i] = -1;
-	for (i = 0; i < t->findings.n; i++) {
-		const struct finding	*f = t->findings.v[i];
-
-		if (f->vhost != NULL && (int)f->sev > t->worst[f->vhost->index])
-			t->worst[f->vhost->index] = (int)f->sev;
-	}
-}
-
-int
-tui_vhost_worst(const struct tui *t, const struct cf_vhost *v)
-{
-	return t->worst[v->index];
-}
-
-int
-tui_vhost_proxies(const struct cf_vhost *v)
-{
-	size_t	i;
-
-	for (i = 0; i < v->dirs.n; i++) {
-		const struct cf_dir	*d = v->dirs.v[i];
-
-		if (conf_is(d->node, "ProxyPass"))
-			return 1;
-	}
-	return 0;
-}
-
 /* ---- text view -------------------------------------------------------- */
 
 static void
@@ -642,45 +609,65 @@ tui_line_free(void *p)
 }
 
 void
-tui_lines_clear(struct tui *t)
+tui_view_clear(struct tui_view *v)
 {
-	vec_free_all(&t->lines, tui_line_free);
-	t->scroll = 0;
-	t->hscroll = 0;
+	vec_free_all(&v->lines, tui_line_free);
+	v->scroll = 0;
+	v->hscroll = 0;
 }
 
-static void	tui_vline(struct tui *, int, int, const char *, va_list)
+static void	tui_vline(struct tui_view *, int, int, const char *, va_list)
 		    __attribute__((format(printf, 4, 0)));
 
 static void
-tui_vline(struct tui *t, int attr, int wrap, const char *fmt, va_list ap)
+tui_vline(struct tui_view *v, int attr, int wrap, const char *fmt,
+    va_list ap)
 {
 	struct tui_line	*l = xmalloc(sizeof *l);
 
 	l->text = xvasprintf(fmt, ap);
 	l->attr = attr;
 	l->wrap = wrap;
-	vec_push(&t->lines, l);
+	vec_push(&v->lines, l);
 }
 
 void
-tui_line(struct tui *t, int attr, const char *fmt, ...)
+tui_line(struct tui_view *v, int attr, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	tui_vline(t, attr, 0, fmt, ap);
+	tui_vline(v, attr, 0, fmt, ap);
 	va_end(ap);
 }
 
 void
-tui_wline(struct tui *t, int attr, const char *fmt, ...)
+tui_wline(struct tui_view *v, int attr, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	tui_vline(t, attr, 1, fmt, ap);
+	tui_vline(v, attr, 1, fmt, ap);
 	va_end(ap);
+}
+
+void
+tui_lines(struct tui_view *v, int attr, const char *indent,
+    const char *text)
+{
+	const char	*p, *nl;
+	char		*line;
+
+	for (p = text; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		line = xstrndup(p, (size_t)(nl - p));
+		tui_line(v, attr, "%s%s", indent, line);
+		free(line);
+		if (*nl == '\0')
+			break;
+	}
 }
 
 /* Split prose into rows of at most w columns at spaces; continuation
@@ -753,88 +740,150 @@ tui_line_rows(struct tui *t, const struct tui_line *l, int w)
 }
 
 void
-tui_draw_lines(struct tui *t, int y, int h)
+tui_view_draw(struct tui *t, struct tui_view *v, int y, int h)
 {
 	size_t	i, row = 0, total = 0, n;
 	int	w = COLS - 1;	/* the last column shows "more" marks */
 
-	for (i = 0; i < t->lines.n; i++)
-		total += tui_line_rows(t, t->lines.v[i], w);
-	t->view_h = h;
-	t->view_total = total;
+	for (i = 0; i < v->lines.n; i++)
+		total += tui_line_rows(t, v->lines.v[i], w);
+	v->view_h = h;
+	v->view_total = total;
 	if (total <= (size_t)h)
-		t->scroll = 0;
-	else if (t->scroll > total - (size_t)h)
-		t->scroll = total - (size_t)h;
-	for (i = 0; i < t->lines.n && row < t->scroll + (size_t)h; i++) {
-		const struct tui_line	*l = t->lines.v[i];
+		v->scroll = 0;
+	else if (v->scroll > total - (size_t)h)
+		v->scroll = total - (size_t)h;
+	for (i = 0; i < v->lines.n && row < v->scroll + (size_t)h; i++) {
+		const struct tui_line	*l = v->lines.v[i];
 
 		n = tui_line_rows(t, l, w);
-		if (row + n > t->scroll) {
-			size_t	from = row < t->scroll ? t->scroll - row : 0;
-			int	yy = y + (int)(row + from - t->scroll);
+		if (row + n > v->scroll) {
+			size_t	from = row < v->scroll ? v->scroll - row : 0;
+			int	yy = y + (int)(row + from - v->scroll);
 
 			if (l->wrap && l->text[0] != '\0')
 				tui_wrap(t, l->text, w, yy, l->attr, from,
-				    (size_t)h - (row + from - t->scroll));
+				    (size_t)h - (row + from - v->scroll));
 			else
 				tui_put(t, yy, 0, w, l->attr, l->text,
-				    t->hscroll);
+				    v->hscroll);
 		}
 		row += n;
 	}
 	/* Say there is more, so a clipped screen is never mistaken for the
 	 * whole of it. */
-	if (t->scroll > 0)
+	if (v->scroll > 0)
 		tui_put(t, y, COLS - 1, 1, TA_KEY, "^", 0);
-	if (t->scroll + (size_t)h < total)
+	if (v->scroll + (size_t)h < total)
 		tui_put(t, y + h - 1, COLS - 1, 1, TA_KEY, "v", 0);
 }
 
-int
-tui_lines_key(struct tui *t, int action, int ch)
+void
+tui_view_screen_draw(struct tui *t, int y, int h)
 {
-	size_t	page = t->view_h > 1 ? (size_t)t->view_h - 1 : 1;
-	size_t	max = t->view_total > (size_t)t->view_h ?
-		    t->view_total - (size_t)t->view_h : 0;
+	tui_view_draw(t, t->data, y, h);
+}
+
+void
+tui_view_screen_leave(struct tui *t)
+{
+	struct tui_view	*v = t->data;
+
+	if (v != NULL)
+		tui_view_clear(v);
+	free(v);
+	t->data = NULL;
+}
+
+int
+tui_view_key(struct tui_view *v, int action, int ch)
+{
+	struct tui_menu	m;
 
 	switch (action) {
 	case TUI_UP:
-		if (t->scroll > 0)
-			t->scroll--;
-		return 1;
 	case TUI_DOWN:
-		if (t->scroll < max)
-			t->scroll++;
-		return 1;
 	case TUI_PGUP:
-		t->scroll = t->scroll > page ? t->scroll - page : 0;
-		return 1;
 	case TUI_PGDN:
-		t->scroll = t->scroll + page < max ? t->scroll + page : max;
+	case TUI_END:
+		/* the rows are a list whose cursor is the top row */
+		memset(&m, 0, sizeof m);
+		m.n = v->view_total > (size_t)v->view_h ?
+		    v->view_total - (size_t)v->view_h + 1 : 1;
+		m.sel = v->scroll;
+		m.rows = v->view_h;
+		tui_menu_key(&m, action);
+		v->scroll = m.sel;
 		return 1;
 	case TUI_HOME:
-		t->scroll = 0;
-		t->hscroll = 0;
-		return 1;
-	case TUI_END:
-		t->scroll = max;
+		v->scroll = 0;
+		v->hscroll = 0;
 		return 1;
 	case TUI_SCROLL_RIGHT:
-		t->hscroll += 8;
+		v->hscroll += 8;
 		return 1;
 	case TUI_BACK:
 		/* Left is also a Back key: on a view scrolled sideways it
 		 * scrolls back before it leaves the screen. */
-		if (ch != KEY_LEFT || t->hscroll == 0)
+		if (ch != KEY_LEFT || v->hscroll == 0)
 			return 0;
 		/* FALLTHROUGH */
 	case TUI_SCROLL_LEFT:
-		t->hscroll = t->hscroll > 8 ? t->hscroll - 8 : 0;
+		v->hscroll = v->hscroll > 8 ? v->hscroll - 8 : 0;
 		return 1;
 	default:
 		return 0;
 	}
+}
+
+/* ---- the list widget -------------------------------------------------- */
+
+int
+tui_menu_key(struct tui_menu *m, int action)
+{
+	size_t	page = m->rows > 1 ? (size_t)m->rows - 1 : 1;
+	size_t	last = m->n > 0 ? m->n - 1 : 0;
+
+	switch (action) {
+	case TUI_UP:
+		if (m->sel > 0)
+			m->sel--;
+		return 1;
+	case TUI_DOWN:
+		if (m->sel < last)
+			m->sel++;
+		return 1;
+	case TUI_PGUP:
+		m->sel = m->sel > page ? m->sel - page : 0;
+		return 1;
+	case TUI_PGDN:
+		m->sel = m->sel + page < last ? m->sel + page : last;
+		return 1;
+	case TUI_HOME:
+		m->sel = 0;
+		return 1;
+	case TUI_END:
+		m->sel = last;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+tui_menu_fit(struct tui_menu *m, int rows)
+{
+	m->rows = rows;
+	if (m->n == 0 || rows < 1) {
+		m->sel = m->top = 0;
+		return;
+	}
+	if (m->sel >= m->n)
+		m->sel = m->n - 1;
+	if (m->sel < m->top)
+		m->top = m->sel;
+	if (m->sel >= m->top + (size_t)rows)
+		m->top = m->sel - (size_t)rows + 1;
 }
 
 /* ---- overlays --------------------------------------------------------- */
@@ -905,10 +954,11 @@ tui_goto(struct tui *t, int step)
 
 	if (old->leave != NULL)
 		old->leave(t);
+	else
+		free(t->data);
+	t->data = NULL;
 	t->step = step;
 	t->help = 0;
-	t->choice = 0;
-	tui_lines_clear(t);
 	if (tui_screens[step]->enter != NULL)
 		tui_screens[step]->enter(t);
 }
@@ -922,47 +972,11 @@ tui_quit_yes(struct tui *t)
 void
 tui_request_quit(struct tui *t)
 {
-	if (t->pending)
+	if (t->wz.pending)
 		tui_ask(t, "A change is prepared but not written. "
 		    "Quit without writing it?", tui_quit_yes, NULL);
 	else
 		t->quit = 1;
-}
-
-void
-tui_drop_plan(struct tui *t)
-{
-	if (t->have_plan) {
-		plan_free(&t->plan);
-		t->have_plan = 0;
-	}
-	memset(&t->plan, 0, sizeof t->plan);
-	vec_free_all(&t->rendered, rendered_free);
-	buf_free(&t->diff);
-	free(t->plan_err);
-	t->plan_err = NULL;
-	t->pending = 0;
-}
-
-int
-tui_reload(struct tui *t)
-{
-	struct cf_config	*nc = NULL;
-	char			*err = NULL;
-
-	tui_drop_plan(t);
-	if (conf_load(&t->opts->load, &nc, &err) != 0) {
-		tui_message(t, "Could not read the configuration again: %s",
-		    err != NULL ? err : "unknown error");
-		free(err);
-		return -1;
-	}
-	t->vhost = NULL;
-	conf_free(t->config);
-	t->config = nc;
-	t->opts->config = nc;
-	tui_run_rules(t);
-	return 0;
 }
 
 /* ---- the frame and the loop ------------------------------------------- */
@@ -1104,7 +1118,7 @@ tui_draw_small(struct tui *t)
 	tui_put(t, 2, 0, COLS, TA_NORMAL, "this one is ", 0);
 	tui_put(t, 2, 12, COLS - 12, TA_NORMAL, s, 0);
 	tui_put(t, 3, 0, COLS, TA_NORMAL, "Enlarge the window to go on.", 0);
-	if (!t->pending)
+	if (!t->wz.pending)
 		tui_put(t, 4, 0, COLS, TA_NORMAL, "q quits.", 0);
 	free(s);
 }
@@ -1124,9 +1138,9 @@ tui_draw(struct tui *t)
 	erase();
 	tui_fill(t, 0, 0, COLS, TA_TITLE);
 	title = xasprintf(" vhostfix  %d/%d %s%s%s%s", t->step + 1,
-	    STEP__COUNT, s->title, t->vhost != NULL ? ": " : "",
-	    t->vhost != NULL ? conf_vhost_name(t->vhost) : "",
-	    t->opts->dry_run ? "  [dry run]" : "");
+	    STEP__COUNT, s->title, t->wz.vhost != NULL ? ": " : "",
+	    t->wz.vhost != NULL ? conf_vhost_name(t->wz.vhost) : "",
+	    t->wz.opts.dry_run ? "  [dry run]" : "");
 	tui_put(t, 0, 0, COLS, TA_TITLE, title, 0);
 	free(title);
 
@@ -1209,7 +1223,7 @@ tui_key(struct tui *t, int ch)
 	int			 action = TUI_NONE, n;
 
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
-		if ((ch == 'q' || ch == 'Q') && !t->pending)
+		if ((ch == 'q' || ch == 'Q') && !t->wz.pending)
 			t->quit = 1;
 		return;
 	}
@@ -1279,16 +1293,12 @@ tui_run(struct tui_opts *opts)
 
 	memset(&t, 0, sizeof t);
 	t.opts = opts;
-	t.config = opts->config;
-	t.vhost_index = -1;
 	t.exit_code = EXIT_CLEAN;
-	tui_run_rules(&t);
+	wizard_init(&t.wz, &opts->wizard, opts->config);
+	opts->config = NULL;
 
 	if (tui_start(&t) != 0) {
-		vec_free_all(&t.findings, finding_free);
-		free(t.worst);
-		conf_free(t.config);
-		opts->config = NULL;
+		wizard_free(&t.wz);
 		return EXIT_USAGE;
 	}
 	t.step = STEP_LIST;
@@ -1306,25 +1316,13 @@ tui_run(struct tui_opts *opts)
 
 	if (tui_screens[t.step]->leave != NULL)
 		tui_screens[t.step]->leave(&t);
+	else
+		free(t.data);
 	tui_ask_free(t.ask);
-	t.ask = NULL;
 	tui_prompt_free(t.prompt);
-	t.prompt = NULL;
-	tui_drop_plan(&t);
-	if (t.have_res)
-		wr_result_free(&t.res);
-	tui_lines_clear(&t);
-	vec_free(&t.rows);
 	free(t.filter);
 	free(t.msg);
-	free(t.extra_out);
-	free(t.a2enmod);
-	free(t.patch_path);
-	free(t.ask_path);
-	vec_free_all(&t.findings, finding_free);
-	free(t.worst);
-	conf_free(t.config);
-	opts->config = NULL;
+	wizard_free(&t.wz);
 
 	if (sig != 0) {
 		/* Die of the signal, as a shell expects; the terminal is

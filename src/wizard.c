@@ -369,7 +369,9 @@ wizard_prepare(struct wizard *w)
 {
 	int	rc;
 
+	/* a new fix: the result of the last one is history */
 	wizard_drop(w);
+	wizard_result_free(w);
 	rc = wizard_fix_build(w->config, &w->vhost, 1, &w->choices.plan,
 	    &w->fix);
 	w->have_plan = 1;
