@@ -1,6 +1,6 @@
 /* screen.h: what the wizard's steps share with the tui*.c files.
  *
- * tui.c owns curses (init, colors, signals, restore) and the loop;
+ * tui.c owns curses (init, signals, restore) and the loop;
  * tui-draw.c the drawing helpers, tui-view.c the text view and the list
  * widget, tui-overlay.c help, questions, prompts and the key line.  Each
  * screen-*.c is one step of the walk, a const struct screen whose keymap
@@ -23,8 +23,8 @@
 #include "util.h"
 #include "wizard.h"
 
-/* Display attributes: one table in tui.c maps each to a color pair and to
- * a monochrome attribute. */
+/* Display attributes: one table in tui-draw.c maps each to a color pair
+ * and to a monochrome attribute. */
 enum tui_attr {
 	TA_NORMAL,
 	TA_TITLE,
@@ -45,7 +45,7 @@ enum tui_attr {
 	TA__COUNT
 };
 
-/* Our own glyphs: a UTF-8 table and an ASCII table in tui.c. */
+/* Our own glyphs: a UTF-8 table and an ASCII table in tui-draw.c. */
 enum tui_glyph {
 	TG_HLINE,
 	TG_VLINE,
@@ -107,7 +107,7 @@ struct screen_key {
 					   screen's mode() bits */
 };
 
-/* The keymap rows of a scrollable text view (tui_lines_key), for the
+/* The keymap rows of a scrollable text view (tui_view_key), for the
  * keymaps of the screens that are one: a macro, so that each screen keeps
  * one table, in the order its key line shows.  right_help is the help
  * line of l/>.  Needs <curses.h>. */

@@ -15,7 +15,8 @@ enum tui_color {
 };
 
 struct tui_opts {
-	struct wz_opts		 wizard;	/* load, presets, write, dry run */
+	struct wz_opts		 wizard;	/* load, presets, write,
+						   dry run */
 	struct cf_config	*config;	/* loaded before initscr() */
 	int			 color;		/* enum tui_color */
 	int			 ascii;		/* --ascii: no UTF-8 glyphs */

@@ -89,7 +89,8 @@ plan_previews(const struct cf_config *c, struct cf_vhost *v,
 		px_required_revs(&px, pp, preserve, xfp, &req);
 		px_revs_for(&px, pp, &cur);
 		for (j = 0; j < cur.n; j++)
-			vec_push(&curl, (void *)((struct px_rev *)cur.v[j])->url);
+			vec_push(&curl,
+			    (void *)((struct px_rev *)cur.v[j])->url);
 		p = xcalloc(1, sizeof *p);
 		now = backend_redirect(&px, pp, px.preserve_host, px.xfp_https,
 		    host);

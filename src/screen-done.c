@@ -38,7 +38,8 @@ done_enter(struct tui *t)
 		tui_line(tv, TA_NORMAL, "%s", "What changed:");
 	}
 	for (i = 0; i < plan->notes.n; i++)
-		tui_wline(tv, TA_NORMAL, "  %s", (const char *)plan->notes.v[i]);
+		tui_wline(tv, TA_NORMAL, "  %s",
+		    (const char *)plan->notes.v[i]);
 	if (plan->notes.n == 0)
 		for (i = 0; i < w->fix.rendered.n; i++)
 			tui_line(tv, TA_NORMAL, "  %s",

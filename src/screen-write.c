@@ -1,10 +1,11 @@
 /* screen-write.c: step 6, write (or, with --dry-run, save a patch).
  *
  * Nothing is written before the user presses y here; then the
- * controller's wizard_write() does the whole transaction (lock, change check, backup, save,
- * configtest, rollback on failure) exactly as `fix --yes` does, and the
- * screen shows its result.  With --dry-run the step never writes the
- * tree: it offers to save the diff where `patch -p1 -d ROOT` applies it. */
+ * controller's wizard_write() does the whole transaction (lock, change
+ * check, backup, save, configtest, rollback on failure) exactly as
+ * `fix --yes` does, and the screen shows its result.  With --dry-run the
+ * step never writes the tree: it offers to save the diff where
+ * `patch -p1 -d ROOT` applies it. */
 #include "config.h"
 
 #include <curses.h>

@@ -259,7 +259,8 @@ test_choices(void)
 
 	wizard_set_preserve(&w, 0);
 	CHECK(wizard_prepare(&w) == 0);
-	CHECK(has_line(&w.fix.diff, "+\tProxyPassReverse / http://127.0.0.1/\n"));
+	CHECK(has_line(&w.fix.diff,
+	    "+\tProxyPassReverse / http://127.0.0.1/\n"));
 	CHECK(has_line(&w.fix.diff, "+\tHeader unset Server\n"));
 	wizard_previews(&w, &pv);
 	CHECK(pv.n == 1);
