@@ -103,8 +103,13 @@ build_tree()
 		    cp "$RW/certbot/options-ssl-apache.conf" \
 		    "$root/etc/letsencrypt/"
 	done
+	# The files the site names, its Defines' ${VAR}s substituted.
 	site=${root%/*}/site-all.conf
 	cat "$d"/*.conf >"$site"
+	sed -n 's/^[ \t]*Define[ \t]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\)[ \t]\{1,\}\([^ \t]*\).*/\1 \2/p' \
+	    "$site" | while read -r var val; do
+		sed -i "s#\${$var}#$val#g" "$site"
+	done
 	for p in $(site_paths 'SSLCertificateFile' "$site") \
 	    $(site_paths 'SSLCertificateChainFile' "$site") \
 	    $(site_paths 'SSLCACertificateFile' "$site"); do
