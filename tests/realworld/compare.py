@@ -43,7 +43,11 @@ def load_expect(path):
 
 def main():
     expect, doc_path, site, totals = sys.argv[1:5]
-    want, keys = load_expect(expect)
+    try:
+        want, keys = load_expect(expect)
+    except OSError as e:
+        print("   FAIL: %s" % e)
+        return 1
     try:
         doc = json.load(open(doc_path, encoding="utf-8"))
     except (OSError, ValueError) as e:
