@@ -9,8 +9,12 @@ that only this run uses:
     RewriteRule [P] names (host:port, https/wss too) becomes a gunicorn
     serving tests/e2e/app.py on 127.0.0.1:<free port> (TLS with a
     throwaway certificate for https:// and wss://), each Unix socket a
-    gunicorn on a short socket path; the same text is replaced wherever
-    it occurs (ProxyPassReverse lines keep matching what they matched);
+    gunicorn on a short socket path; a uwsgi:// backend (TCP or socket)
+    is answered by a small uwsgi-protocol responder below, which behaves
+    like app.py (redirects to <scheme>://<Host>/next, /seen tells what it
+    got) and, like uWSGI with Django, sends no Server header; the same
+    text is replaced wherever it occurs (ProxyPassReverse lines keep
+    matching what they matched);
   - every <VirtualHost> port becomes a free port on 127.0.0.1 (Listen
     lines of the sites are dropped, ports.conf lists the new ports);
 then starts apache2 -DFOREGROUND and, for every vhost and PATH (default
@@ -42,10 +46,11 @@ GUNICORN = shutil.which("gunicorn") or shutil.which("gunicorn3")
 BACKEND_LINE = re.compile(
     r"^\s*(ProxyPass|ProxyPassMatch|BalancerMember|RewriteRule)\b(.*)$",
     re.I | re.M)
-URL = re.compile(r"\b(https?|wss?)://([A-Za-z0-9._-]+)(?::(\d+))?")
-UNIX = re.compile(r"unix:(/[^|\"\s]+)\|")
+URL = re.compile(r"\b(https?|wss?|uwsgi)://([A-Za-z0-9._-]+)(?::(\d+))?")
+UNIX = re.compile(r"unix:(/[^|\"\s]+)\|(\w+)")
 VHOST = re.compile(r"<VirtualHost\s+([^>]+)>", re.I)
-DEFAULT_PORT = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+DEFAULT_PORT = {"http": 80, "ws": 80, "https": 443, "wss": 443,
+                "uwsgi": 3031}
 
 procs = []
 
@@ -94,8 +99,66 @@ def start_gunicorn(bind, log, tls, tmp):
                                   stderr=subprocess.DEVNULL))
 
 
+def uwsgi_responder(addr, log):
+    """Serve the uwsgi protocol on addr ("host:port" or a socket path)
+    until killed: one packet of variables in, a raw HTTP response out."""
+    import socketserver
+    import struct
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            head = self.rfile.read(4)
+            if len(head) < 4:
+                return
+            size = struct.unpack("<BHB", head)[1]
+            data = self.rfile.read(size)
+            env = {}
+            i = 0
+            while i < len(data):
+                n = struct.unpack("<H", data[i:i + 2])[0]
+                k = data[i + 2:i + 2 + n].decode("latin-1")
+                i += 2 + n
+                n = struct.unpack("<H", data[i:i + 2])[0]
+                env[k] = data[i + 2:i + 2 + n].decode("latin-1")
+                i += 2 + n
+            scheme = env.get("UWSGI_SCHEME") or (
+                "https" if env.get("HTTPS") in ("on", "1") else "http")
+            host = env.get("HTTP_HOST", "")
+            path = env.get("PATH_INFO", "")
+            with open(log, "a") as f:
+                f.write("%s %s (PATH_INFO %s) Host=%s X-Forwarded-Proto=%s\n"
+                        % (env.get("REQUEST_METHOD"),
+                           env.get("REQUEST_URI"), path, host,
+                           env.get("HTTP_X_FORWARDED_PROTO", "-")))
+            if path.endswith("/seen"):
+                body = "host=%s scheme=%s\n" % (host, scheme)
+                out = "HTTP/1.1 200 OK\r\n"
+            else:
+                body = "redirecting\n"
+                loc = "%s://%s/next" % (scheme, host)
+                out = ("HTTP/1.1 302 Found\r\nLocation: %s\r\n"
+                       "X-Backend-Location: %s\r\n" % (loc, loc))
+            out += ("Content-Type: text/plain\r\nContent-Length: %d\r\n"
+                    "\r\n%s" % (len(body), body))
+            self.wfile.write(out.encode())
+
+    if addr.startswith("/"):
+        srv = socketserver.ThreadingUnixStreamServer(addr, Handler)
+        os.chmod(addr, 0o777)
+    else:
+        host, port = addr.rsplit(":", 1)
+        srv = socketserver.ThreadingTCPServer((host, int(port)), Handler)
+    srv.serve_forever()
+
+
+def start_uwsgi(addr, log):
+    procs.append(subprocess.Popen([sys.executable, __file__,
+                                   "--uwsgi-responder", addr, log]))
+
+
 def backends(text):
-    """(tls, host, port) of every backend, and the Unix socket paths."""
+    """(tls, kind, host, port) of every backend, and (path, scheme) of
+    every Unix socket."""
     urls, socks = [], []
     for m in BACKEND_LINE.finditer(text):
         directive, rest = m.group(1).lower(), m.group(2)
@@ -103,21 +166,22 @@ def backends(text):
                 r"\[[^\]]*\bP\b", rest):
             continue
         for u in URL.finditer(rest):
-            if u.group(2) in ("unix",):
-                continue
+            if u.group(2) == "unix" or rest[u.start() - 1:u.start()] == "|":
+                continue        # the label of a socket URL, not an address
             port = int(u.group(3) or DEFAULT_PORT[u.group(1)])
+            kind = "uwsgi" if u.group(1) == "uwsgi" else "http"
             tls = u.group(1) in ("https", "wss")
-            for i, (t, h, p) in enumerate(urls):
+            for i, (t, k, h, p) in enumerate(urls):
                 if (h, p) == (u.group(2), port):
                     # one backend, spoken to in several schemes: TLS
                     # only if every use says so
-                    urls[i] = (t and tls, h, p)
+                    urls[i] = (t and tls, k, h, p)
                     break
             else:
-                urls.append((tls, u.group(2), port))
-        for s in UNIX.finditer(rest):
-            if s.group(1) not in socks:
-                socks.append(s.group(1))
+                urls.append((tls, kind, u.group(2), port))
+        for m2 in UNIX.finditer(rest):
+            if m2.group(1) not in [p for p, _ in socks]:
+                socks.append((m2.group(1), m2.group(2)))
     return urls, socks
 
 
@@ -125,6 +189,9 @@ def main():
     argv = sys.argv[1:]
     if not argv:
         sys.exit(__doc__)
+    if argv[0] == "--uwsgi-responder":
+        uwsgi_responder(argv[1], argv[2])
+        return
     case = os.path.abspath(argv.pop(0))
     headers = []
     paths = []
@@ -173,14 +240,17 @@ def run(case, tmp, headers, paths):
     os.chmod(run_dir, 0o777)
     subs = []
     logs = []
-    for i, (tls, host, port) in enumerate(urls):
+    for i, (tls, kind, host, port) in enumerate(urls):
         new = free_port()
         log = os.path.join(run_dir, "backend%d.log" % i)
-        start_gunicorn("127.0.0.1:%d" % new, log, tls, tmp)
+        if kind == "uwsgi":
+            start_uwsgi("127.0.0.1:%d" % new, log)
+        else:
+            start_gunicorn("127.0.0.1:%d" % new, log, tls, tmp)
         logs.append(("%s:%d%s" % (host, port, " (TLS)" if tls else ""),
                      log))
         wait_for(lambda: can_connect(("127.0.0.1", new)))
-        for sch in ("http", "https", "ws", "wss"):
+        for sch in ("http", "https", "ws", "wss", "uwsgi"):
             subs.append((r"\b%s://%s:%d(?![\w.:-])" % (
                 sch, re.escape(host), port),
                 "%s://127.0.0.1:%d" % (sch, new)))
@@ -188,10 +258,13 @@ def run(case, tmp, headers, paths):
                 subs.append((r"\b%s://%s(?![\w.:-])" % (
                     sch, re.escape(host)),
                     "%s://127.0.0.1:%d" % (sch, new)))
-    for i, path in enumerate(socks):
+    for i, (path, scheme) in enumerate(socks):
         sock = os.path.join(run_dir, "s%d.sock" % i)
         log = os.path.join(run_dir, "sock%d.log" % i)
-        start_gunicorn("unix:" + sock, log, False, tmp)
+        if scheme == "uwsgi":
+            start_uwsgi(sock, log)
+        else:
+            start_gunicorn("unix:" + sock, log, False, tmp)
         logs.append(("unix:" + path, log))
         wait_for(lambda: can_connect(sock))
         subs.append((r"unix:%s\|" % re.escape(path), "unix:%s|" % sock))
