@@ -133,7 +133,8 @@ build_tree()
 	done
 	# The backends' Unix sockets exist (the application runs) and
 	# Apache's user may connect: git cannot hold sockets.
-	for p in $(sed -n 's/.*unix:\(\/[^|" \t]*\)|.*/\1/p' "$site"); do
+	for p in $(sed -n 's/.*unix:\(\/[^|" \t]*\)|.*/\1/p' "$site" |
+	    sort -u); do
 		mkdir -p "$root${p%/*}"
 		python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX)
