@@ -52,6 +52,13 @@ openssl genpkey -genparam -algorithm DH -pkeyopt dh_param:ffdhe2048 \
     -out "$T/dh.pem" >>"$T/openssl.log" 2>&1 ||
     { cat "$T/openssl.log"; echo "FAIL: openssl"; exit 1; }
 
+# Pieces of sed patterns: blanks, an optional quote, a variable's name,
+# the directives whose absolute path apache2 -t opens or checks.
+WS='[ \t]\{1,\}'
+Q='"\{0,1\}'
+VAR='[A-Za-z_][A-Za-z0-9_]*'
+PATHDIRS='SSL[A-Za-z]*File\|Include\|IncludeOptional\|ErrorLog\|CustomLog'
+
 # The absolute paths a directive of the site names (first argument, or the
 # second for SSLOpenSSLConfCmd DHParameters), quotes removed.
 site_paths()
@@ -106,7 +113,7 @@ build_tree()
 	# The files the site names, its Defines' ${VAR}s substituted.
 	site=${root%/*}/site-all.conf
 	cat "$d"/*.conf >"$site"
-	sed -n 's/^[ \t]*Define[ \t]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\)[ \t]\{1,\}\([^ \t]*\).*/\1 \2/p' \
+	sed -n "s/^[ \t]*Define$WS\($VAR\)$WS\([^ \t]*\).*/\1 \2/p" \
 	    "$site" | while read -r var val; do
 		sed -i "s#\${$var}#$val#g" "$site"
 	done
@@ -153,8 +160,8 @@ apache_view()
 	local root=$1 view=$2 f
 	cp -R "$root/etc/apache2" "$view"
 	for f in "$view"/sites-available/*.conf; do
-		sed -i -e "s#^\([ \t]*\(SSL[A-Za-z]*File\|Include\|IncludeOptional\|ErrorLog\|CustomLog\)[ \t]\{1,\}\"\{0,1\}\)/#\1$root/#I" \
-		    -e "s#^\([ \t]*SSLOpenSSLConfCmd[ \t]\{1,\}DHParameters[ \t]\{1,\}\"\{0,1\}\)/#\1$root/#I" \
+		sed -i -e "s#^\([ \t]*\($PATHDIRS\)$WS$Q\)/#\1$root/#I" \
+		    -e "s#^\([ \t]*SSLOpenSSLConfCmd${WS}DHParameters$WS$Q\)/#\1$root/#I" \
 		    "$f"
 	done
 }
