@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 # wizard through a real terminal), jq, python3 and python3-jsonschema
 # (JSON checks).
 packages="build-essential autoconf automake pkg-config libaugeas-dev
-augeas-lenses libncurses-dev apache2 ssl-cert gunicorn curl openssl patch
+augeas-lenses augeas-tools libncurses-dev apache2 ssl-cert gunicorn curl openssl patch
 tmux jq python3 python3-jsonschema xxd attr acl e2fsprogs hyperfine time"
 
 missing=""
