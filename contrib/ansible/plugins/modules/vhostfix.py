@@ -103,6 +103,11 @@ options:
       - Skip the configuration test.
     type: bool
     default: false
+  configtest_timeout:
+    description:
+      - Seconds the configuration test (and the reload) may take; past
+        them it is killed and the fix rolled back.
+    type: int
   reload:
     description:
       - Reload Apache gracefully after a passing test.
@@ -278,6 +283,8 @@ def write_args(module):
         args += ['--configtest', p['configtest']]
     if p['no_configtest']:
         args += ['--no-configtest']
+    if p['configtest_timeout']:
+        args += ['--configtest-timeout', str(p['configtest_timeout'])]
     if p['reload']:
         args += ['--reload']
     if p['reload_cmd']:
@@ -313,6 +320,7 @@ def main():
             backup_dir=dict(type='path'),
             configtest=dict(type='str'),
             no_configtest=dict(type='bool', default=False),
+            configtest_timeout=dict(type='int'),
             reload=dict(type='bool', default=False),
             reload_cmd=dict(type='str'),
             binary=dict(type='path', default='vhostfix'),
