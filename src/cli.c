@@ -462,6 +462,7 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 	ro.json = cl->json;
 	ro.color = use_color(cl);
 	ro.findings = findings;
+	ro.no_summary = 0;
 	report_print(stdout, c, &fs, nargs > 0 ? &sel : NULL, &ro);
 	for (i = 0; i < fs.n; i++) {
 		struct finding	*f = fs.v[i];
