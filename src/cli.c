@@ -27,12 +27,11 @@
 /* Everything the command line sets: the option structs of the layers,
  * filled by the options table, and the flags of the commands. */
 struct cli {
-	const char		*self;
 	const struct cli_cmd	*cmd;		/* the command being run */
 	struct cf_opts		 load;		/* --root, --config */
 	struct report_opts	 report;	/* --format (json) */
 	struct plan_opts	 plan;		/* the fix choices */
-	struct wr_opts		 write;		/* --backup-dir ... --reload-cmd */
+	struct wr_opts		 write;		/* --backup-dir ... */
 	int			 color;		/* -1 auto, 0, 1 */
 	int			 demo;
 	int			 ascii;
@@ -65,8 +64,9 @@ enum cli_opt_id {
 #define CLI_CHOICES	(CLI_OPT(OPT_PRESERVE) | CLI_OPT(OPT_XFP) | \
 			 CLI_OPT(OPT_HIDE) | CLI_OPT(OPT_TOKENS))
 #define CLI_WRITE	(CLI_OPT(OPT_BACKUP_DIR) | CLI_OPT(OPT_CONFIGTEST) | \
-			 CLI_OPT(OPT_NO_CONFIGTEST) | CLI_OPT(OPT_APACHE_BIN) | \
-			 CLI_OPT(OPT_RELOAD) | CLI_OPT(OPT_RELOAD_CMD))
+			 CLI_OPT(OPT_NO_CONFIGTEST) | \
+			 CLI_OPT(OPT_APACHE_BIN) | CLI_OPT(OPT_RELOAD) | \
+			 CLI_OPT(OPT_RELOAD_CMD))
 
 /* An option: a flag (arg NULL) sets the int at off to 1; "a|b|c" stores
  * values[k] for the k-th word in the int at off; any other arg is the
@@ -378,93 +378,30 @@ use_color(const struct cli *cl)
 	return isatty(STDOUT_FILENO);
 }
 
-/* Edit distance, for "did you mean". */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t	la = strlen(a), lb = strlen(b), i, j, *row, prev, d;
-
-	row = xcalloc(lb + 1, sizeof *row);
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t	cur = row[j];
-
-			d = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < d)
-				d = row[j] + 1;
-			if (row[j - 1] + 1 < d)
-				d = row[j - 1] + 1;
-			row[j] = d;
-			prev = cur;
-		}
-	}
-	d = row[lb];
-	free(row);
-	return d;
-}
-
-struct near {
-	const char	*name;
-	size_t		 d;
-};
-
-static int
-cmp_near(const void *a, const void *b)
-{
-	const struct near	*x = a, *y = b;
-
-	if (x->d != y->d)
-		return x->d < y->d ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-/* "did you mean": the closest names (ServerName and aliases), at most 3,
- * each within a quarter of the typed length (2 at least). */
+/* "did you mean": the nearest of the ServerNames and aliases, at most 3. */
 static void
 near_names(const struct cf_config *c, const char *typed, struct buf *out)
 {
-	struct near	*nv;
-	size_t		 n = 0, cap = 16, i, j, lim = strlen(typed) / 4;
+	struct vec	 names = { 0 };
+	const char	*best[3];
+	size_t		 i, j, n;
 
-	if (lim < 2)
-		lim = 2;
-	nv = xcalloc(cap, sizeof *nv);
 	for (i = 0; i < c->vhosts.n; i++) {
 		const struct cf_vhost	*v = c->vhosts.v[i];
 
-		for (j = 0; j <= v->naliases; j++) {
-			const char	*nm = j == 0 ? v->server_name :
-			    v->aliases[j - 1];
-			size_t		 k, d;
-
-			if (nm == NULL)
-				continue;
-			d = distance(nm, typed);
-			if (d > lim && strstr(nm, typed) == NULL)
-				continue;
-			for (k = 0; k < n && strcmp(nv[k].name, nm) != 0; k++)
-				;
-			if (k < n)
-				continue;
-			if (n == cap)
-				nv = xrealloc(nv, (cap *= 2) * sizeof *nv);
-			nv[n].name = nm;
-			nv[n].d = d;
-			n++;
-		}
+		if (v->server_name != NULL)
+			vec_push(&names, v->server_name);
+		for (j = 0; j < v->naliases; j++)
+			vec_push(&names, v->aliases[j]);
 	}
-	qsort(nv, n, sizeof *nv, cmp_near);
-	for (i = 0; i < n && i < 3; i++) {
-		char	*s = report_inert(nv[i].name);
+	n = str_nearest(typed, (const char *const *)names.v, names.n, best, 3);
+	for (i = 0; i < n; i++) {
+		char	*s = report_inert(best[i]);
 
 		buf_printf(out, "%s%s", i ? ", " : "", s);
 		free(s);
 	}
-	free(nv);
+	vec_free(&names);
 }
 
 static int
@@ -740,33 +677,26 @@ cmd_find(const char *name)
 	return NULL;
 }
 
-/* An unknown command: the near ones (as for vhosts: within a quarter of
- * the typed length, 2 at least, or starting with what was typed), else
- * the list. */
+/* An unknown command: the near ones, as for vhosts, else the list. */
 static int
 cmd_unknown(const char *typed)
 {
-	struct buf	 near = { 0 }, all = { 0 };
-	size_t		 i, lim = strlen(typed) / 4;
+	const char	*names[NCOMMANDS], *best[NCOMMANDS];
+	struct buf	 list = { 0 };
+	size_t		 i, n = 0, nbest;
 	char		*inert = report_inert(typed);
 
-	if (lim < 2)
-		lim = 2;
-	for (i = 0; i < NCOMMANDS; i++) {
-		const char	*nm = commands[i].name;
-
-		if (nm == NULL)
-			continue;
-		buf_printf(&all, "%s%s", all.len ? ", " : "", nm);
-		if (distance(nm, typed) <= lim || (*typed != '\0' &&
-		    str_startswith(nm, typed)))
-			buf_printf(&near, "%s%s", near.len ? ", " : "", nm);
-	}
-	bad_usage("unknown command '%s' (%s%s%s)", inert, near.len ?
-	    "did you mean " : "the commands are ", near.len ? near.data :
-	    all.data, near.len ? "?" : "");
-	buf_free(&near);
-	buf_free(&all);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].name != NULL)
+			names[n++] = commands[i].name;
+	nbest = str_nearest(typed, names, n, best, n);
+	for (i = 0; i < (nbest ? nbest : n); i++)
+		buf_printf(&list, "%s%s", i ? ", " : "", nbest ? best[i] :
+		    names[i]);
+	bad_usage("unknown command '%s' (%s%s%s)", inert, nbest ?
+	    "did you mean " : "the commands are ", list.data, nbest ? "?" :
+	    "");
+	buf_free(&list);
 	free(inert);
 	return EXIT_USAGE;
 }
@@ -783,7 +713,6 @@ cli_main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	memset(&cl, 0, sizeof cl);
-	cl.self = argv[0];
 	cl.color = -1;
 	cl.write.lock_wait = -1;
 	plan_opts_default(&cl.plan);
