@@ -58,7 +58,6 @@ extern const struct rule rule_parse_error;
 struct finding {
 	const struct rule	*rule;		/* in rules_table */
 	enum sev		 sev;
-	const struct cf_file	*file;		/* NULL: no file (config-level) */
 	char			*path;		/* root-relative file, or NULL */
 	unsigned		 line;
 	char			*message;	/* one line */
