@@ -3,6 +3,8 @@
 #ifndef VHOSTFIX_CLI_AUTO_H
 #define VHOSTFIX_CLI_AUTO_H
 
+#include <stdio.h>
+
 #include "conf.h"
 #include "plan.h"
 #include "policy.h"
@@ -27,6 +29,8 @@ struct cli_auto {
 	int		 verbose;	/* -v */
 	struct settings	 set;		/* the settings file */
 	struct policy	 pol;		/* made by cli_auto_prepare() */
+	int		 reported;	/* the nagios line or the metrics
+					   are out */
 };
 
 /* Read the settings file (ROOT/etc/vhostfix.conf, ROOT "/" by default;
@@ -47,7 +51,9 @@ int	 cli_auto_check(struct cli_auto *, struct cf_config *,
 /* A tree that could not be loaded: the UNKNOWN line (nagios) or the
  * failed metrics (prometheus) on stdout, else the message on stderr.
  * Returns the exit status. */
-int	 cli_auto_load_failed(const struct cli_auto *, const char *msg);
+int	 cli_auto_load_failed(struct cli_auto *, const char *msg);
+
+struct wr_opts;
 
 struct cli_fix {
 	struct cf_config	*c;
@@ -58,19 +64,17 @@ struct cli_fix {
 	const struct vec	*findings;	/* of the whole tree */
 	int			 dry_run;
 	int			 yes;
-	const char		*backup_dir;
-	const char		*configtest;
-	int			 no_configtest;
-	const char		*apache_bin;
-	int			 reload;
-	const char		*reload_cmd;
-	int			 test_timeout;
+	const struct wr_opts	*write;		/* the command line's; root
+						   and vhosts filled in */
 	int			 verbose;	/* -v: every item, ungrouped */
 };
 
 /* "fix --format json": write when asked (--yes), print the document to
  * stdout, nothing else.  Returns the exit status, as for text. */
 int	 cli_fix_json(const struct cli_fix *);
+/* The diff as is for patch(1), or with colored -/+ lines; config text
+ * inert whenever a terminal is listening. */
+void	 cli_print_diff(FILE *, const struct buf *, int color);
 /* What the fix leaves to a human, grouped by rule, on stderr. */
 void	 cli_fix_left(const struct cli_fix *);
 

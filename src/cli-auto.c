@@ -1,5 +1,8 @@
-/* cli-auto.c: "fix" for programs (one JSON document on stdout) and what a
- * fix leaves to a human, grouped so that 20,000 vhosts stay readable. */
+/* cli-auto.c: the command line for automation: check's policy and formats
+ * (settings file, --ignore/--rule, -q/-v, nagios, prometheus), "fix" for
+ * programs (one JSON document on stdout), fix's diff for people, and what
+ * a fix leaves to a human, grouped so that 20,000 vhosts stay
+ * readable. */
 #include "config.h"
 
 #include <langinfo.h>
@@ -7,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli-auto.h"
@@ -15,6 +19,44 @@
 #include "monitor.h"
 #include "report.h"
 #include "write.h"
+
+/* The diff as is for patch(1), or with colored -/+ lines.  Config text
+ * goes out inert whenever a terminal is listening (colored or not: a
+ * ServerName holding escape sequences must not drive it). */
+void
+cli_print_diff(FILE *fp, const struct buf *d, int color)
+{
+	const char	*p = d->data, *end = d->data + d->len;
+
+	if (!color && !isatty(fileno(fp))) {
+		fwrite(d->data, 1, d->len, fp);
+		return;
+	}
+	while (p < end) {
+		const char	*nl = memchr(p, '\n', (size_t)(end - p));
+		size_t		 n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char		*line = xstrndup(p, n), *inert;
+		const char	*on = "";
+
+		if (!color)
+			;
+		else if (str_startswith(line, "+++ ") ||
+		    str_startswith(line, "--- ") ||
+		    str_startswith(line, "diff --git "))
+			on = "\033[1m";
+		else if (line[0] == '+')
+			on = "\033[32m";
+		else if (line[0] == '-')
+			on = "\033[31m";
+		else if (line[0] == '@')
+			on = "\033[36m";
+		inert = report_inert(line);
+		fprintf(fp, "%s%s%s\n", on, inert, *on ? "\033[0m" : "");
+		free(inert);
+		free(line);
+		p += n + 1;
+	}
+}
 
 void
 cli_fix_left(const struct cli_fix *x)
@@ -79,16 +121,8 @@ cli_fix_json(const struct cli_fix *x)
 		const char		**names;
 		size_t			 i;
 
-		memset(&wo, 0, sizeof wo);
+		wo = *x->write;
 		wo.root = x->c->root;
-		wo.backup_dir = x->backup_dir;
-		wo.configtest = x->configtest;
-		wo.no_configtest = x->no_configtest;
-		wo.apache_bin = x->apache_bin;
-		wo.reload = x->reload;
-		wo.reload_cmd = x->reload_cmd;
-		wo.lock_wait = -1;
-		wo.test_timeout = x->test_timeout;
 		names = xcalloc(x->vhosts->n + 1, sizeof *names);
 		for (i = 0; i < x->vhosts->n; i++)
 			names[i] = conf_vhost_name(x->vhosts->v[i]);
@@ -263,6 +297,7 @@ cli_auto_check(struct cli_auto *a, struct cf_config *c,
 		    policy_counts(&a->pol, f))
 			rc = EXIT_FINDINGS;
 	}
+	a->reported = 1;
 	switch (a->format) {
 	case CLI_FMT_NAGIOS:
 		rc = (int)monitor_nagios(stdout, c, &shown, sel, &a->pol);
@@ -287,12 +322,16 @@ cli_auto_check(struct cli_auto *a, struct cf_config *c,
 }
 
 int
-cli_auto_load_failed(const struct cli_auto *a, const char *msg)
+cli_auto_load_failed(struct cli_auto *a, const char *msg)
 {
 	char	*s;
 
+	a->reported = 1;
 	switch (a->format) {
 	case CLI_FMT_NAGIOS:
+		s = report_inert(msg);
+		fprintf(stderr, "vhostfix: %s\n", s);
+		free(s);
 		return (int)monitor_nagios_unknown(stdout, msg);
 	case CLI_FMT_PROMETHEUS:
 		monitor_prometheus_failed(stdout, time(NULL));

@@ -107,6 +107,8 @@ fixrep_print_left(FILE *fp, const struct vec *left,
 		}
 		fprintf(fp, "; run 'vhostfix%s%s check --rule %s' for all\n",
 		    root ? " --root " : "", root ? r : "", rules[j]);
+		if (first == NULL)	/* no example asked for */
+			continue;
 		{
 			char	*m = report_inert(first->message);
 

@@ -143,7 +143,9 @@ settings_load(const char *path, struct settings *st, char **err)
 	st->configtest_timeout = -1;
 	*err = NULL;
 	if (util_read_file(path, 1 << 20, &text, &len) != 0) {
-		if (errno == ENOENT)
+		/* No file, or a root that is no directory (which loading
+		 * the tree reports). */
+		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
 		*err = xasprintf("%s: %s", path, strerror(errno));
 		return -1;

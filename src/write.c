@@ -440,6 +440,7 @@ wr_reload(const struct wr_opts *o, struct wr_result *res)
 	static const char *const ctl[] = { "apache2ctl", "apachectl", NULL };
 	struct buf	 out = { 0 };
 	char		*bin, *cmd, *err = NULL, *line;
+	const char	*msg;
 	int		 r;
 
 	if (o->reload_cmd != NULL) {
@@ -458,15 +459,15 @@ wr_reload(const struct wr_opts *o, struct wr_result *res)
 		r = wr_run(argv, o->root, &out, &err);
 		free(bin);
 	}
+	msg = r < 0 ? (err != NULL ? err : "") : out.data != NULL ?
+	    out.data : "";
 	res->reload_cmd = xstrdup(cmd);
 	res->reload_exit = r;
-	res->reload_output = r < 0 ? xstrdup(err ? err : "") :
-	    out.data != NULL ? xstrdup(out.data) : NULL;
+	res->reload_output = xstrdup(msg);
 	if (r == 0)
 		wr_note(res, xasprintf("reloaded: %s", cmd));
 	else {
-		line = wr_first_line(r < 0 ? err : out.data != NULL ?
-		    out.data : "");
+		line = wr_first_line(msg);
 		res->error = xasprintf("files written and tested, but the"
 		    " reload failed (%s exited %d): %s", cmd, r, line);
 		free(line);

@@ -9,6 +9,8 @@
 #  - a real run reports changed exactly on the hosts whose tree it wrote,
 #    and each written tree equals what `vhostfix fix --all --yes` makes;
 #  - a second run reports no change;
+#  - fail_on and ignore; a configtest that fails (exit 3) and an unknown
+#    vhost (exit 2) fail the task with vhostfix's message;
 # The commands are the ones of README.md's "Fleets" section.
 set -u
 : "${top_srcdir:?top_srcdir is not set (run through make check)}"
@@ -185,6 +187,35 @@ for h in hosts:
         bad = 1
 sys.exit(bad)
 PY
+
+# fail_on and ignore, and a failure carrying vhostfix's message (ad hoc,
+# on web1, which has an error and a warning before the fix).
+adhoc() {	# adhoc OUT HOST ARGS
+	(cd "$work" && ansible "$2" -i hosts -m vhostfix.apache.vhostfix \
+	    -a "root={{ vhostfix_root }} binary={{ vhostfix_bin }} $3") \
+	    >"$1" 2>&1
+}
+adhoc "$work/failon.out" web1 "state=checked fail_on=warning" &&
+    fail "fail_on=warning passed on a tree with an error"
+grep -q 'finding(s) at or above warning' "$work/failon.out" ||
+    fail "fail_on: $(tail -5 "$work/failon.out")"
+adhoc "$work/ignore.out" web1 "state=checked fail_on=info ignore=reverse-socket-prefix,socket-missing,forwarded-proto-spoofable" ||
+    fail "ignore: $(tail -5 "$work/ignore.out")"
+cp -a "$work/web1" "$work/web1-copy"
+snapshot >"$work/before-rollback"
+(cd "$work" && ansible web1 -i hosts -m vhostfix.apache.vhostfix \
+    -a "root=$work/web1-copy binary={{ vhostfix_bin }} state=fixed configtest='echo AH00526: Syntax error; exit 1'") \
+    >"$work/rolled.out" 2>&1 && fail "a failing configtest did not fail the task"
+grep -q 'configtest failed.*restored.*AH00526' "$work/rolled.out" ||
+    fail "the rollback message is not vhostfix's: $(tail -8 "$work/rolled.out")"
+diff -r -x var -x run "$work/web1" "$work/web1-copy" >/dev/null ||
+    fail "the rolled back tree differs"
+(cd "$work" && ansible web1 -i hosts -m vhostfix.apache.vhostfix \
+    -a "root=$work/web1-copy binary={{ vhostfix_bin }} vhost=no.such.example") \
+    >"$work/unknown.out" 2>&1 && fail "an unknown vhost did not fail the task"
+grep -q "unknown vhost 'no.such.example'" "$work/unknown.out" ||
+    fail "exit 2 message: $(tail -5 "$work/unknown.out")"
+rm -rf "$work/web1-copy"
 
 # The real run: changed exactly where it wrote, the trees as fix --yes.
 play "$work/run1.out" 6 ||

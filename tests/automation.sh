@@ -194,6 +194,12 @@ expect_rc 3 "nagios, no tree"
 grep -q '^VHOSTFIX UNKNOWN - ' "$work/out" ||
     fail "nagios unknown: $(cat "$work/out")"
 [ "$(wc -l <"$work/out")" -eq 1 ] || fail "nagios: more than one line"
+vf --root "$T" check --format nagios --fail-on fatal
+expect_rc 3 "nagios, a usage error"
+grep -q '^VHOSTFIX UNKNOWN - usage or input error' "$work/out" ||
+    fail "nagios usage error: $(cat "$work/out")"
+grep -q "fail-on takes error, warning or info, not 'fatal'" "$work/err" ||
+    fail "nagios usage error: the reason is not on stderr"
 
 # Prometheus.
 example 'vhostfix check --format prometheus'

@@ -3,8 +3,9 @@
 # document validated against data/fix.schema.json (tests/fixjson.py):
 #  - --dry-run: status dry-run, exit 1, the diff is the text dry run's
 #    stdout, files named as included and by real path, nothing written;
-#  - --yes with a passing configtest: written, backup set, configtest
-#    result, the tree as the dry-run diff applied with patch -p1;
+#  - --yes with a passing configtest and --reload: written, backup set,
+#    configtest and reload results, the tree as the dry-run diff applied
+#    with patch -p1;
 #  - --yes with a failing configtest: rolled back, exit 3, Apache's
 #    message, the tree byte-identical to before;
 #  - a second dry run after the write: nothing-to-change, exit 0;
@@ -83,11 +84,12 @@ fresh ok
 tree_sum "$work/ok" >"$work/patched.sum"
 fresh ok
 vf "$work/ok.json" "$work/ok.err" --root "$work/ok" fix --all --yes \
-    --configtest true --format json
+    --configtest true --reload --reload-cmd 'echo graceful' --format json
 [ "$rc" -eq 0 ] || fail "write exited $rc: $(cat "$work/ok.err")"
 check "$work/ok.json" status=written exit_code=0 dry_run=false changed=true \
     configtest.command='"true"' configtest.exit_code=0 configtest.passed=true \
-    files.0.written=true error=null
+    'reload.command=echo graceful' reload.exit_code=0 'reload.output=graceful
+' files.0.written=true error=null
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["backup"]["id"])' \
     "$work/ok.json" >"$work/ok.id" 2>/dev/null
 [ -d "$work/ok/var/backups/vhostfix/$(cat "$work/ok.id")" ] ||
