@@ -99,6 +99,7 @@ for hc in $hosts; do
 	rc=0
 	"$VHOSTFIX" --root "$work/expect-$h" fix --all --yes \
 	    >/dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || fail "$h: vhostfix fix --all --yes exited $rc"
 	if diff -r "$F/$c/root" "$work/expect-$h" >/dev/null; then
 		echo "$h 0" >>"$work/want-changed"
 	else

@@ -33,7 +33,7 @@ check() {	# check DOC KEY=VALUE...
 	python3 "$top_srcdir/tests/fixjson.py" "$SCHEMA" "$@" || fail "$1"
 }
 fresh() {
-	rm -rf "$work/$1"
+	rm -rf "${work:?}/${1:?}"
 	cp -a "$top_srcdir/data/demo" "$work/$1"
 	chmod -R u+w "$work/$1"
 }
