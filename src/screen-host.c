@@ -111,6 +111,14 @@ host_draw(struct tui *t, int y, int h)
 
 	tui_put(t, y, 1, COLS - 1, TA_NORMAL, "Should the backend see the "
 	    "visitor's Host header (ProxyPreserveHost)?", 0);
+	if (t->wz.batch.n > 1) {
+		char	*s = xasprintf("One answer for all %zu vhosts (shown "
+		    "for %s); exceptions on the review screen.",
+		    t->wz.batch.n, conf_vhost_name(t->wz.vhost));
+
+		tui_put(t, y + 1, 1, COLS - 1, TA_DIM, s, 0);
+		free(s);
+	}
 	for (i = 0; i < d->text.lines.n && r < y + h; i++, r++) {
 		const struct tui_line	*l = d->text.lines.v[i];
 		int			 sel = opt == d->menu.sel;
@@ -128,7 +136,7 @@ static void
 host_choose(struct tui *t, int yes)
 {
 	wizard_set_preserve(&t->wz, yes);
-	tui_goto(t, STEP_EXTRAS);
+	tui_goto_next(t);
 }
 
 static void
@@ -153,7 +161,7 @@ host_key(struct tui *t, int action, int ch)
 		host_choose(t, 0);
 		break;
 	case TUI_BACK:
-		tui_goto(t, STEP_DIAG);
+		tui_goto_prev(t);
 		break;
 	}
 }

@@ -16,19 +16,18 @@
 #include "diff.h"
 #include "fixfiles.h"
 #include "proxy.h"
+#include "verify.h"
 #include "wizard.h"
 #include "write-int.h"
 
 /* ---- one fix ---------------------------------------------------------- */
 
-int
-wizard_fix_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
-    size_t n, const struct plan_opts *o, struct wz_fix *fix)
+/* Render and diff fix->plan. */
+static int
+wizard_fix_render(const struct cf_config *c, struct wz_fix *fix)
 {
 	size_t	i;
 
-	memset(fix, 0, sizeof *fix);
-	plan_build(c, vhosts, n, o, &fix->plan);
 	if (render_plan(c, &fix->plan, &fix->rendered, &fix->err) != 0) {
 		vec_free_all(&fix->rendered, rendered_free);
 		if (fix->err == NULL)
@@ -42,6 +41,55 @@ wizard_fix_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
 		    r->file->len, r->text, r->len);
 	}
 	return 0;
+}
+
+int
+wizard_fix_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
+    size_t n, const struct plan_opts *o, struct wz_fix *fix)
+{
+	memset(fix, 0, sizeof *fix);
+	plan_build(c, vhosts, n, o, &fix->plan);
+	return wizard_fix_render(c, fix);
+}
+
+/* Move src's steps into dst (src is left empty).  Insertions at one
+ * offset keep their order: src's come after dst's. */
+static void
+wizard_plan_merge(struct plan *dst, struct plan *src)
+{
+	unsigned	top = 0;
+	size_t		i, j;
+
+	for (i = 0; i < dst->edits.n; i++) {
+		const struct edit	*e = dst->edits.v[i];
+
+		if (e->seq >= top)
+			top = e->seq + 1;
+	}
+	for (i = 0; i < src->edits.n; i++) {
+		struct edit	*e = src->edits.v[i];
+
+		e->seq += top;
+		vec_push(&dst->edits, e);
+	}
+	for (i = 0; i < src->notes.n; i++)
+		vec_push(&dst->notes, src->notes.v[i]);
+	for (i = 0; i < src->manual.n; i++)
+		vec_push(&dst->manual, src->manual.v[i]);
+	for (i = 0; i < src->by_hand.n; i++)
+		vec_push(&dst->by_hand, src->by_hand.v[i]);
+	for (i = 0; i < src->modules.n; i++) {
+		for (j = 0; j < dst->modules.n; j++)
+			if (strcmp(dst->modules.v[j], src->modules.v[i]) == 0)
+				break;
+		if (j == dst->modules.n)
+			vec_push(&dst->modules, src->modules.v[i]);
+	}
+	vec_free(&src->edits);
+	vec_free(&src->notes);
+	vec_free(&src->manual);
+	vec_free(&src->by_hand);
+	vec_free(&src->modules);
 }
 
 void
@@ -86,6 +134,9 @@ wizard_run_rules(struct wizard *w)
 	rules_run(w->config, &w->findings);
 	free(w->worst);
 	free(w->proxies);
+	free(w->marked);
+	w->marked = xcalloc(n + 1, 1);
+	w->nmarked = 0;
 	w->worst = xmalloc((n + 1) * sizeof *w->worst);
 	w->proxies = xcalloc(n + 1, 1);
 	for (i = 0; i < n; i++) {
@@ -136,6 +187,14 @@ wizard_result_free(struct wizard *w)
 	w->a2enmod_out = NULL;
 	free(w->patch_path);
 	w->patch_path = NULL;
+	if (w->have_undo)
+		wr_result_free(&w->undo);
+	memset(&w->undo, 0, sizeof w->undo);
+	w->have_undo = 0;
+	vec_free_all(&w->checks, vf_check_free);
+	free(w->reload_out);
+	w->reload_out = NULL;
+	w->reload_rc = 0;
 }
 
 void
@@ -148,6 +207,12 @@ wizard_free(struct wizard *w)
 	vec_free_all(&w->findings, finding_free);
 	free(w->worst);
 	free(w->proxies);
+	free(w->marked);
+	vec_free(&w->batch);
+	free(w->except);
+	vec_free_all(&w->session.files, free);
+	vec_free_all(&w->session.sets, free);
+	vec_free_all(&w->session.left, free);
 	conf_free(w->config);
 	memset(w, 0, sizeof *w);
 }
@@ -164,6 +229,7 @@ wizard_reload(struct wizard *w, char **err)
 		return -1;
 	}
 	w->vhost = NULL;
+	w->batch.n = 0;
 	wizard_proxy_free(&w->proxy);
 	conf_free(w->config);
 	w->config = nc;
@@ -183,6 +249,17 @@ wizard_vhost_proxies(const struct wizard *w, const struct cf_vhost *v)
 	return w->proxies[v->index];
 }
 
+static int
+wizard_in_batch(const struct wizard *w, const struct cf_vhost *v)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && i < w->batch.n; i++)
+		if (w->batch.v[i] == v)
+			return 1;
+	return 0;
+}
+
 int
 wizard_node_offends(const struct wizard *w, const struct cf_node *n)
 {
@@ -191,8 +268,8 @@ wizard_node_offends(const struct wizard *w, const struct cf_node *n)
 	for (i = 0; i < w->findings.n; i++) {
 		const struct finding	*f = w->findings.v[i];
 
-		if (f->vhost == w->vhost && f->node == n &&
-		    f->sev != SEV_INFO)
+		if (f->node == n && f->sev != SEV_INFO &&
+		    wizard_in_batch(w, f->vhost))
 			return 1;
 	}
 	return 0;
@@ -233,20 +310,256 @@ wizard_proxy_build(struct wizard *w)
 	px_vhost_free(&px);
 }
 
-void
-wizard_choose(struct wizard *w, struct cf_vhost *v)
+static int
+wizard_cmp_index(const void *a, const void *b)
 {
+	const struct cf_vhost	*x = *(struct cf_vhost *const *)a;
+	const struct cf_vhost	*y = *(struct cf_vhost *const *)b;
+
+	return x->index - y->index;
+}
+
+static void
+wizard_start(struct wizard *w, struct cf_vhost *const *vs, size_t n,
+    int pair)
+{
+	struct cf_vhost	*v;
+	size_t		 i;
+
 	wizard_drop(w);
 	wizard_result_free(w);
-	w->vhost = v;
-	w->vhost_index = v->index;
-	wizard_proxy_build(w);
+	w->batch.n = 0;
+	for (i = 0; i < n; i++) {
+		struct cf_vhost	*p = pair ? wizard_site_partner(w, vs[i]) :
+				    NULL;
+
+		if (!wizard_in_batch(w, vs[i]))
+			vec_push(&w->batch, vs[i]);
+		if (p != NULL && !wizard_in_batch(w, p))
+			vec_push(&w->batch, p);
+	}
+	if (w->batch.n > 1)
+		qsort(w->batch.v, w->batch.n, sizeof w->batch.v[0],
+		    wizard_cmp_index);
+	free(w->except);
+	w->except = xcalloc(w->batch.n + 1, 1);
+	/* The Host answer is explained with the first vhost that proxies
+	 * (a port-80 vhost that only redirects to https does not). */
+	v = w->batch.v[0];
+	for (i = 0; i < w->batch.n; i++)
+		if (wizard_vhost_proxies(w, w->batch.v[i])) {
+			v = w->batch.v[i];
+			break;
+		}
+	w->vhost = w->batch.v[0];
+	w->vhost_index = vs[0]->index;
+	{
+		struct cf_vhost	*first = w->vhost;
+
+		w->vhost = v;
+		wizard_proxy_build(w);
+		w->vhost = first;
+	}
 	w->choices.plan = w->opts.plan;
 	if (w->choices.plan.preserve_host != PLAN_ON &&
 	    w->choices.plan.preserve_host != PLAN_OFF)
 		w->choices.plan.preserve_host = w->proxy.preserve_host;
 	w->choices.run_a2enmod = 0;
 	w->choices.reload = w->opts.write.reload;
+}
+
+void
+wizard_choose(struct wizard *w, struct cf_vhost *v)
+{
+	wizard_start(w, &v, 1, 0);
+}
+
+void
+wizard_choose_batch(struct wizard *w, struct cf_vhost *const *v, size_t n)
+{
+	wizard_start(w, v, n, 1);
+}
+
+struct cf_vhost *
+wizard_site_partner(const struct wizard *w, const struct cf_vhost *v)
+{
+	size_t	i;
+
+	if (v->server_name == NULL)
+		return NULL;
+	for (i = 0; i < w->config->vhosts.n; i++) {
+		struct cf_vhost	*o = w->config->vhosts.v[i];
+
+		if (o != v && o->tls != v->tls && o->server_name != NULL &&
+		    str_caseeq(o->server_name, v->server_name))
+			return o;
+	}
+	return NULL;
+}
+
+void
+wizard_mark(struct wizard *w, const struct cf_vhost *v, int on)
+{
+	on = on != 0;
+	if (w->marked[v->index] != on) {
+		w->marked[v->index] = (unsigned char)on;
+		if (on)
+			w->nmarked++;
+		else
+			w->nmarked--;
+	}
+}
+
+int
+wizard_is_marked(const struct wizard *w, const struct cf_vhost *v)
+{
+	return w->marked[v->index];
+}
+
+size_t
+wizard_mark_errors(struct wizard *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->config->vhosts.n; i++)
+		if (w->worst[i] == SEV_ERROR)
+			wizard_mark(w, w->config->vhosts.v[i], 1);
+	return w->nmarked;
+}
+
+void
+wizard_mark_clear(struct wizard *w)
+{
+	memset(w->marked, 0, w->config->vhosts.n);
+	w->nmarked = 0;
+}
+
+size_t
+wizard_fixable(const struct wizard *w)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < w->findings.n; i++) {
+		const struct finding	*f = w->findings.v[i];
+
+		n += f->fixable && wizard_in_batch(w, f->vhost);
+	}
+	return n;
+}
+
+size_t
+wizard_left(const struct wizard *w, struct vec *out)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < w->findings.n; i++) {
+		const struct finding	*f = w->findings.v[i];
+
+		if (f->fixable || !wizard_in_batch(w, f->vhost))
+			continue;
+		n++;
+		if (out != NULL)
+			vec_push(out, (void *)f);
+	}
+	return n;
+}
+
+int
+wizard_needs_host(const struct wizard *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->findings.n; i++) {
+		const struct finding	*f = w->findings.v[i];
+
+		if (wizard_in_batch(w, f->vhost) &&
+		    (str_startswith(f->rule->id, "reverse-") ||
+		    str_startswith(f->rule->id, "preserve-host")))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+wizard_batch_has(const struct wizard *w, const char *rule)
+{
+	size_t	i;
+
+	for (i = 0; i < w->findings.n; i++) {
+		const struct finding	*f = w->findings.v[i];
+
+		if (wizard_in_batch(w, f->vhost) &&
+		    strcmp(f->rule->id, rule) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+wizard_batch_tls(const struct wizard *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->batch.n; i++) {
+		const struct cf_vhost	*v = w->batch.v[i];
+
+		if (v->tls && wizard_vhost_proxies(w, v))
+			return 1;
+	}
+	return 0;
+}
+
+int
+wizard_extra_applies(const struct wizard *w, enum wz_toggle which)
+{
+	switch (which) {
+	case WZ_FORWARDED_PROTO:
+		return wizard_batch_has(w, "forwarded-proto-missing");
+	case WZ_HIDE_SERVER:
+	case WZ_SERVER_TOKENS:
+		return wizard_batch_has(w, "server-header-exposed");
+	case WZ_A2ENMOD:
+		return wizard_a2enmod_offered(w);
+	case WZ_RELOAD:
+		return wizard_reload_offered(w);
+	}
+	return 0;
+}
+
+void
+wizard_toggle_exception(struct wizard *w, size_t i)
+{
+	if (i < w->batch.n)
+		w->except[i] = !w->except[i];
+}
+
+/* The choices batch member i gets: the common ones, with its exception
+ * to the Host answer. */
+static void
+wizard_opts_of(const struct wizard *w, size_t i, struct plan_opts *o)
+{
+	*o = w->choices.plan;
+	if (i < w->batch.n && w->except[i]) {
+		int	cur = o->preserve_host;
+
+		if (cur == PLAN_KEEP) {
+			struct px_vhost	px;
+
+			px_vhost_build(w->config, w->batch.v[i], &px);
+			cur = px.preserve_host ? PLAN_ON : PLAN_OFF;
+			px_vhost_free(&px);
+		}
+		o->preserve_host = cur == PLAN_ON ? PLAN_OFF : PLAN_ON;
+	}
+}
+
+int
+wizard_preserve_of(const struct wizard *w, size_t i)
+{
+	struct plan_opts	o;
+
+	wizard_opts_of(w, i, &o);
+	return o.preserve_host == PLAN_ON;
 }
 
 void
@@ -280,7 +593,7 @@ wizard_toggle(struct wizard *w, enum wz_toggle which)
 
 	switch (which) {
 	case WZ_FORWARDED_PROTO:
-		if (w->vhost == NULL || !w->vhost->tls)
+		if (w->vhost == NULL || !wizard_batch_tls(w))
 			return -1;
 		wizard_flip(&p->forwarded_proto);
 		return 0;
@@ -311,7 +624,7 @@ wizard_is_on(const struct wizard *w, enum wz_toggle which)
 
 	switch (which) {
 	case WZ_FORWARDED_PROTO:
-		return w->vhost != NULL && w->vhost->tls &&
+		return w->vhost != NULL && wizard_batch_tls(w) &&
 		    p->forwarded_proto == PLAN_ON;
 	case WZ_HIDE_SERVER:
 		return p->hide_server == PLAN_ON;
@@ -355,11 +668,42 @@ wizard_drop(struct wizard *w)
 	w->pending = 0;
 }
 
+/* The batch's plan: one plan_build for all when every vhost gets the
+ * same choices, else one per vhost (ServerTokens, global, once). */
+static void
+wizard_batch_plan(struct wizard *w, struct plan *out)
+{
+	struct plan_opts	o;
+	struct plan		p;
+	size_t			i;
+	int			except = 0;
+
+	for (i = 0; i < w->batch.n; i++)
+		except |= w->except[i];
+	if (!except) {
+		plan_build(w->config, (struct cf_vhost *const *)w->batch.v,
+		    w->batch.n, &w->choices.plan, out);
+		return;
+	}
+	memset(out, 0, sizeof *out);
+	for (i = 0; i < w->batch.n; i++) {
+		wizard_opts_of(w, i, &o);
+		o.server_tokens_prod = PLAN_OFF;
+		plan_build(w->config, (struct cf_vhost *const *)w->batch.v + i,
+		    1, &o, &p);
+		wizard_plan_merge(out, &p);
+	}
+	if (w->choices.plan.server_tokens_prod == PLAN_ON) {
+		plan_build(w->config, NULL, 0, &w->choices.plan, &p);
+		wizard_plan_merge(out, &p);
+	}
+}
+
 void
 wizard_plan(struct wizard *w)
 {
 	wizard_drop(w);
-	plan_build(w->config, &w->vhost, 1, &w->choices.plan, &w->fix.plan);
+	wizard_batch_plan(w, &w->fix.plan);
 	w->have_plan = 1;
 	wizard_note_a2enmod(w);
 }
@@ -372,8 +716,9 @@ wizard_prepare(struct wizard *w)
 	/* a new fix: the result of the last one is history */
 	wizard_drop(w);
 	wizard_result_free(w);
-	rc = wizard_fix_build(w->config, &w->vhost, 1, &w->choices.plan,
-	    &w->fix);
+	memset(&w->fix, 0, sizeof w->fix);
+	wizard_batch_plan(w, &w->fix.plan);
+	rc = wizard_fix_render(w->config, &w->fix);
 	w->have_plan = 1;
 	w->have_fix = rc == 0;
 	w->pending = rc == 0 && w->fix.diff.len > 0;
@@ -385,6 +730,17 @@ void
 wizard_previews(const struct wizard *w, struct vec *out)
 {
 	plan_previews(w->config, w->vhost, &w->choices.plan, out);
+}
+
+void
+wizard_previews_of(const struct wizard *w, size_t i, struct vec *out)
+{
+	struct plan_opts	o;
+
+	if (i >= w->batch.n)
+		return;
+	wizard_opts_of(w, i, &o);
+	plan_previews(w->config, w->batch.v[i], &o, out);
 }
 
 /* ---- write ------------------------------------------------------------ */
@@ -415,11 +771,45 @@ wizard_run_a2enmod(struct wizard *w)
 	w->a2enmod_out = buf_steal(&out);
 }
 
+/* A write went through: its files, its backup set and what is left to a
+ * human, for the summary on exit. */
+static void
+wizard_session_note(struct wizard *w)
+{
+	struct vec	left = { 0 };
+	size_t		i;
+
+	for (i = 0; i < w->fix.rendered.n; i++) {
+		const struct rendered	*r = w->fix.rendered.v[i];
+
+		vec_push(&w->session.files, xstrdup(r->file->real));
+	}
+	if (w->res.backup_id != NULL) {
+		char	*undo = wizard_undo_command(w);
+
+		vec_push(&w->session.sets, xasprintf("%s (undo: %s)",
+		    w->res.backup_id, undo));
+		free(undo);
+	}
+	wizard_left(w, &left);
+	for (i = 0; i < left.n; i++) {
+		const struct finding	*f = left.v[i];
+
+		vec_push(&w->session.left, xasprintf("%s: %s (%s:%u)%s%s",
+		    conf_vhost_name(f->vhost), f->rule->id,
+		    f->path != NULL ? f->path : "", f->line,
+		    f->suggest.n > 0 ? ": " : "",
+		    f->suggest.n > 0 ? (const char *)f->suggest.v[0] : ""));
+	}
+	vec_free(&left);
+}
+
 enum wr_status
 wizard_write(struct wizard *w)
 {
 	struct wr_opts	 wo = w->opts.write;
-	const char	*name;
+	const char	**names;
+	size_t		 i;
 
 	wizard_result_free(w);
 	if (w->opts.dry_run || !w->have_fix || w->fix.rendered.n == 0) {
@@ -429,14 +819,20 @@ wizard_write(struct wizard *w)
 		w->have_res = 1;
 		return w->res.status;
 	}
-	name = conf_vhost_name(w->vhost);
+	names = xcalloc(w->batch.n + 1, sizeof *names);
+	for (i = 0; i < w->batch.n; i++)
+		names[i] = conf_vhost_name(w->batch.v[i]);
 	wo.reload = w->choices.reload;
-	wizard_fix_write(w->config, &w->fix, &wo, &name, 1, &w->res);
+	wizard_fix_write(w->config, &w->fix, &wo, names, w->batch.n,
+	    &w->res);
+	free(names);
 	w->have_res = 1;
 	w->pending = 0;
 	if (w->res.status == WR_OK && w->choices.run_a2enmod &&
 	    w->a2enmod != NULL)
 		wizard_run_a2enmod(w);
+	if (w->res.status == WR_OK)
+		wizard_session_note(w);
 	return w->res.status;
 }
 
@@ -475,7 +871,8 @@ wizard_save_patch(struct wizard *w, const char *path, int overwrite)
 char *
 wizard_patch_name(const struct wizard *w)
 {
-	const char	*name = conf_vhost_name(w->vhost);
+	const char	*name = w->batch.n > 1 ? "batch" :
+			    conf_vhost_name(w->vhost);
 	struct buf	 b = { 0 };
 
 	buf_adds(&b, "./vhostfix-");
@@ -540,6 +937,129 @@ wizard_undo_command(const struct wizard *w)
 	return buf_steal(&b);
 }
 
+enum wr_status
+wizard_undo(struct wizard *w)
+{
+	struct wr_opts	wo = w->opts.write;
+
+	if (w->have_undo)
+		wr_result_free(&w->undo);
+	memset(&w->undo, 0, sizeof w->undo);
+	w->have_undo = 1;
+	if (!w->have_res || w->res.status != WR_OK ||
+	    w->res.backup_id == NULL) {
+		w->undo.status = WR_REFUSED;
+		w->undo.error = xstrdup("nothing was written to undo");
+		return w->undo.status;
+	}
+	wo.root = w->config->root;
+	/* the running server goes back too when the write reloaded it */
+	wo.reload = w->choices.reload;
+	write_rollback(&wo, w->res.backup_id, 0, &w->undo);
+	vec_push(&w->session.sets, xasprintf("%s undone%s%s",
+	    w->res.backup_id, w->undo.status == WR_OK ? "" : " (FAILED: ",
+	    w->undo.status == WR_OK ? "" : w->undo.error != NULL ?
+	    w->undo.error : "see above"));
+	if (w->undo.status != WR_OK) {
+		char	*s = w->session.sets.v[w->session.sets.n - 1];
+
+		w->session.sets.v[w->session.sets.n - 1] = xasprintf("%s)",
+		    s);
+		free(s);
+	}
+	return w->undo.status;
+}
+
+/* The reload for verify: the --reload-cmd, else Apache's own graceful
+ * restart on the live root. */
+static int
+wizard_run_reload(struct wizard *w)
+{
+	struct buf	 out = { 0 };
+	char		*err = NULL;
+	const char	*cmd = w->opts.write.reload_cmd;
+	int		 rc;
+
+	free(w->reload_out);
+	w->reload_out = NULL;
+	if (cmd == NULL && !w->opts.live_root) {
+		w->reload_out = xstrdup("no reload for a tree outside / "
+		    "(--reload-cmd CMD gives one)");
+		return -1;
+	}
+	if (cmd == NULL)
+		cmd = "apache2ctl graceful";
+	rc = wr_run_line(cmd, w->config->root, &out, &err);
+	if (rc < 0)
+		buf_printf(&out, "could not run %s: %s", cmd,
+		    err != NULL ? err : "unknown error");
+	else if (rc != 0)
+		buf_printf(&out, "%s%s exited %d", out.len > 0 ? "\n" : "",
+		    cmd, rc);
+	free(err);
+	w->reload_out = buf_steal(&out);
+	w->reload_rc = rc;
+	return rc == 0 ? 0 : -1;
+}
+
+int
+wizard_reload_verify(struct wizard *w)
+{
+	size_t	i;
+	int	failed = 0;
+
+	vec_free_all(&w->checks, vf_check_free);
+	if (wizard_run_reload(w) != 0)
+		return -1;
+	for (i = 0; i < w->batch.n; i++) {
+		struct plan_opts	 o;
+		char			*err = NULL;
+		int			 n;
+
+		if (!wizard_vhost_proxies(w, w->batch.v[i]))
+			continue;
+		wizard_opts_of(w, i, &o);
+		n = verify_vhost(w->config, w->batch.v[i], &o, NULL,
+		    &w->checks, &err);
+		if (n < 0) {
+			struct vf_check	*c = xcalloc(1, sizeof *c);
+
+			c->what = xasprintf("%s answers",
+			    conf_vhost_name(w->batch.v[i]));
+			c->want = xstrdup("an answer from Apache");
+			c->got = err;
+			vec_push(&w->checks, c);
+			n = 1;
+		}
+		failed += n;
+	}
+	return failed;
+}
+
+char *
+wizard_session_summary(const struct wizard *w)
+{
+	const struct wz_session	*s = &w->session;
+	struct buf		 b = { 0 };
+	size_t			 i;
+
+	if (s->files.n == 0 && s->sets.n == 0 && s->left.n == 0)
+		return xstrdup("");
+	buf_printf(&b, "vhostfix session: %zu file%s written\n", s->files.n,
+	    s->files.n == 1 ? "" : "s");
+	for (i = 0; i < s->files.n; i++)
+		buf_printf(&b, "  %s\n", (const char *)s->files.v[i]);
+	if (s->sets.n > 0)
+		buf_adds(&b, "Backup sets:\n");
+	for (i = 0; i < s->sets.n; i++)
+		buf_printf(&b, "  %s\n", (const char *)s->sets.v[i]);
+	if (s->left.n > 0)
+		buf_adds(&b, "Left to you:\n");
+	for (i = 0; i < s->left.n; i++)
+		buf_printf(&b, "  %s\n", (const char *)s->left.v[i]);
+	return buf_steal(&b);
+}
+
 int
 wizard_finish(struct wizard *w, char **err)
 {
@@ -549,6 +1069,7 @@ wizard_finish(struct wizard *w, char **err)
 	wizard_drop(w);
 	wizard_proxy_free(&w->proxy);
 	w->vhost = NULL;
+	w->batch.n = 0;
 	if (written)
 		return wizard_reload(w, err);
 	return 0;
