@@ -429,9 +429,8 @@ list_draw(struct tui *t, int y, int h)
 	free(s);
 	if (t->wz.opts.not_root) {
 		tui_fill(t, y + 1, 0, w, TA_WARNING);
-		tui_put(t, y + 1, 1, w - 1, TA_WARNING, "Not root: the wizard "
-		    "diagnoses and saves a patch (--dry-run); writing needs "
-		    "root.", 0);
+		tui_put(t, y + 1, 1, w - 1, TA_WARNING, "Not root: diagnose "
+		    "and save a patch (a dry run); writing needs root.", 0);
 		y++;
 		h--;
 	}
