@@ -5,9 +5,10 @@
 set -e
 cd "$(dirname "$0")"
 
-# Build: compiler, autotools, Augeas, ncurses and libcurl (verify).  Tests: a real Apache
-# and gunicorn, curl, openssl (a throwaway certificate), patch, tmux (the
-# wizard through a real terminal), jq and python3 (JSON checks).
+# Build: compiler, autotools, Augeas, ncurses and libcurl (verify).
+# Tests: a real Apache and gunicorn, curl, openssl (a throwaway
+# certificate), patch, tmux (the wizard through a real terminal), jq and
+# python3 (JSON checks).
 packages="build-essential autoconf automake pkg-config libaugeas-dev
 augeas-lenses augeas-tools libncurses-dev libcurl4-openssl-dev apache2 ssl-cert
 gunicorn curl openssl patch
