@@ -201,7 +201,10 @@ int	 wizard_extra_applies(const struct wizard *, enum wz_toggle);
  * member i.  The preserve setting batch member i gets. */
 void	 wizard_toggle_exception(struct wizard *, size_t i);
 int	 wizard_preserve_of(const struct wizard *, size_t i);
+/* on: 1 preserve the Host header, 0 not, -1 each vhost as it has it. */
 void	 wizard_set_preserve(struct wizard *, int on);
+/* The batch's vhosts set ProxyPreserveHost differently now. */
+int	 wizard_preserve_mixed(const struct wizard *);
 /* Flip a choice.  Returns -1 (nothing changed) when it does not apply:
  * X-Forwarded-Proto on a vhost without TLS, a2enmod or reload when not
  * offered. */

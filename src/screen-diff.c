@@ -134,7 +134,9 @@ diff_build(struct tui *t)
 	tui_wline(tv, TA_NORMAL, "Choices: Host header preserved: %s; "
 	    "X-Forwarded-Proto: %s; Header unset Server: %s; ServerTokens "
 	    "Prod: %s.",
-	    t->wz.choices.plan.preserve_host == PLAN_ON ? "yes" : "no",
+	    t->wz.choices.plan.preserve_host == PLAN_ON ? "yes" :
+	    t->wz.choices.plan.preserve_host == PLAN_KEEP ? "as each has it" :
+	    "no",
 	    wizard_is_on(&t->wz, WZ_FORWARDED_PROTO) ? "yes" : "no",
 	    wizard_is_on(&t->wz, WZ_HIDE_SERVER) ? "yes" : "no",
 	    wizard_is_on(&t->wz, WZ_SERVER_TOKENS) ? "yes" : "no");

@@ -89,6 +89,18 @@ host_enter(struct tui *t)
 	host_option(t, &d->text, 1);
 	tui_line(&d->text, TA_NORMAL, "%s", "");
 	host_option(t, &d->text, 0);
+	/* a batch whose vhosts differ: keeping each one's setting is the
+	 * answer that changes no vhost's behaviour */
+	if (wizard_preserve_mixed(&t->wz)) {
+		d->menu.n = 3;
+		if (t->wz.choices.plan.preserve_host == PLAN_KEEP)
+			d->menu.sel = 2;
+		tui_line(&d->text, TA_NORMAL, "%s", "");
+		tui_line(&d->text, TA_HEADING, "%s", "Keep each vhost's own "
+		    "setting   (current settings differ)");
+		tui_line(&d->text, TA_NORMAL, "%s", "      ProxyPassReverse "
+		    "then follows each vhost's ProxyPreserveHost.");
+	}
 	t->data = d;
 }
 
@@ -149,10 +161,11 @@ host_key(struct tui *t, int action, int ch)
 		return;
 	switch (action) {
 	case TUI_TOGGLE:
-		wizard_set_preserve(&t->wz, d->menu.sel == 0);
+		wizard_set_preserve(&t->wz, d->menu.sel == 2 ? -1 :
+		    d->menu.sel == 0);
 		break;
 	case TUI_ENTER:
-		host_choose(t, d->menu.sel == 0);
+		host_choose(t, d->menu.sel == 2 ? -1 : d->menu.sel == 0);
 		break;
 	case TUI_YES:
 		host_choose(t, 1);

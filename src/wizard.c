@@ -361,9 +361,12 @@ wizard_start(struct wizard *w, struct cf_vhost *const *vs, size_t n,
 		w->vhost = first;
 	}
 	w->choices.plan = w->opts.plan;
+	/* Unless the command line chose: as the vhost has it, and for a
+	 * batch whose vhosts differ, as each has it. */
 	if (w->choices.plan.preserve_host != PLAN_ON &&
 	    w->choices.plan.preserve_host != PLAN_OFF)
-		w->choices.plan.preserve_host = w->proxy.preserve_host;
+		w->choices.plan.preserve_host = wizard_preserve_mixed(w) ?
+		    PLAN_KEEP : w->proxy.preserve_host;
 	w->choices.run_a2enmod = 0;
 	w->choices.reload = w->opts.write.reload;
 }
@@ -535,22 +538,29 @@ wizard_toggle_exception(struct wizard *w, size_t i)
 
 /* The choices batch member i gets: the common ones, with its exception
  * to the Host answer. */
+static int
+wizard_current_preserve(const struct wizard *w, struct cf_vhost *v)
+{
+	struct px_vhost	px;
+	int		on;
+
+	px_vhost_build(w->config, v, &px);
+	on = px.preserve_host ? PLAN_ON : PLAN_OFF;
+	px_vhost_free(&px);
+	return on;
+}
+
 static void
 wizard_opts_of(const struct wizard *w, size_t i, struct plan_opts *o)
 {
 	*o = w->choices.plan;
-	if (i < w->batch.n && w->except[i]) {
-		int	cur = o->preserve_host;
-
-		if (cur == PLAN_KEEP) {
-			struct px_vhost	px;
-
-			px_vhost_build(w->config, w->batch.v[i], &px);
-			cur = px.preserve_host ? PLAN_ON : PLAN_OFF;
-			px_vhost_free(&px);
-		}
-		o->preserve_host = cur == PLAN_ON ? PLAN_OFF : PLAN_ON;
-	}
+	if (i >= w->batch.n)
+		return;
+	if (o->preserve_host == PLAN_KEEP)
+		o->preserve_host = wizard_current_preserve(w, w->batch.v[i]);
+	if (w->except[i])
+		o->preserve_host = o->preserve_host == PLAN_ON ? PLAN_OFF :
+		    PLAN_ON;
 }
 
 int
@@ -562,10 +572,28 @@ wizard_preserve_of(const struct wizard *w, size_t i)
 	return o.preserve_host == PLAN_ON;
 }
 
+int
+wizard_preserve_mixed(const struct wizard *w)
+{
+	size_t	i;
+	int	first = -1, cur;
+
+	for (i = 0; i < w->batch.n; i++) {
+		if (!wizard_vhost_proxies(w, w->batch.v[i]))
+			continue;
+		cur = wizard_current_preserve(w, w->batch.v[i]);
+		if (first >= 0 && cur != first)
+			return 1;
+		first = cur;
+	}
+	return 0;
+}
+
 void
 wizard_set_preserve(struct wizard *w, int on)
 {
-	w->choices.plan.preserve_host = on ? PLAN_ON : PLAN_OFF;
+	w->choices.plan.preserve_host = on < 0 ? PLAN_KEEP : on ? PLAN_ON :
+	    PLAN_OFF;
 }
 
 int

@@ -22,12 +22,15 @@ wait_for "4 marked"
 press Enter
 wait_for "Step 2 of 7 Diagnosis: 5 vhosts" "5 vhosts fixed together"
 press Enter
-wait_for "Step 3 of 7 Host header" "One answer for all 5 vhosts"
+wait_for "Step 3 of 7 Host header" "One answer for all 5 vhosts" \
+    "(•) Keep each vhost's own setting"
 press Enter
 wait_for "Step 4 of 7 Extras"
 press Enter
 wait_for "Step 5 of 7 Review the diff" "Host header per vhost" \
-    "preserved: no"
+    "app.example.com                          preserved: no" \
+    "shop.example.com                         preserved: yes"
+# shop keeps its ProxyPreserveHost On, the others keep theirs off
 # the jump list of files, and n jumps to the next file's diff
 tmux -S "$SOCK" resize-window -t wiz -x 80 -y 50
 wait_for "files (n/Tab jumps to the next):" \
@@ -51,6 +54,13 @@ for site in app wiki secure shop; do
 	    "$ROOT/etc/apache2/sites-available/$site.example.com.conf" &&
 	    fail "$site.example.com.conf not changed by the batch"
 done
+
+grep -q "ProxyPreserveHost On" \
+    "$ROOT/etc/apache2/sites-available/shop.example.com.conf" ||
+    fail "the batch turned shop's ProxyPreserveHost off"
+grep -q "ProxyPreserveHost On" \
+    "$ROOT/etc/apache2/sites-available/app.example.com.conf" &&
+    fail "the batch turned app's ProxyPreserveHost on"
 
 keys Enter
 wait_for "Step 7 of 7 Done" "The change for 5 vhosts is written (one backup" \
