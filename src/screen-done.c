@@ -95,10 +95,18 @@ done_changes(struct tui *t, struct tui_view *tv)
 	free(file);
 }
 
+/* The screen's own state: the text, and where the verify result
+ * starts (shown on top after r). */
+struct done_data {
+	struct tui_view	 text;		/* first: tui_view_screen_draw */
+	size_t		 verify_line;
+};
+
 static void
 done_build(struct tui *t)
 {
-	struct tui_view		*tv = t->data;
+	struct done_data	*d = t->data;
+	struct tui_view		*tv = &d->text;
 	const struct wizard	*w = &t->wz;
 	size_t			 i;
 	char			*undo;
@@ -161,6 +169,7 @@ done_build(struct tui *t)
 		size_t	bad = 0;
 
 		tui_line(tv, TA_NORMAL, "%s", "");
+		d->verify_line = tv->lines.n;
 		tui_line(tv, TA_HEADING, "%s", "Reload and verify:");
 		if (w->reload_out != NULL && *w->reload_out != '\0')
 			tui_lines(tv, TA_NORMAL, "  ", w->reload_out);
@@ -216,7 +225,7 @@ done_build(struct tui *t)
 static void
 done_enter(struct tui *t)
 {
-	t->data = xcalloc(1, sizeof (struct tui_view));
+	t->data = xcalloc(1, sizeof (struct done_data));
 	done_build(t);
 }
 
@@ -234,8 +243,9 @@ done_undo_yes(struct tui *t)
 static void
 done_key(struct tui *t, int action, int ch)
 {
-	struct tui_view	*tv = t->data;
-	int		 n;
+	struct done_data	*d = t->data;
+	struct tui_view		*tv = &d->text;
+	int			 n;
 
 	if (tui_view_key(tv, action, ch))
 		return;
@@ -251,8 +261,8 @@ done_key(struct tui *t, int action, int ch)
 		free(t->msg);
 		t->msg = NULL;
 		done_build(t);
-		/* the result is below the changes: show it */
-		tv->scroll = tui_view_row_of(t, tv, tv->lines.n);
+		/* the result is below the changes: show it on top */
+		tv->scroll = tui_view_row_of(t, tv, d->verify_line);
 		tui_message(t, n == 0 ? "Verified: every check passed." :
 		    n < 0 ? "The reload did not work: see below." :
 		    "Some checks failed: see below.");
