@@ -156,9 +156,9 @@ done_build(struct tui *t)
 			tui_wline(tv, TA_NORMAL, "  in %s",
 			    w->res.backup_path);
 		if (w->opts.demo)
-			tui_wline(tv, TA_NORMAL, "%s", "This is the demo's "
-			    "private copy, removed when the wizard ends: "
-			    "undo works while it runs (press u).");
+			tui_wline(tv, TA_NORMAL, "%s", "Demo: its copy goes "
+			    "at exit; undo works while the wizard runs: "
+			    "press u.");
 		else {
 			tui_line(tv, TA_NORMAL, "%s", "To undo it, press u "
 			    "now, or run later:");
