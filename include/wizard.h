@@ -105,6 +105,8 @@ struct wizard {
 						   severity, -1 none */
 	unsigned char		*proxies;	/* by vhost index: has a
 						   ProxyPass */
+	int			*partner;	/* by vhost index: the site
+						   partner's index, or -1 */
 
 	unsigned char		*marked;	/* by vhost index: marked
 						   in the list for a batch */

@@ -37,7 +37,15 @@ struct list_row {
 struct list_data {
 	struct vec		 rows;		/* struct list_row * */
 	struct tui_menu		 menu;
+	/* of every vhost, once (not per keystroke of the filter): the
+	 * widest name and addresses, the counts */
+	int			 maxname;
+	int			 maxaddr;
+	size_t			 nerr;
+	size_t			 nwarn;
 };
+
+static void	list_measure(struct tui *);
 
 enum {
 	LM_FILTERED = 1,
@@ -214,6 +222,7 @@ list_enter(struct tui *t)
 	}
 	d->menu.sel = (size_t)-1;
 	t->data = d;
+	list_measure(t);
 	list_build(t);
 }
 
@@ -291,28 +300,38 @@ struct list_cols {
 };
 
 static void
+list_measure(struct tui *t)
+{
+	struct list_data	*d = t->data;
+	const struct vec	*vh = &t->wz.config->vhosts;
+	size_t			 i;
+
+	d->maxname = 10;	/* the headings */
+	d->maxaddr = 9;
+	for (i = 0; i < vh->n; i++) {
+		const struct cf_vhost	*v = vh->v[i];
+		char			*a;
+		int			 n, worst = wizard_vhost_worst(&t->wz, v);
+
+		d->nerr += worst == SEV_ERROR;
+		d->nwarn += worst == SEV_WARNING;
+		n = (int)tui_width(conf_vhost_name(v));
+		if (n > d->maxname)
+			d->maxname = n;
+		a = list_addrs(v, wizard_site_partner(&t->wz, v));
+		n = (int)tui_width(a);
+		free(a);
+		if (n > d->maxaddr)
+			d->maxaddr = n;
+	}
+}
+
+static void
 list_columns(const struct list_data *d, struct list_cols *c)
 {
 	int	avail = COLS - 12;
-	int	maxname = 10, maxaddr = 9;	/* the headings */
-	size_t	i;
+	int	maxname = d->maxname, maxaddr = d->maxaddr;
 
-	for (i = 0; i < d->rows.n; i++) {
-		const struct list_row	*r = d->rows.v[i];
-		char			*a;
-		int			 n;
-
-		if (r->kind != LIST_VHOST)
-			continue;
-		n = (int)tui_width(conf_vhost_name(r->vhost));
-		if (n > maxname)
-			maxname = n;
-		a = list_addrs(r->vhost, r->partner);
-		n = (int)tui_width(a);
-		free(a);
-		if (n > maxaddr)
-			maxaddr = n;
-	}
 	c->waddr = maxaddr < 15 ? maxaddr : 15;
 	c->wname = maxname < avail * 45 / 100 ? maxname : avail * 45 / 100;
 	c->wfile = avail - c->wname - c->waddr - 2;
@@ -405,17 +424,11 @@ list_draw(struct tui *t, int y, int h)
 {
 	struct list_data	*d = t->data;
 	struct list_cols	 c;
-	const struct vec	*vh = &t->wz.config->vhosts;
-	size_t	i, nv = vh->n, nerr = 0, nwarn = 0;
+	size_t	i, nv = t->wz.config->vhosts.n;
+	size_t	nerr = d->nerr, nwarn = d->nwarn;
 	int	w = COLS, rows, r;
 	char	*s;
 
-	for (i = 0; i < nv; i++) {
-		int	worst = wizard_vhost_worst(&t->wz, vh->v[i]);
-
-		nerr += worst == SEV_ERROR;
-		nwarn += worst == SEV_WARNING;
-	}
 	s = xasprintf("%zu virtual host%s: %zu with errors, %zu with "
 	    "warnings%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
 	    t->filter != NULL && *t->filter ? "   filter: " : "",

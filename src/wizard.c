@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "diff.h"
@@ -123,6 +124,56 @@ wizard_fix_write(const struct cf_config *c, const struct wz_fix *fix,
 
 /* ---- the tree --------------------------------------------------------- */
 
+static int
+wizard_cmp_name(const void *a, const void *b)
+{
+	const struct cf_vhost	*x = *(struct cf_vhost *const *)a;
+	const struct cf_vhost	*y = *(struct cf_vhost *const *)b;
+	int			 c = strcasecmp(x->server_name, y->server_name);
+
+	return c != 0 ? c : x->index - y->index;
+}
+
+/* Each vhost's site partner (wizard_site_partner), once: sorted by name,
+ * the vhosts of one name are neighbours (the list asks for every row on
+ * every keystroke of its filter, for thousands of vhosts). */
+static void
+wizard_find_partners(struct wizard *w)
+{
+	const struct vec	*vh = &w->config->vhosts;
+	struct cf_vhost		**by = xcalloc(vh->n + 1, sizeof *by);
+	size_t			 i, j, k, n = 0;
+
+	free(w->partner);
+	w->partner = xmalloc((vh->n + 1) * sizeof *w->partner);
+	for (i = 0; i < vh->n; i++) {
+		struct cf_vhost	*v = vh->v[i];
+
+		w->partner[i] = -1;
+		if (v->server_name != NULL)
+			by[n++] = v;
+	}
+	if (n > 1)
+		qsort(by, n, sizeof *by, wizard_cmp_name);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcasecmp(by[i]->server_name,
+		    by[j]->server_name) == 0; j++)
+			;
+		/* the first vhost of the other scheme, as Apache reads them */
+		for (k = i; k < j; k++) {
+			size_t	m;
+
+			for (m = i; m < j; m++)
+				if (by[m]->tls != by[k]->tls) {
+					w->partner[by[k]->index] =
+					    by[m]->index;
+					break;
+				}
+		}
+	}
+	free(by);
+}
+
 /* Run the rules and note each vhost's worst severity and whether it
  * proxies, once: the list asks on every draw, for thousands of vhosts. */
 static void
@@ -155,6 +206,7 @@ wizard_run_rules(struct wizard *w)
 		if (f->vhost != NULL && (int)f->sev > w->worst[f->vhost->index])
 			w->worst[f->vhost->index] = (int)f->sev;
 	}
+	wizard_find_partners(w);
 }
 
 void
@@ -207,6 +259,7 @@ wizard_free(struct wizard *w)
 	vec_free_all(&w->findings, finding_free);
 	free(w->worst);
 	free(w->proxies);
+	free(w->partner);
 	free(w->marked);
 	vec_free(&w->batch);
 	free(w->except);
@@ -386,18 +439,9 @@ wizard_choose_batch(struct wizard *w, struct cf_vhost *const *v, size_t n)
 struct cf_vhost *
 wizard_site_partner(const struct wizard *w, const struct cf_vhost *v)
 {
-	size_t	i;
+	int	p = w->partner[v->index];
 
-	if (v->server_name == NULL)
-		return NULL;
-	for (i = 0; i < w->config->vhosts.n; i++) {
-		struct cf_vhost	*o = w->config->vhosts.v[i];
-
-		if (o != v && o->tls != v->tls && o->server_name != NULL &&
-		    str_caseeq(o->server_name, v->server_name))
-			return o;
-	}
-	return NULL;
+	return p < 0 ? NULL : w->config->vhosts.v[p];
 }
 
 void
