@@ -67,7 +67,8 @@ diag_finding(struct tui *t, struct tui_view *tv, const struct finding *f)
 {
 	size_t	i;
 
-	tui_line(tv, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
+	/* wrapped: the line number is never cut off a long path */
+	tui_wline(tv, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
 	    tui_glyph(t, tui_sev_glyph(f->sev)), sev_name(f->sev), f->rule->id,
 	    f->path != NULL ? f->path : "", f->line);
 	tui_wline(tv, TA_NORMAL, "    %s", f->message);

@@ -135,6 +135,8 @@ wait_for "filter: pair"
 keys Enter
 wait_for "Step 2 of 7 Diagnosis: 2 vhosts" "2 vhosts fixed together" \
     "pair.example.com-le-ssl.conf"
+# a long path does not cut the finding's line number off (rough edge)
+wait_for "/etc/apache2/sites-enabled/pair.example.com-le-ssl.conf:5"
 keys Enter
 wait_for "Step 3 of 7 Host header"
 keys Enter
