@@ -57,6 +57,21 @@ wait_for "ok fine"
 keys q
 wait_exit >/dev/null
 
+# a vt100: the batch marks, the legend and the batch's steps in ASCII
+start_wizard "TERM=vt100" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts" "ok fine"
+keys A
+wait_for "4 marked" ">*X error"
+keys '?'
+wait_for "X error   ! warning   i info   ok fine   * marked"
+keys x Enter
+wait_for "Step 2 of 7 Diagnosis: 5 vhosts"
+screen | grep -q "[─✗✓▶…•]" && fail "UTF-8 glyphs on a vt100"
+keys Enter
+wait_for "(*) Keep each vhost's own setting"
+keys q y
+wait_exit >/dev/null
+
 # the demo: undo is offered while the wizard runs, not as a command that
 # names a copy removed at exit
 tmux -S "$SOCK" kill-server >/dev/null 2>&1
