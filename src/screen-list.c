@@ -346,7 +346,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 {
 	struct list_cols c = *cols;
 	int	 w = COLS;
-	int	 cmark = 1, wmark = 9;
+	int	 cmark = 2, wmark = 9;	/* column 1: the batch mark */
 	int	 a;
 	char	*s, *addrs;
 
@@ -387,7 +387,6 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 	}
 	if (wizard_is_marked(&t->wz, r->vhost))
 		tui_put(t, y, 1, 1, selected ? TA_SELECTED : TA_KEY, "*", 0);
-	cmark = 2;
 	if (r->worst == SEV_ERROR || r->worst == SEV_WARNING) {
 		a = tui_sev_attr((enum sev)r->worst);
 		s = xasprintf("%s %s", tui_glyph(t,
@@ -449,7 +448,7 @@ list_draw(struct tui *t, int y, int h)
 	}
 	/* The column widths, once per draw (thousands of rows). */
 	list_columns(d, &c);
-	tui_put(t, y + 1, 1, 9, TA_HEADING, "Status", 0);
+	tui_put(t, y + 1, 2, 9, TA_HEADING, "Status", 0);
 	tui_put(t, y + 1, c.cname, c.wname, TA_HEADING, "ServerName", 0);
 	tui_put(t, y + 1, c.caddr, c.waddr, TA_HEADING, "Addresses", 0);
 	tui_put(t, y + 1, c.cfile, c.wfile, TA_HEADING, "File:line", 0);

@@ -333,7 +333,7 @@ wizard_node_offends(const struct wizard *w, const struct cf_node *n)
 /* The first ProxyPass of the vhost itself to a backend, as proxy.c reads
  * it (the part after "unix:...|" is what the backend is reached at). */
 static void
-wizard_proxy_build(struct wizard *w)
+wizard_proxy_build(struct wizard *w, struct cf_vhost *v)
 {
 	struct wz_proxy	*p = &w->proxy;
 	struct px_vhost	 px;
@@ -341,7 +341,7 @@ wizard_proxy_build(struct wizard *w)
 	size_t		 i;
 
 	wizard_proxy_free(p);
-	px_vhost_build(w->config, w->vhost, &px);
+	px_vhost_build(w->config, v, &px);
 	p->preserve_host = px.preserve_host ? PLAN_ON : PLAN_OFF;
 	for (i = 0; i < px.passes.n; i++) {
 		const struct px_pass	*pp = px.passes.v[i];
@@ -406,13 +406,7 @@ wizard_start(struct wizard *w, struct cf_vhost *const *vs, size_t n,
 		}
 	w->vhost = w->batch.v[0];
 	w->vhost_index = vs[0]->index;
-	{
-		struct cf_vhost	*first = w->vhost;
-
-		w->vhost = v;
-		wizard_proxy_build(w);
-		w->vhost = first;
-	}
+	wizard_proxy_build(w, v);
 	w->choices.plan = w->opts.plan;
 	/* Unless the command line chose: as the vhost has it, and for a
 	 * batch whose vhosts differ, as each has it. */
