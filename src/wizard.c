@@ -4,21 +4,22 @@
  * only draw and the unit tests walk the same code with no terminal: the
  * tree and its findings, the chosen vhost's proxying (from proxy.c, as the
  * rules and the planner see it), the choices, plan -> render -> diff (the
- * sequence `fix` runs too), the write transaction and what follows it. */
+ * sequence `fix` runs too), the write transaction.  The batch (marks,
+ * site pairs, its plan) is in wizard-batch.c, what follows a write (undo,
+ * reload and verify, the session's record) in wizard-done.c. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "diff.h"
 #include "fixfiles.h"
 #include "proxy.h"
 #include "verify.h"
-#include "wizard.h"
+#include "wizard-int.h"
 #include "write-int.h"
 
 /* ---- one fix ---------------------------------------------------------- */
@@ -53,46 +54,6 @@ wizard_fix_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
 	return wizard_fix_render(c, fix);
 }
 
-/* Move src's steps into dst (src is left empty).  Insertions at one
- * offset keep their order: src's come after dst's. */
-static void
-wizard_plan_merge(struct plan *dst, struct plan *src)
-{
-	unsigned	top = 0;
-	size_t		i, j;
-
-	for (i = 0; i < dst->edits.n; i++) {
-		const struct edit	*e = dst->edits.v[i];
-
-		if (e->seq >= top)
-			top = e->seq + 1;
-	}
-	for (i = 0; i < src->edits.n; i++) {
-		struct edit	*e = src->edits.v[i];
-
-		e->seq += top;
-		vec_push(&dst->edits, e);
-	}
-	for (i = 0; i < src->notes.n; i++)
-		vec_push(&dst->notes, src->notes.v[i]);
-	for (i = 0; i < src->manual.n; i++)
-		vec_push(&dst->manual, src->manual.v[i]);
-	for (i = 0; i < src->by_hand.n; i++)
-		vec_push(&dst->by_hand, src->by_hand.v[i]);
-	for (i = 0; i < src->modules.n; i++) {
-		for (j = 0; j < dst->modules.n; j++)
-			if (strcmp(dst->modules.v[j], src->modules.v[i]) == 0)
-				break;
-		if (j == dst->modules.n)
-			vec_push(&dst->modules, src->modules.v[i]);
-	}
-	vec_free(&src->edits);
-	vec_free(&src->notes);
-	vec_free(&src->manual);
-	vec_free(&src->by_hand);
-	vec_free(&src->modules);
-}
-
 void
 wizard_fix_free(struct wz_fix *fix)
 {
@@ -123,56 +84,6 @@ wizard_fix_write(const struct cf_config *c, const struct wz_fix *fix,
 }
 
 /* ---- the tree --------------------------------------------------------- */
-
-static int
-wizard_cmp_name(const void *a, const void *b)
-{
-	const struct cf_vhost	*x = *(struct cf_vhost *const *)a;
-	const struct cf_vhost	*y = *(struct cf_vhost *const *)b;
-	int			 c = strcasecmp(x->server_name, y->server_name);
-
-	return c != 0 ? c : x->index - y->index;
-}
-
-/* Each vhost's site partner (wizard_site_partner), once: sorted by name,
- * the vhosts of one name are neighbours (the list asks for every row on
- * every keystroke of its filter, for thousands of vhosts). */
-static void
-wizard_find_partners(struct wizard *w)
-{
-	const struct vec	*vh = &w->config->vhosts;
-	struct cf_vhost		**by = xcalloc(vh->n + 1, sizeof *by);
-	size_t			 i, j, k, n = 0;
-
-	free(w->partner);
-	w->partner = xmalloc((vh->n + 1) * sizeof *w->partner);
-	for (i = 0; i < vh->n; i++) {
-		struct cf_vhost	*v = vh->v[i];
-
-		w->partner[i] = -1;
-		if (v->server_name != NULL)
-			by[n++] = v;
-	}
-	if (n > 1)
-		qsort(by, n, sizeof *by, wizard_cmp_name);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && strcasecmp(by[i]->server_name,
-		    by[j]->server_name) == 0; j++)
-			;
-		/* the first vhost of the other scheme, as Apache reads them */
-		for (k = i; k < j; k++) {
-			size_t	m;
-
-			for (m = i; m < j; m++)
-				if (by[m]->tls != by[k]->tls) {
-					w->partner[by[k]->index] =
-					    by[m]->index;
-					break;
-				}
-		}
-	}
-	free(by);
-}
 
 /* Run the rules and note each vhost's worst severity and whether it
  * proxies, once: the list asks on every draw, for thousands of vhosts. */
@@ -287,29 +198,6 @@ wizard_reload(struct wizard *w, char **err)
 	conf_free(w->config);
 	w->config = nc;
 	wizard_run_rules(w);
-	return 0;
-}
-
-int
-wizard_vhost_worst(const struct wizard *w, const struct cf_vhost *v)
-{
-	return w->worst[v->index];
-}
-
-int
-wizard_vhost_proxies(const struct wizard *w, const struct cf_vhost *v)
-{
-	return w->proxies[v->index];
-}
-
-static int
-wizard_in_batch(const struct wizard *w, const struct cf_vhost *v)
-{
-	size_t	i;
-
-	for (i = 0; v != NULL && i < w->batch.n; i++)
-		if (w->batch.v[i] == v)
-			return 1;
 	return 0;
 }
 
@@ -430,220 +318,11 @@ wizard_choose_batch(struct wizard *w, struct cf_vhost *const *v, size_t n)
 	wizard_start(w, v, n, 1);
 }
 
-struct cf_vhost *
-wizard_site_partner(const struct wizard *w, const struct cf_vhost *v)
-{
-	int	p = w->partner[v->index];
-
-	return p < 0 ? NULL : w->config->vhosts.v[p];
-}
-
-void
-wizard_mark(struct wizard *w, const struct cf_vhost *v, int on)
-{
-	on = on != 0;
-	if (w->marked[v->index] != on) {
-		w->marked[v->index] = (unsigned char)on;
-		if (on)
-			w->nmarked++;
-		else
-			w->nmarked--;
-	}
-}
-
-int
-wizard_is_marked(const struct wizard *w, const struct cf_vhost *v)
-{
-	return w->marked[v->index];
-}
-
-size_t
-wizard_mark_errors(struct wizard *w)
-{
-	size_t	i;
-
-	for (i = 0; i < w->config->vhosts.n; i++)
-		if (w->worst[i] == SEV_ERROR)
-			wizard_mark(w, w->config->vhosts.v[i], 1);
-	return w->nmarked;
-}
-
-void
-wizard_mark_clear(struct wizard *w)
-{
-	memset(w->marked, 0, w->config->vhosts.n);
-	w->nmarked = 0;
-}
-
-size_t
-wizard_fixable(const struct wizard *w)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < w->findings.n; i++) {
-		const struct finding	*f = w->findings.v[i];
-
-		n += f->fixable && wizard_in_batch(w, f->vhost);
-	}
-	return n;
-}
-
-size_t
-wizard_left(const struct wizard *w, struct vec *out)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < w->findings.n; i++) {
-		const struct finding	*f = w->findings.v[i];
-
-		if (f->fixable || !wizard_in_batch(w, f->vhost))
-			continue;
-		n++;
-		if (out != NULL)
-			vec_push(out, (void *)f);
-	}
-	return n;
-}
-
-int
-wizard_needs_host(const struct wizard *w)
-{
-	size_t	i;
-
-	for (i = 0; i < w->findings.n; i++) {
-		const struct finding	*f = w->findings.v[i];
-
-		if (wizard_in_batch(w, f->vhost) &&
-		    (str_startswith(f->rule->id, "reverse-") ||
-		    str_startswith(f->rule->id, "preserve-host")))
-			return 1;
-	}
-	return 0;
-}
-
-static int
-wizard_batch_has(const struct wizard *w, const char *rule)
-{
-	size_t	i;
-
-	for (i = 0; i < w->findings.n; i++) {
-		const struct finding	*f = w->findings.v[i];
-
-		if (wizard_in_batch(w, f->vhost) &&
-		    strcmp(f->rule->id, rule) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int
-wizard_batch_tls(const struct wizard *w)
-{
-	size_t	i;
-
-	for (i = 0; i < w->batch.n; i++) {
-		const struct cf_vhost	*v = w->batch.v[i];
-
-		if (v->tls && wizard_vhost_proxies(w, v))
-			return 1;
-	}
-	return 0;
-}
-
-int
-wizard_extra_applies(const struct wizard *w, enum wz_toggle which)
-{
-	switch (which) {
-	case WZ_FORWARDED_PROTO:
-		return wizard_batch_has(w, "forwarded-proto-missing");
-	case WZ_HIDE_SERVER:
-	case WZ_SERVER_TOKENS:
-		return wizard_batch_has(w, "server-header-exposed");
-	case WZ_A2ENMOD:
-		return wizard_a2enmod_offered(w);
-	case WZ_RELOAD:
-		return wizard_reload_offered(w);
-	}
-	return 0;
-}
-
-void
-wizard_toggle_exception(struct wizard *w, size_t i)
-{
-	if (i < w->batch.n)
-		w->except[i] = !w->except[i];
-}
-
-/* The choices batch member i gets: the common ones, with its exception
- * to the Host answer. */
-static int
-wizard_current_preserve(const struct wizard *w, struct cf_vhost *v)
-{
-	struct px_vhost	px;
-	int		on;
-
-	px_vhost_build(w->config, v, &px);
-	on = px.preserve_host ? PLAN_ON : PLAN_OFF;
-	px_vhost_free(&px);
-	return on;
-}
-
-static void
-wizard_opts_of(const struct wizard *w, size_t i, struct plan_opts *o)
-{
-	*o = w->choices.plan;
-	if (i >= w->batch.n)
-		return;
-	if (o->preserve_host == PLAN_KEEP)
-		o->preserve_host = wizard_current_preserve(w, w->batch.v[i]);
-	if (w->except[i])
-		o->preserve_host = o->preserve_host == PLAN_ON ? PLAN_OFF :
-		    PLAN_ON;
-}
-
-int
-wizard_preserve_of(const struct wizard *w, size_t i)
-{
-	struct plan_opts	o;
-
-	wizard_opts_of(w, i, &o);
-	return o.preserve_host == PLAN_ON;
-}
-
-int
-wizard_preserve_mixed(const struct wizard *w)
-{
-	size_t	i;
-	int	first = -1, cur;
-
-	for (i = 0; i < w->batch.n; i++) {
-		if (!wizard_vhost_proxies(w, w->batch.v[i]))
-			continue;
-		cur = wizard_current_preserve(w, w->batch.v[i]);
-		if (first >= 0 && cur != first)
-			return 1;
-		first = cur;
-	}
-	return 0;
-}
-
 void
 wizard_set_preserve(struct wizard *w, int on)
 {
 	w->choices.plan.preserve_host = on < 0 ? PLAN_KEEP : on ? PLAN_ON :
 	    PLAN_OFF;
-}
-
-int
-wizard_a2enmod_offered(const struct wizard *w)
-{
-	return w->a2enmod != NULL && w->opts.live_root;
-}
-
-int
-wizard_reload_offered(const struct wizard *w)
-{
-	return w->opts.live_root || w->opts.write.reload_cmd != NULL;
 }
 
 static void
@@ -732,37 +411,6 @@ wizard_drop(struct wizard *w)
 	w->have_plan = 0;
 	w->have_fix = 0;
 	w->pending = 0;
-}
-
-/* The batch's plan: one plan_build for all when every vhost gets the
- * same choices, else one per vhost (ServerTokens, global, once). */
-static void
-wizard_batch_plan(struct wizard *w, struct plan *out)
-{
-	struct plan_opts	o;
-	struct plan		p;
-	size_t			i;
-	int			except = 0;
-
-	for (i = 0; i < w->batch.n; i++)
-		except |= w->except[i];
-	if (!except) {
-		plan_build(w->config, (struct cf_vhost *const *)w->batch.v,
-		    w->batch.n, &w->choices.plan, out);
-		return;
-	}
-	memset(out, 0, sizeof *out);
-	for (i = 0; i < w->batch.n; i++) {
-		wizard_opts_of(w, i, &o);
-		o.server_tokens_prod = PLAN_OFF;
-		plan_build(w->config, (struct cf_vhost *const *)w->batch.v + i,
-		    1, &o, &p);
-		wizard_plan_merge(out, &p);
-	}
-	if (w->choices.plan.server_tokens_prod == PLAN_ON) {
-		plan_build(w->config, NULL, 0, &w->choices.plan, &p);
-		wizard_plan_merge(out, &p);
-	}
 }
 
 void
@@ -1000,129 +648,6 @@ wizard_undo_command(const struct wizard *w)
 	}
 	buf_adds(&b, " rollback ");
 	wizard_shell_word(&b, w->res.backup_id);
-	return buf_steal(&b);
-}
-
-enum wr_status
-wizard_undo(struct wizard *w)
-{
-	struct wr_opts	wo = w->opts.write;
-
-	if (w->have_undo)
-		wr_result_free(&w->undo);
-	memset(&w->undo, 0, sizeof w->undo);
-	w->have_undo = 1;
-	if (!w->have_res || w->res.status != WR_OK ||
-	    w->res.backup_id == NULL) {
-		w->undo.status = WR_REFUSED;
-		w->undo.error = xstrdup("nothing was written to undo");
-		return w->undo.status;
-	}
-	wo.root = w->config->root;
-	/* the running server goes back too when the write reloaded it */
-	wo.reload = w->choices.reload;
-	write_rollback(&wo, w->res.backup_id, 0, &w->undo);
-	vec_push(&w->session.sets, xasprintf("%s undone%s%s",
-	    w->res.backup_id, w->undo.status == WR_OK ? "" : " (FAILED: ",
-	    w->undo.status == WR_OK ? "" : w->undo.error != NULL ?
-	    w->undo.error : "see above"));
-	if (w->undo.status != WR_OK) {
-		char	*s = w->session.sets.v[w->session.sets.n - 1];
-
-		w->session.sets.v[w->session.sets.n - 1] = xasprintf("%s)",
-		    s);
-		free(s);
-	}
-	return w->undo.status;
-}
-
-/* The reload for verify: the --reload-cmd, else Apache's own graceful
- * restart on the live root. */
-static int
-wizard_run_reload(struct wizard *w)
-{
-	struct buf	 out = { 0 };
-	char		*err = NULL;
-	const char	*cmd = w->opts.write.reload_cmd;
-	int		 rc;
-
-	free(w->reload_out);
-	w->reload_out = NULL;
-	if (cmd == NULL && !w->opts.live_root) {
-		w->reload_out = xstrdup("no reload for a tree outside / "
-		    "(--reload-cmd CMD gives one)");
-		return -1;
-	}
-	if (cmd == NULL)
-		cmd = "apache2ctl graceful";
-	rc = wr_run_line(cmd, w->config->root, &out, &err);
-	if (rc < 0)
-		buf_printf(&out, "could not run %s: %s", cmd,
-		    err != NULL ? err : "unknown error");
-	else if (rc != 0)
-		buf_printf(&out, "%s%s exited %d", out.len > 0 ? "\n" : "",
-		    cmd, rc);
-	free(err);
-	w->reload_out = buf_steal(&out);
-	w->reload_rc = rc;
-	return rc == 0 ? 0 : -1;
-}
-
-int
-wizard_reload_verify(struct wizard *w)
-{
-	size_t	i;
-	int	failed = 0;
-
-	vec_free_all(&w->checks, vf_check_free);
-	if (wizard_run_reload(w) != 0)
-		return -1;
-	for (i = 0; i < w->batch.n; i++) {
-		struct plan_opts	 o;
-		char			*err = NULL;
-		int			 n;
-
-		if (!wizard_vhost_proxies(w, w->batch.v[i]))
-			continue;
-		wizard_opts_of(w, i, &o);
-		n = verify_vhost(w->config, w->batch.v[i], &o, NULL,
-		    &w->checks, &err);
-		if (n < 0) {
-			struct vf_check	*c = xcalloc(1, sizeof *c);
-
-			c->what = xasprintf("%s answers",
-			    conf_vhost_name(w->batch.v[i]));
-			c->want = xstrdup("an answer from Apache");
-			c->got = err;
-			vec_push(&w->checks, c);
-			n = 1;
-		}
-		failed += n;
-	}
-	return failed;
-}
-
-char *
-wizard_session_summary(const struct wizard *w)
-{
-	const struct wz_session	*s = &w->session;
-	struct buf		 b = { 0 };
-	size_t			 i;
-
-	if (s->files.n == 0 && s->sets.n == 0 && s->left.n == 0)
-		return xstrdup("");
-	buf_printf(&b, "vhostfix session: %zu file%s written\n", s->files.n,
-	    s->files.n == 1 ? "" : "s");
-	for (i = 0; i < s->files.n; i++)
-		buf_printf(&b, "  %s\n", (const char *)s->files.v[i]);
-	if (s->sets.n > 0)
-		buf_adds(&b, "Backup sets:\n");
-	for (i = 0; i < s->sets.n; i++)
-		buf_printf(&b, "  %s\n", (const char *)s->sets.v[i]);
-	if (s->left.n > 0)
-		buf_adds(&b, "Left to you:\n");
-	for (i = 0; i < s->left.n; i++)
-		buf_printf(&b, "  %s\n", (const char *)s->left.v[i]);
 	return buf_steal(&b);
 }
 
