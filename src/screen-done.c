@@ -263,9 +263,11 @@ done_key(struct tui *t, int action, int ch)
 		done_build(t);
 		/* the result is below the changes: show it on top */
 		tv->scroll = tui_view_row_of(t, tv, d->verify_line);
-		tui_message(t, n == 0 ? "Verified: every check passed." :
-		    n < 0 ? "The reload did not work: see below." :
-		    "Some checks failed: see below.");
+		tui_message(t, "%s", n < 0 ? "The reload did not work: see "
+		    "below." : n > 0 ? "Some checks failed: see below." :
+		    t->wz.checks.n == 0 ? "Reloaded; nothing to ask Apache "
+		    "(no HTTP backend in these vhosts)." :
+		    "Verified: every check passed.");
 		break;
 	case TUI_ENTER:
 		/* the list ends the walk: it reads the tree again */
