@@ -8,6 +8,13 @@ enum {
 	EXIT_FINDINGS = 1,	/* findings reported / a diff printed */
 	EXIT_USAGE = 2,		/* usage or input error; nothing written */
 	EXIT_ROLLED_BACK = 3,	/* Apache rejected the change: restored */
+	EXIT_FAILED = 4,	/* I/O error, or a command that could not run
+				   or timed out, once writing began:
+				   restored */
+	EXIT_INTERRUPTED = 5,	/* SIGINT, SIGTERM or SIGHUP: restored */
+	EXIT_INCOMPLETE = 6,	/* not everything could be restored: the
+				   files' states are listed, `rollback`
+				   finishes the job */
 };
 
 #include "conf.h"
@@ -19,14 +26,18 @@ int	 cli_main(int argc, char **argv);
 int	 cli_write(const char *self, struct cf_config *, struct vec *rendered,
 	    struct vec *vhosts, int yes, const char *backup_dir,
 	    const char *configtest, int no_configtest, const char *apache_bin,
-	    int reload, const char *reload_cmd);
+	    int reload, const char *reload_cmd, int force, int timeout);
 int	 cli_rollback(const struct cf_opts *, const char *id, int list,
 	    int force, const char *backup_dir, const char *configtest,
-	    int no_configtest, int json);
+	    int no_configtest, int json, int timeout);
+/* An interrupted fix (open journal) under root: one warning line on
+ * stderr for each, with what to do.  For every command that reads the
+ * tree. */
+void	 cli_warn_open(const char *root, const char *backup_dir);
 /* cli-wizard.c: no command: the wizard on a terminal, else usage. */
 int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 	    int dry_run, int color, int ascii, const char *backup_dir,
 	    const char *configtest, int no_configtest, const char *apache_bin,
-	    int reload, const char *reload_cmd);
+	    int reload, const char *reload_cmd, int timeout);
 
 #endif

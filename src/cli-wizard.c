@@ -15,7 +15,7 @@ int
 cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
     int dry_run, int color, int ascii, const char *backup_dir,
     const char *configtest, int no_configtest, const char *apache_bin,
-    int reload, const char *reload_cmd)
+    int reload, const char *reload_cmd, int timeout)
 {
 	struct tui_opts	 o;
 	char		*err = NULL;
@@ -53,6 +53,7 @@ cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
 	o.write.reload = reload;
 	o.write.reload_cmd = reload_cmd;
 	o.write.lock_wait = -1;
+	o.write.configtest_timeout = timeout;
 	paths = xcalloc(o.config->files.n + 1, sizeof *paths);
 	for (i = 0; i < o.config->files.n; i++)
 		paths[i] = ((struct cf_file *)o.config->files.v[i])->real;

@@ -24,7 +24,7 @@ enum {
 	OPT_ASCII, OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP,
 	OPT_HIDE, OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST,
 	OPT_NO_CONFIGTEST, OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD,
-	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION,
+	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_CT_TIMEOUT,
 };
 
 static const struct option_desc {
@@ -61,6 +61,8 @@ static const struct option_desc {
 	  "fix, rollback: backup sets (default ROOT/var/backups/vhostfix)" },
 	{ "configtest", 1, OPT_CONFIGTEST, "CMD",
 	  "fix: command that checks the written configuration" },
+	{ "configtest-timeout", 1, OPT_CT_TIMEOUT, "SECONDS",
+	  "fix, rollback: stop the configtest, reload (default 60)" },
 	{ "no-configtest", 0, OPT_NO_CONFIGTEST, NULL,
 	  "fix: skip the configuration test" },
 	{ "apache-bin", 1, OPT_APACHE_BIN, "PATH",
@@ -71,7 +73,8 @@ static const struct option_desc {
 	  "fix: command for --reload (default apache2ctl graceful)" },
 	{ "list", 0, OPT_LIST, NULL, "rollback: list the backup sets" },
 	{ "force", 0, OPT_FORCE, NULL,
-	  "rollback: restore files changed since the fix" },
+	  "rollback: restore files changed since the fix; fix: write on "
+	  "top of an interrupted fix" },
 	{ "help", 0, OPT_HELP, NULL, "show this help" },
 	{ "version", 0, OPT_VERSION, NULL, "show the version" },
 };
@@ -96,6 +99,7 @@ struct cli {
 	const char		*apache_bin;
 	int			 reload;
 	const char		*reload_cmd;
+	int			 timeout;
 	int			 format_given;
 	int			 fix_opt_given;
 };
@@ -141,7 +145,11 @@ usage(FILE *fp)
 	    "or a diff,\n"
 	    "2 usage or input error (nothing written), 3 Apache rejected the "
 	    "change\n"
-	    "(everything restored).\n");
+	    "(everything restored), 4 I/O error or a command timed out "
+	    "(everything restored),\n"
+	    "5 interrupted by a signal (everything restored), 6 not "
+	    "everything could be\n"
+	    "restored (the files' states are listed; rollback finishes).\n");
 }
 
 static int	bad_usage(const char *, ...)
@@ -259,8 +267,24 @@ parse_options(struct cli *cl, int argc, char **argv)
 			cl->backup_dir = optarg;
 			break;
 		case OPT_CONFIGTEST:
+			if (optarg[strspn(optarg, " \t\n")] == '\0')
+				return bad_usage("--configtest needs a command "
+				    "(or use --no-configtest)");
 			cl->configtest = optarg;
 			break;
+		case OPT_CT_TIMEOUT: {
+			char	*end;
+			long	 v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    v < 1 || v > 86400)
+				return bad_usage("--configtest-timeout takes "
+				    "seconds (1 to 86400), not '%s'", optarg);
+			cl->timeout = (int)v;
+			break;
+		}
 		case OPT_NO_CONFIGTEST:
 			cl->no_configtest = 1;
 			break;
@@ -271,6 +295,8 @@ parse_options(struct cli *cl, int argc, char **argv)
 			cl->reload = 1;
 			break;
 		case OPT_RELOAD_CMD:
+			if (optarg[strspn(optarg, " \t\n")] == '\0')
+				return bad_usage("--reload-cmd needs a command");
 			cl->reload_cmd = optarg;
 			break;
 		case OPT_LIST:
@@ -436,6 +462,7 @@ load(struct cli *cl, struct cf_config **c)
 		free(err);
 		return -1;
 	}
+	cli_warn_open((*c)->root, cl->backup_dir);
 	return 0;
 }
 
@@ -626,7 +653,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	}
 	rc = cli_write(cl->self, c, &out, &sel, cl->yes, cl->backup_dir,
 	    cl->configtest, cl->no_configtest, cl->apache_bin, cl->reload,
-	    cl->reload_cmd);
+	    cl->reload_cmd, cl->force, cl->timeout);
 done:
 	buf_free(&diff);
 	vec_free_all(&out, rendered_free);
@@ -672,7 +699,7 @@ cli_main(int argc, char **argv)
 	if (cmd == NULL)
 		rc = cli_wizard(&cl.load, &cl.plan, cl.dry_run, cl.color,
 		    cl.ascii, cl.backup_dir, cl.configtest, cl.no_configtest,
-		    cl.apache_bin, cl.reload, cl.reload_cmd);
+		    cl.apache_bin, cl.reload, cl.reload_cmd, cl.timeout);
 	else if (strcmp(cmd, "list") == 0)
 		rc = nargs ? bad_usage("list takes no arguments") :
 		    cmd_list_check(&cl, 0, args, 0);
@@ -683,7 +710,7 @@ cli_main(int argc, char **argv)
 	else if (strcmp(cmd, "rollback") == 0)
 		rc = cli_rollback(&cl.load, nargs ? args[0] : NULL, cl.list,
 		    cl.force, cl.backup_dir, cl.configtest, cl.no_configtest,
-		    cl.json);
+		    cl.json, cl.timeout);
 	else
 		rc = bad_usage("unknown command '%s'", cmd);
 	if (cl.demo_dir != NULL && *cl.demo_dir != '\0') {

@@ -180,10 +180,23 @@ write_result_lines(struct tui *t)
 		write_files(t);
 		break;
 	case WR_ROLLED_BACK:
-		tui_line(t, TA_ERROR, "%s Apache rejected the change. "
-		    "Everything was rolled back:", tui_glyph(t, TG_ERROR));
+	case WR_FAILED:
+	case WR_INTERRUPTED:
+		tui_line(t, TA_ERROR, "%s %s Everything was rolled back:",
+		    tui_glyph(t, TG_ERROR), res->status == WR_ROLLED_BACK ?
+		    "Apache rejected the change." : res->status == WR_FAILED ?
+		    "The write did not finish." : "Interrupted.");
 		tui_line(t, TA_ERROR, "%s", "  the files are exactly as "
 		    "they were before.");
+		break;
+	case WR_INCOMPLETE:
+		tui_line(t, TA_ERROR, "%s Not everything could be restored:",
+		    tui_glyph(t, TG_ERROR));
+		for (i = 0; i < res->states.n; i++)
+			tui_wline(t, TA_ERROR, "  %s",
+			    (const char *)res->states.v[i]);
+		tui_line(t, TA_ERROR, "  vhostfix rollback %s finishes the "
+		    "restore.", res->backup_id != NULL ? res->backup_id : "");
 		break;
 	default:
 		tui_line(t, TA_ERROR, "%s Nothing was written.",
@@ -240,63 +253,29 @@ write_enter(struct tui *t)
 	write_build(t);
 }
 
-/* Run "a2enmod mod..." (the words were checked to be module names),
- * its output captured: nothing may reach the terminal under curses. */
+/* Run "a2enmod mod..." (the words were checked to be module names) with
+ * the write layer's runner: output captured (nothing may reach the
+ * terminal under curses), a timeout, its own process group. */
 static void
 write_run_a2enmod(struct tui *t)
 {
 	struct buf	 out = { 0 };
 	struct vec	 argv = { 0 };
 	char		*cmd = xstrdup(t->a2enmod), *w, *save = NULL;
-	char		 chunk[4096];
-	int		 fds[2], status, devnull;
-	ssize_t		 n;
-	pid_t		 pid;
+	char		*err = NULL;
+	int		 r;
 
 	for (w = strtok_r(cmd, " ", &save); w != NULL;
 	    w = strtok_r(NULL, " ", &save))
 		vec_push(&argv, w);
 	vec_push(&argv, NULL);
-	if (pipe(fds) != 0) {
-		t->extra_out = xasprintf("could not run a2enmod: %s",
-		    strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid == 0) {
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		execvp("a2enmod", (char **)argv.v);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		t->extra_out = xasprintf("could not run a2enmod: %s",
-		    strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		n = read(fds[0], chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		buf_add(&out, chunk, (size_t)n);
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		buf_printf(&out, "(a2enmod failed: exit %d)",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	r = write_run(&t->opts->write, (char *const *)argv.v, &out, &err);
+	if (r < 0) {
+		buf_printf(&out, "(could not run a2enmod: %s)", err);
+		free(err);
+	} else if (r != 0)
+		buf_printf(&out, "(a2enmod failed: exit %d)", r);
 	t->extra_out = buf_steal(&out);
-out:
 	vec_free(&argv);
 	free(cmd);
 }

@@ -676,7 +676,7 @@ test_lock(void)
 	for (i = 0; i < 500 && !same_text(root, "/etc/apache2/a.conf", "A\n");
 	    i++)
 		nanosleep(&nap, NULL);
-	pidtxt = slurp(root, "/run/lock/vhostfix.lock");
+	pidtxt = slurp(root, "/var/backups/vhostfix/.lock");
 	want = xasprintf("%ld\n", (long)pid);
 	CHECK(pidtxt != NULL && strcmp(pidtxt, want) == 0);
 	o.lock_wait = 1;
@@ -748,8 +748,9 @@ test_sigterm(void)
 	msg[n > 0 ? n : 0] = '\0';
 	close(pfd[0]);
 	CHECK(waitpid(pid, &st, 0) == pid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == WR_ROLLED_BACK);
-	CHECK(strcmp(msg, "interrupted by signal 15: restored") == 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == WR_INTERRUPTED);
+	CHECK(strcmp(msg, "interrupted by signal 15: every file was restored")
+	    == 0);
 	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
 	CHECK(same_text(root, "/etc/apache2/b.conf", "b\n"));
 	CHECK(same_text(root, "/etc/apache2/c.conf", "c\n"));
