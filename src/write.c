@@ -294,7 +294,7 @@ wr_undo(struct wr_tx *t, char *why, enum wr_status status)
 	enum wr_end		*end;
 	size_t			 i;
 	char			*e = NULL, *first = NULL;
-	int			 bad = 0;
+	int			 bad = 0, any = 0;
 
 	end = xcalloc(t->n, sizeof *end);
 	if (backup_journal_write(t->set, "restore", &e) < 0) {
@@ -306,6 +306,7 @@ wr_undo(struct wr_tx *t, char *why, enum wr_status status)
 		end[i] = WR_END_OLD;
 		if (!t->written[i])
 			continue;
+		any = 1;
 		end[i] = wr_restore_one(t, i, &e);
 		if (end[i] != WR_END_OLD) {
 			bad = 1;
@@ -326,7 +327,9 @@ wr_undo(struct wr_tx *t, char *why, enum wr_status status)
 		free(res->backup_id);
 		free(res->backup_path);
 		res->backup_id = res->backup_path = NULL;
-		res->error = why;
+		res->error = xasprintf("%s; %s", why, any ? "every file was"
+		    " restored from the backup" : "nothing was written");
+		free(why);
 		free(end);
 		return res->status = status;
 	}
@@ -518,16 +521,14 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 		goto signalled;
 	if (r == 1) {
 		res->test_output = buf_steal(&out);
-		err = xasprintf("configtest failed (%s); every file was"
-		    " restored from the backup", cmd);
+		err = xasprintf("configtest failed (%s)", cmd);
 		st = WR_ROLLED_BACK;
 		goto undo;
 	}
 	if (r == 3) {
 		if (out.len > 0)
 			res->test_output = buf_steal(&out);
-		err = xasprintf("configtest could not finish: %s; every file"
-		    " was restored from the backup", why);
+		err = xasprintf("configtest could not finish: %s", why);
 		st = WR_FAILED;
 		goto undo;
 	}
@@ -557,8 +558,7 @@ out:
 	return res->status = st;
 
 signalled:
-	err = xasprintf("interrupted by signal %d: every file was restored",
-	    (int)wr_caught);
+	err = xasprintf("interrupted by signal %d", (int)wr_caught);
 	st = WR_INTERRUPTED;
 undo:
 	wr_sig_block(&sigs);
@@ -604,25 +604,28 @@ wr_tx_free(struct wr_tx *t)
 	backup_manifest_free(t->set);
 }
 
-/* Open journals: a fix on top of an interrupted one would bury it. */
+/* Open journals: a fix on top of an interrupted one would bury it.
+ * Returns how many are open (with o->force), or -1 with res->error. */
 static int
-wr_refuse_open(const struct wr_opts *o, struct wr_result *res)
+wr_check_open(const struct wr_opts *o, struct wr_result *res)
 {
 	struct vec	 open = { 0 };
 	struct wr_open	*w;
 	char		*err = NULL;
+	int		 n;
 
 	if (write_find_open(o, &open, &err) < 0) {
 		res->error = err;
 		return -1;
 	}
-	if (open.n == 0 || o->force) {
-		if (open.n > 0)
+	n = (int)open.n;
+	if (n == 0 || o->force) {
+		if (n > 0)
 			wr_note(res, xasprintf("writing on top of the"
 			    " interrupted fix %s, as asked (--force)",
-			    ((struct wr_open *)open.v[0])->id));
+			    ((struct wr_open *)open.v[n - 1])->id));
 		vec_free_all(&open, wr_open_free);
-		return 0;
+		return n;
 	}
 	w = open.v[open.n - 1];
 	res->error = xasprintf("an interrupted fix is still open: backup set"
@@ -634,28 +637,60 @@ wr_refuse_open(const struct wr_opts *o, struct wr_result *res)
 	return -1;
 }
 
+/* --force with nothing left to write: the interrupted fix is complete on
+ * disk but was never tested.  Test it; if Apache takes it, close it. */
+static enum wr_status
+wr_finish_open(const struct wr_opts *o, struct wr_result *res)
+{
+	struct wr_sigs	 sigs;
+	struct buf	 out = { 0 };
+	char		*cmd = NULL, *why = NULL;
+	int		 r;
+
+	wr_sig_catch(&sigs);
+	r = wr_configtest(o, res, &out, &cmd, &why);
+	if (r == 0 || r == 2) {
+		wr_close_open(o, "", res);
+		res->status = WR_OK;
+	} else {
+		if (out.len > 0)
+			res->test_output = buf_steal(&out);
+		res->error = xasprintf("the interrupted fix is complete on"
+		    " disk, but the configtest %s; it stays open: undo it"
+		    " with rollback", r == 1 ? "fails" : r == 4 ?
+		    "was interrupted" : why);
+		res->status = r == 4 ? WR_INTERRUPTED : WR_REFUSED;
+	}
+	wr_sig_restore(&sigs);
+	free(cmd);
+	free(why);
+	buf_free(&out);
+	return res->status;
+}
+
 enum wr_status
 write_apply(const struct wr_opts *o, const struct wr_tree *tree,
     const struct wr_file *f, size_t n, struct wr_result *res)
 {
 	struct wr_tx	t;
-	int		lockfd;
+	int		lockfd, nopen;
 
 	if (wr_start(o, res, &lockfd) < 0)
 		return res->status;
 	wr_clean_leftovers(o, tree, f, n, res);
-	if (wr_refuse_open(o, res) < 0) {
-		wr_unlock(lockfd);
-		return res->status = WR_REFUSED;
-	}
-	if (n == 0) {
+	nopen = wr_check_open(o, res);
+	if (nopen < 0)
+		res->status = WR_REFUSED;
+	else if (n == 0 && nopen > 0)
+		wr_finish_open(o, res);
+	else if (n == 0) {
 		wr_note(res, xstrdup("nothing to write"));
-		wr_unlock(lockfd);
-		return res->status = WR_OK;
+		res->status = WR_OK;
+	} else {
+		wr_tx_init(&t, o, f, n, res);
+		wr_tx_run(&t, tree, "fix", o->vhosts, o->nvhosts);
+		wr_tx_free(&t);
 	}
-	wr_tx_init(&t, o, f, n, res);
-	wr_tx_run(&t, tree, "fix", o->vhosts, o->nvhosts);
-	wr_tx_free(&t);
 	wr_unlock(lockfd);
 	return res->status;
 }

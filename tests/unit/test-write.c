@@ -749,8 +749,8 @@ test_sigterm(void)
 	close(pfd[0]);
 	CHECK(waitpid(pid, &st, 0) == pid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == WR_INTERRUPTED);
-	CHECK(strcmp(msg, "interrupted by signal 15: every file was restored")
-	    == 0);
+	CHECK(strcmp(msg, "interrupted by signal 15; every file was restored"
+	    " from the backup") == 0);
 	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
 	CHECK(same_text(root, "/etc/apache2/b.conf", "b\n"));
 	CHECK(same_text(root, "/etc/apache2/c.conf", "c\n"));
