@@ -641,7 +641,9 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		free(s);
 	}
 	explain_unfixed(c, &sel);
-	if (out.n == 0) {
+	/* With --force, nothing to change may still finish an interrupted
+	 * fix (the write layer tests and closes it). */
+	if (out.n == 0 && !(cl->force && !cl->dry_run)) {
 		if (!cl->json)
 			fprintf(stderr, "vhostfix: nothing to change\n");
 		rc = EXIT_CLEAN;
