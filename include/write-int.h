@@ -172,6 +172,10 @@ int	 backup_prepare(const char *base, int create, char **err);
  * paths) when it is not NULL. */
 int	 backup_list(const char *base, struct vec *out, struct vec *partial,
 	    char **err);
+/* The set named id under base, or NULL with *err saying why (not there,
+ * not trusted, its manifest invalid). */
+struct wr_manifest *backup_load(const char *base, const char *id,
+	    char **err);
 /* The intent journal of set m: write it (fsynced) with the phase ("write",
  * "test", "restore"); close it (remove, fsynced); read it: 1 when open,
  * with its start time and phase (caller frees), else 0. */

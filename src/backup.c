@@ -480,6 +480,26 @@ backup_list(const char *base, struct vec *out, struct vec *partial,
 	return 0;
 }
 
+struct wr_manifest *
+backup_load(const char *base, const char *id, char **err)
+{
+	struct wr_manifest	*m;
+	char			*dir;
+
+	if (*id == '.' || strchr(id, '/') != NULL) {
+		*err = xasprintf("%s: not a backup set id", id);
+		return NULL;
+	}
+	dir = xasprintf("%s/%s", base, id);
+	if (!trusted(dir, S_IFDIR, 0, "a backup set", err)) {
+		free(dir);
+		return NULL;
+	}
+	m = manifest_load(dir, id, err);
+	free(dir);
+	return m;
+}
+
 /* The journal's path in set m. */
 static char *
 journal_path(const struct wr_manifest *m)

@@ -556,9 +556,25 @@ write_rollback(const struct wr_opts *o, const char *id, int force,
 			m = sets.v[i];
 	}
 	res->status = WR_REFUSED;
+	if (m == NULL && id != NULL) {
+		/* Not listed: say why (a damaged manifest hides only its own
+		 * set from the list). */
+		char	*dir = xasprintf("%s/%s", base, id);
+
+		if (lstat(dir, &(struct stat){ 0 }) < 0)
+			res->error = xasprintf("no backup set %s in %s", id,
+			    base);
+		else if ((m = backup_load(base, id, &err)) != NULL)
+			vec_push(&sets, m);
+		else
+			res->error = xasprintf("backup set %s: %s", id, err);
+		free(dir);
+		free(err);
+		err = NULL;
+	}
 	if (m == NULL) {
-		res->error = id != NULL ? xasprintf("no backup set %s in %s",
-		    id, base) : xasprintf("no backup set in %s", base);
+		if (res->error == NULL)
+			res->error = xasprintf("no backup set in %s", base);
 		goto out;
 	}
 	if (!wr_same_root(m->root, o->root)) {
