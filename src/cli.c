@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,10 @@ parse_options(struct cli *cl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
+			/* An empty root would mean the live "/". */
+			if (*optarg == '\0')
+				return bad_usage("--root needs a directory (an "
+				    "empty one would mean /)");
 			cl->load.root = optarg;
 			break;
 		case OPT_CONFIG:
@@ -671,7 +676,7 @@ cli_main(int argc, char **argv)
 	struct cli	 cl;
 	const char	*cmd;
 	char		*err = NULL;
-	int		 rc, nargs;
+	int		 rc, nargs, sig;
 	char		**args;
 
 	setlocale(LC_ALL, "");
@@ -694,6 +699,16 @@ cli_main(int argc, char **argv)
 		cl.load.root = cl.demo_dir;
 		fprintf(stderr, "vhostfix: demo: working on a private copy in "
 		    "%s (removed on exit)\n", cl.demo_dir);
+		if (demo_guard(cl.demo_dir, &rc, &sig) == 0) {
+			free(cl.demo_dir);
+			if (sig != 0) {
+				/* die as the worker died, for the shell */
+				signal(sig, SIG_DFL);
+				raise(sig);
+				return 128 + sig;
+			}
+			return rc;
+		}
 	}
 	cmd = optind < argc ? argv[optind] : NULL;
 	args = argv + optind + 1;

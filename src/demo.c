@@ -4,12 +4,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "demo.h"
@@ -167,4 +169,56 @@ demo_remove(const char *dir)
 {
 	if (dir != NULL && strstr(dir, "/vhostfix-demo.") != NULL)
 		remove_tree(dir);
+}
+
+static volatile pid_t demo_child;
+
+static void
+demo_forward(int sig)
+{
+	if (demo_child > 0)
+		kill(demo_child, sig);
+}
+
+int
+demo_guard(const char *dir, int *status, int *sig)
+{
+	static const int	 fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction	 sa, old;
+	pid_t			 pid;
+	size_t			 i;
+	int			 st;
+
+	*status = 0;
+	*sig = 0;
+	pid = fork();
+	if (pid < 0)
+		return 1;	/* then the copy goes on the normal exit only */
+	if (pid == 0)
+		return 1;
+	demo_child = pid;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof fwd / sizeof fwd[0]; i++) {
+		/* A signal ignored from the start (nohup) stays ignored. */
+		if (sigaction(fwd[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sa.sa_handler = demo_forward;
+		sigaction(fwd[i], &sa, NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			st = 0;
+			break;
+		}
+	}
+	demo_remove(dir);
+	if (WIFSIGNALED(st))
+		*sig = WTERMSIG(st);
+	else
+		*status = WEXITSTATUS(st);
+	return 0;
 }
