@@ -149,7 +149,8 @@ for sc in rename fsync write openat fchown unlink; do
 done
 
 # kill -9 at random moments of a fix whose files are written slowly and
-# whose configtest takes a moment: before, during and after the writes.
+# whose configtest takes a moment: before, during and after the writes
+# (and now and then after the run ended).
 kexits=""
 for i in $(seq 1 "$KILLS"); do
 	label="kill -9 #$i"
@@ -158,7 +159,7 @@ for i in $(seq 1 "$KILLS"); do
 	VHOSTFIX_TEST_PAUSE_BETWEEN_FILES=40 "$VHOSTFIX" --root "$R" fix --all \
 	    --yes --configtest "sleep 0.1" >/dev/null 2>&1 &
 	pid=$!
-	sleep "0.$(printf '%03d' $((RANDOM % 400)))"
+	sleep "0.$(printf '%03d' $((RANDOM % 700)))"
 	kill -9 "$pid" 2>/dev/null && kexits="$kexits k" || kexits="$kexits d"
 	wait "$pid" 2>/dev/null
 	check_tree any

@@ -558,12 +558,12 @@ backup_journal_read(const struct wr_manifest *m, char **time, char **phase)
 	const char	*line, *end;
 	char		*p = journal_path(m), *text, *e = NULL;
 	size_t		 len, kl;
-	int		 open = 0;
+	int		 is_open = 0;
 
 	*time = *phase = NULL;
 	if (trusted(p, S_IFREG, 0, "a journal", &e) &&
 	    util_read_file(p, JOURNAL_MAX, &text, &len) == 0) {
-		open = 1;
+		is_open = 1;
 		for (line = text; line < text + len; line = end + 1) {
 			end = memchr(line, '\n', (size_t)(text + len - line));
 			if (end == NULL)
@@ -582,14 +582,14 @@ backup_journal_read(const struct wr_manifest *m, char **time, char **phase)
 		}
 		free(text);
 	} else if (e != NULL && lstat(p, &(struct stat){ 0 }) == 0)
-		open = 1;	/* there, but not ours to read: still open */
+		is_open = 1;	/* there, but not ours to read: still open */
 	free(e);
 	free(p);
-	if (open && *time == NULL)
+	if (is_open && *time == NULL)
 		*time = xstrdup("unknown");
-	if (open && *phase == NULL)
+	if (is_open && *phase == NULL)
 		*phase = xstrdup("unknown");
-	return open;
+	return is_open;
 }
 
 int

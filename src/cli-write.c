@@ -50,18 +50,18 @@ void
 cli_warn_open(const char *root, const char *backup_dir)
 {
 	struct wr_opts	 wo;
-	struct vec	 open = { 0 };
+	struct vec	 found = { 0 };
 	struct wr_open	*w;
 	char		*err = NULL, *cmd, *line;
 	size_t		 i;
 
 	fill_opts(&wo, root, backup_dir, NULL, 0, 0);
-	if (write_find_open(&wo, &open, &err) < 0) {
+	if (write_find_open(&wo, &found, &err) < 0) {
 		say(err);
 		free(err);
 	}
-	for (i = 0; i < open.n; i++) {
-		w = open.v[i];
+	for (i = 0; i < found.n; i++) {
+		w = found.v[i];
 		cmd = rollback_cmd(&wo, w->id);
 		line = xasprintf("warning: an interrupted fix is open (backup"
 		    " set %s, started %s, stopped in its %s phase): %zu of %zu"
@@ -73,7 +73,7 @@ cli_warn_open(const char *root, const char *backup_dir)
 		free(line);
 		free(cmd);
 	}
-	vec_free_all(&open, wr_open_free);
+	vec_free_all(&found, wr_open_free);
 }
 
 static int

@@ -28,12 +28,13 @@
 #include "model.h"
 #include "scan.h"
 
-/* Bigger than any sane config.  Each edit is re-checked by Augeas, which
- * took 9 s and 400 MB for one vhost of a 4 MB file (and crashed on a 16 MB
- * one); a file the fast scanner cannot take goes to Augeas whole, which
- * took 22 s for 1 MB of continuation lines.  Past these sizes a file is
- * refused with a message rather than left to hang or crash. */
-#define DISC_MAX_FILE	(4u << 20)
+/* Bigger than any sane config.  A file the fast scanner cannot take goes
+ * to Augeas whole, which took 22 s for 1 MB of continuation lines and
+ * crashed (stack overflow) on 16 MB; every edit is re-checked by Augeas
+ * too, which took 6 s and 860 MB for one vhost of a 12 MB file the fast
+ * scanner reads.  Past these sizes a file is refused with a message
+ * rather than left to hang or crash. */
+#define DISC_MAX_FILE	(12u << 20)
 #define DISC_MAX_AUGEAS	(512u << 10)
 #define DISC_MAX_DEPTH	64		/* Apache stops at 128 */
 #define DISC_MAX_LINKS	40		/* as the kernel */
@@ -477,7 +478,7 @@ load_file(struct disc *d, const char *rel, const char *real,
 	if (stat(abs, &f->st) != 0 || util_read_file(abs, DISC_MAX_FILE,
 	    &f->text, &f->len) != 0) {
 		problem(d, at, 1, "%s: %s", rel, errno == EFBIG ?
-		    "file too large (over 4 MB): not read" : strerror(errno));
+		    "file too large (over 12 MB): not read" : strerror(errno));
 		free(f->path);
 		free(f->real);
 		free(f->abspath);

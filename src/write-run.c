@@ -120,7 +120,7 @@ wr_run(char *const argv[], const char *cwd, int timeout, struct buf *out,
 	char		 chunk[4096];
 	ssize_t		 r;
 	pid_t		 pid;
-	int		 po[2], st, e, rc, done = 0, why = 0, open = 1;
+	int		 po[2], st, e, rc, done = 0, why = 0, reading = 1;
 
 	if (pipe2(po, O_CLOEXEC) < 0) {
 		*err = xasprintf("cannot run %s: %s", argv[0],
@@ -141,13 +141,13 @@ wr_run(char *const argv[], const char *cwd, int timeout, struct buf *out,
 	while (!done) {
 		pfd.fd = po[0];
 		pfd.events = POLLIN;
-		if (open && poll(&pfd, 1, WR_RUN_TICK_MS) > 0) {
+		if (reading && poll(&pfd, 1, WR_RUN_TICK_MS) > 0) {
 			r = read(po[0], chunk, sizeof chunk);
 			if (r == 0)
-				open = 0;
+				reading = 0;
 			else if (r > 0 && out->len + (size_t)r <= WR_RUN_MAX)
 				buf_add(out, chunk, (size_t)r);
-		} else if (!open) {
+		} else if (!reading) {
 			struct timespec	nap = { 0, WR_RUN_TICK_MS * 1000000L };
 
 			nanosleep(&nap, NULL);
@@ -163,7 +163,7 @@ wr_run(char *const argv[], const char *cwd, int timeout, struct buf *out,
 			done = 1;
 		}
 	}
-	while (open && (r = read(po[0], chunk, sizeof chunk)) > 0) {
+	while (reading && (r = read(po[0], chunk, sizeof chunk)) > 0) {
 		if (out->len + (size_t)r <= WR_RUN_MAX)
 			buf_add(out, chunk, (size_t)r);
 	}

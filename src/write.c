@@ -400,17 +400,19 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 			return res->status = WR_REFUSED;
 		}
 	}
+	/* From here on a signal stops the run the orderly way: a probe's
+	 * temp file is removed, commands are killed, what was written is
+	 * restored. */
+	wr_sig_catch(&sigs);
 	for (i = 0; i < t->n; i++) {
 		if (wr_xattrs_load(t->abs[i], &t->xa[i], &err) < 0 ||
 		    wr_probe(t->abs[i], t->f[i].new_len, &t->st[i], &t->xa[i],
 		    &err) < 0) {
 			res->error = err;
-			return res->status = WR_REFUSED;
+			st = WR_REFUSED;
+			goto out;
 		}
 	}
-	/* From here on a signal stops the run the orderly way: commands
-	 * are killed, what was written is restored. */
-	wr_sig_catch(&sigs);
 	if (tree != NULL) {
 		r = wr_stage_check(o, tree, t->f, t->n, res);
 		if (r != 0 && wr_caught != 0)
@@ -538,7 +540,8 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 		free(err);
 		err = NULL;
 	}
-	if (o->force)
+	/* A forced fix finished what an interrupted one left. */
+	if (o->force && strcmp(kind, "fix") == 0)
 		wr_close_open(o, t->set->id, res);
 	free(cmd);
 	buf_free(&out);
@@ -609,31 +612,31 @@ wr_tx_free(struct wr_tx *t)
 static int
 wr_check_open(const struct wr_opts *o, struct wr_result *res)
 {
-	struct vec	 open = { 0 };
+	struct vec	 found = { 0 };
 	struct wr_open	*w;
 	char		*err = NULL;
 	int		 n;
 
-	if (write_find_open(o, &open, &err) < 0) {
+	if (write_find_open(o, &found, &err) < 0) {
 		res->error = err;
 		return -1;
 	}
-	n = (int)open.n;
+	n = (int)found.n;
 	if (n == 0 || o->force) {
 		if (n > 0)
 			wr_note(res, xasprintf("writing on top of the"
 			    " interrupted fix %s, as asked (--force)",
-			    ((struct wr_open *)open.v[n - 1])->id));
-		vec_free_all(&open, wr_open_free);
+			    ((struct wr_open *)found.v[n - 1])->id));
+		vec_free_all(&found, wr_open_free);
 		return n;
 	}
-	w = open.v[open.n - 1];
+	w = found.v[found.n - 1];
 	res->error = xasprintf("an interrupted fix is still open: backup set"
 	    " %s (started %s, %s phase), %zu of %zu files hold its new text;"
 	    " undo it with `rollback %s`, or finish it by running the fix"
 	    " again with --force", w->id, w->time, w->phase, w->nnew,
 	    w->nfiles, w->id);
-	vec_free_all(&open, wr_open_free);
+	vec_free_all(&found, wr_open_free);
 	return -1;
 }
 
