@@ -2,6 +2,8 @@
 #ifndef VHOSTFIX_DEMO_H
 #define VHOSTFIX_DEMO_H
 
+#include <signal.h>
+
 /* Copy the demo tree into a new private directory (mode 0700) under
  * $TMPDIR or /tmp.  Returns its malloc'd path, or NULL with *err. */
 char	*demo_create(const char *self, char **err);
@@ -9,8 +11,10 @@ char	*demo_create(const char *self, char **err);
  * pipe, a crash): fork; the child returns 1 and does the work; the parent
  * waits (passing SIGINT, SIGTERM, SIGHUP and SIGQUIT on), removes dir and
  * returns 0 with the child's exit status or the signal that killed it.
- * Returns 1 without a child when fork fails. */
-int	 demo_guard(const char *dir, int *status, int *sig);
+ * Returns 1 without a child when fork fails.  The caller blocks those
+ * signals before demo_create(); both processes then set mask. */
+int	 demo_guard(const char *dir, const sigset_t *mask, int *status,
+	    int *sig);
 /* Remove a tree made by demo_create. */
 void	 demo_remove(const char *dir);
 /* Where the bundled data lives: next to the sources when running from the

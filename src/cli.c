@@ -678,6 +678,7 @@ cli_main(int argc, char **argv)
 	char		*err = NULL;
 	int		 rc, nargs, sig;
 	char		**args;
+	sigset_t	 block, oldmask;
 
 	setlocale(LC_ALL, "");
 	memset(&cl, 0, sizeof cl);
@@ -690,8 +691,16 @@ cli_main(int argc, char **argv)
 		if (cl.load.root != NULL)
 			return bad_usage("--demo and --root contradict each "
 			    "other");
+		/* Held off until the guard that removes the copy is up. */
+		sigemptyset(&block);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGTERM);
+		sigaddset(&block, SIGHUP);
+		sigaddset(&block, SIGQUIT);
+		sigprocmask(SIG_BLOCK, &block, &oldmask);
 		cl.demo_dir = demo_create(argv[0], &err);
 		if (cl.demo_dir == NULL) {
+			sigprocmask(SIG_SETMASK, &oldmask, NULL);
 			fprintf(stderr, "vhostfix: demo: %s\n", err);
 			free(err);
 			return EXIT_USAGE;
@@ -699,7 +708,7 @@ cli_main(int argc, char **argv)
 		cl.load.root = cl.demo_dir;
 		fprintf(stderr, "vhostfix: demo: working on a private copy in "
 		    "%s (removed on exit)\n", cl.demo_dir);
-		if (demo_guard(cl.demo_dir, &rc, &sig) == 0) {
+		if (demo_guard(cl.demo_dir, &oldmask, &rc, &sig) == 0) {
 			free(cl.demo_dir);
 			if (sig != 0) {
 				/* die as the worker died, for the shell */

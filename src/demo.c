@@ -181,7 +181,7 @@ demo_forward(int sig)
 }
 
 int
-demo_guard(const char *dir, int *status, int *sig)
+demo_guard(const char *dir, const sigset_t *mask, int *status, int *sig)
 {
 	static const int	 fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction	 sa, old;
@@ -192,10 +192,12 @@ demo_guard(const char *dir, int *status, int *sig)
 	*status = 0;
 	*sig = 0;
 	pid = fork();
-	if (pid < 0)
-		return 1;	/* then the copy goes on the normal exit only */
-	if (pid == 0)
+	if (pid <= 0) {
+		/* the worker (or, when fork fails, the copy goes on the
+		 * normal exit only) */
+		sigprocmask(SIG_SETMASK, mask, NULL);
 		return 1;
+	}
 	demo_child = pid;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
@@ -209,6 +211,9 @@ demo_guard(const char *dir, int *status, int *sig)
 		sigaction(fwd[i], &sa, NULL);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* A signal that came while the copy was made is delivered (and
+	 * passed on) now. */
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			st = 0;

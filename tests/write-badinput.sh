@@ -105,6 +105,19 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$VHOSTFIX" --demo fix --all --yes \
 	[ -z "$(ls -A "$work/dtmp")" ] ||
 	    fail "SIG$sig: the demo copy was left: $(ls "$work/dtmp")"
 done
+# A signal while the copy is still being made.
+for delay in 0.01 0.03 0.06 0.1; do
+	TMPDIR=$work/dtmp "$VHOSTFIX" --demo fix --all --yes --no-configtest \
+	    --backup-dir "$work/bk" >/dev/null 2>&1 &
+	pid=$!
+	bgpids="$bgpids $pid"
+	sleep "$delay"
+	kill -s TERM "$pid"
+	wait "$pid"
+	[ -z "$(ls -A "$work/dtmp")" ] ||
+	    fail "SIGTERM after ${delay}s: the demo copy was left"
+	rm -rf "$work/dtmp"/*
+done
 # A closed pipe: `fix --dry-run | head` when head is gone already.
 rc=$(TMPDIR=$work/dtmp python3 -c '
 import os, subprocess, sys
