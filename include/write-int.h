@@ -4,6 +4,7 @@
 #ifndef VHOSTFIX_WRITE_INT_H
 #define VHOSTFIX_WRITE_INT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -74,7 +75,21 @@ int	 wr_run_line(const char *line, const char *cwd, int timeout,
 	    struct buf *out, char **err);
 /* o's timeout in seconds (the default when unset). */
 int	 wr_timeout_of(const struct wr_opts *o);
-/* write.c: did SIGINT, SIGTERM or SIGHUP arrive during the transaction? */
+/* SIGINT, SIGTERM and SIGHUP (a dropped SSH session) during a transaction
+ * only set a flag: the runner then kills its command, the transaction
+ * restores.  Catch them (saving the old handlers), hold them off around a
+ * rename, let them in again, put the old handlers back. */
+#define WR_NSIGNALS	3
+struct wr_sigs {
+	struct sigaction	old[WR_NSIGNALS];
+	sigset_t		oldmask;
+	sigset_t		set;
+};
+void	 wr_sig_catch(struct wr_sigs *);
+void	 wr_sig_block(struct wr_sigs *);
+void	 wr_sig_unblock(struct wr_sigs *);
+void	 wr_sig_restore(struct wr_sigs *);
+/* The signal that arrived since wr_sig_catch(), or 0. */
 int	 wr_stop_requested(void);
 /* Full path of an executable found in PATH or the sbin directories, or
  * NULL.  Caller frees. */

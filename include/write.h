@@ -43,6 +43,10 @@ struct wr_opts {
 					   when root is "/", else skipped with
 					   a note); else a command line */
 	int		 no_configtest;
+	int		 test_timeout;	/* seconds the configtest, the
+					   pre-flight, the reload and hooks
+					   may take (their process group is
+					   killed past it); 0: default (60) */
 	const char	*apache_bin;	/* NULL: pre-flight only when root is
 					   "/" and apache2/httpd is found */
 	int		 reload;	/* graceful reload after the test */
@@ -52,9 +56,6 @@ struct wr_opts {
 	size_t		 nvhosts;
 	int		 lock_wait;	/* seconds to wait for the lock; <0:
 					   default (5) */
-	int		 configtest_timeout; /* seconds for the configtest,
-					   the pre-flight, the reload and
-					   hooks; 0: default (60) */
 	int		 force;		/* write even though an interrupted
 					   fix is still open (its journal);
 					   rollback: overwrite changed files */
@@ -86,6 +87,13 @@ struct wr_result {
 	char		*backup_path;	/* absolute */
 	char		*error;		/* one line, or NULL */
 	char		*test_output;	/* Apache's message, or NULL */
+	char		*test_cmd;	/* the configtest run, or NULL when
+					   it was skipped */
+	int		 test_exit;	/* its exit status (-1: could not
+					   run) */
+	char		*reload_cmd;	/* the reload run, or NULL */
+	int		 reload_exit;
+	char		*reload_output;	/* what it printed, or NULL */
 	struct vec	 notes;		/* char *: informational lines
 					   ("configtest skipped: ...") */
 	struct vec	 states;	/* char *: with WR_INCOMPLETE, one line

@@ -11,19 +11,6 @@
 #include "report.h"
 #include "write.h"
 
-static void
-fill_opts(struct wr_opts *wo, const char *root, const char *backup_dir,
-    const char *configtest, int no_configtest, int timeout)
-{
-	memset(wo, 0, sizeof *wo);
-	wo->root = root;
-	wo->backup_dir = backup_dir;
-	wo->configtest = configtest;
-	wo->no_configtest = no_configtest;
-	wo->lock_wait = -1;
-	wo->configtest_timeout = timeout;
-}
-
 /* A message of the write layer: it names files of the tree, whose names
  * may carry control characters. */
 static void
@@ -55,7 +42,9 @@ cli_warn_open(const char *root, const char *backup_dir)
 	char		*err = NULL, *cmd, *line;
 	size_t		 i;
 
-	fill_opts(&wo, root, backup_dir, NULL, 0, 0);
+	memset(&wo, 0, sizeof wo);
+	wo.root = root;
+	wo.backup_dir = backup_dir;
 	if (write_find_open(&wo, &found, &err) < 0) {
 		say(err);
 		free(err);
@@ -158,10 +147,8 @@ confirm(void)
 }
 
 int
-cli_write(const char *self, struct cf_config *c, struct vec *rendered,
-    struct vec *vhosts, int yes, const char *backup_dir,
-    const char *configtest, int no_configtest, const char *apache_bin,
-    int reload, const char *reload_cmd, int force, int timeout)
+cli_write(struct cf_config *c, struct vec *rendered, struct vec *vhosts,
+    int yes, const struct wr_opts *opts)
 {
 	struct wr_opts		 wo;
 	struct fixfiles		 ff;
@@ -170,7 +157,6 @@ cli_write(const char *self, struct cf_config *c, struct vec *rendered,
 	size_t			 i;
 	int			 rc;
 
-	(void)self;
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
 			fprintf(stderr, "vhostfix: no terminal to confirm on: "
@@ -183,12 +169,8 @@ cli_write(const char *self, struct cf_config *c, struct vec *rendered,
 			return EXIT_USAGE;
 		}
 	}
-	fill_opts(&wo, c->root, backup_dir, configtest, no_configtest,
-	    timeout);
-	wo.force = force;
-	wo.apache_bin = apache_bin;
-	wo.reload = reload;
-	wo.reload_cmd = reload_cmd;
+	wo = *opts;
+	wo.root = c->root;
 	names = xcalloc(vhosts->n + 1, sizeof *names);
 	for (i = 0; i < vhosts->n; i++)
 		names[i] = conf_vhost_name(vhosts->v[i]);
@@ -207,8 +189,7 @@ cli_write(const char *self, struct cf_config *c, struct vec *rendered,
 
 int
 cli_rollback(const struct cf_opts *load, const char *id, int list,
-    int force, const char *backup_dir, const char *configtest,
-    int no_configtest, int json, int timeout)
+    int force, const struct wr_opts *opts, int json)
 {
 	struct wr_opts		 wo;
 	struct wr_result	 res;
@@ -222,11 +203,12 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 		fprintf(stderr, "vhostfix: %s: not a directory\n", root);
 		return EXIT_USAGE;
 	}
-	fill_opts(&wo, real, backup_dir, configtest, no_configtest, timeout);
+	wo = *opts;
+	wo.root = real;
 	wo.force = force;
 	if (list) {
 		if (!json)
-			cli_warn_open(real, backup_dir);
+			cli_warn_open(real, wo.backup_dir);
 		struct vec	sets = { 0 };
 		size_t		i, j;
 
@@ -284,7 +266,7 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 			fputs("]\n", stdout);
 		else if (sets.n == 0)
 			fprintf(stderr, "vhostfix: no backup sets under %s\n",
-			    backup_dir ? backup_dir : "ROOT/var/backups/"
+			    wo.backup_dir ? wo.backup_dir : "ROOT/var/backups/"
 			    "vhostfix");
 		vec_free_all(&sets, wr_set_free);
 		free(real);

@@ -115,27 +115,39 @@ copy_tree(const char *from, const char *to, char **err)
 }
 
 char *
-demo_create(const char *self, char **err)
+demo_create(const char *self, sigset_t *oldmask, char **err)
 {
 	const char	*tmp = getenv("TMPDIR");
-	char		*src = demo_source(self), *dir;
+	char		*src, *dir;
+	sigset_t	 block;
 
+	/* Held off until demo_guard() is up, which removes the copy. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	if (oldmask != NULL)
+		sigprocmask(SIG_BLOCK, &block, oldmask);
+	src = demo_source(self);
 	*err = NULL;
 	dir = xasprintf("%s/vhostfix-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		*err = xasprintf("%s: %s", dir, strerror(errno));
-		free(dir);
-		free(src);
-		return NULL;
+		goto fail;
 	}
 	if (copy_tree(src, dir, err) != 0) {
 		demo_remove(dir);
-		free(dir);
-		free(src);
-		return NULL;
+		goto fail;
 	}
 	free(src);
 	return dir;
+fail:
+	if (oldmask != NULL)
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+	free(dir);
+	free(src);
+	return NULL;
 }
 
 static void

@@ -124,7 +124,7 @@ json_finding(struct buf *b, const struct finding *f)
 	size_t	i;
 
 	buf_adds(b, "{\"rule\":");
-	report_json_string(b, f->rule);
+	report_json_string(b, f->rule->id);
 	buf_adds(b, ",\"severity\":");
 	report_json_string(b, sev_name(f->sev));
 	buf_adds(b, ",\"file\":");
@@ -150,8 +150,8 @@ json_finding(struct buf *b, const struct finding *f)
 	buf_addc(b, '}');
 }
 
-static int
-selected(const struct vec *sel, const struct cf_vhost *v)
+int
+report_selected(const struct vec *sel, const struct cf_vhost *v)
 {
 	size_t	i;
 
@@ -180,7 +180,7 @@ print_json(FILE *fp, const struct cf_config *c, const struct vec *fs,
 	for (i = 0; i < c->vhosts.n; i++) {
 		struct cf_vhost	*v = c->vhosts.v[i];
 
-		if (!selected(sel, v))
+		if (!report_selected(sel, v))
 			continue;
 		if (!first)
 			buf_addc(&b, ',');
@@ -278,7 +278,7 @@ print_finding(FILE *fp, const struct finding *f, int color)
 
 	fprintf(fp, "%s%s:%u:%s %s%s:%s %s [%s]\n", color ? "\033[1m" : "",
 	    path, f->line, color ? "\033[0m" : "", color ? sev_color[f->sev] :
-	    "", sev_name(f->sev), color ? "\033[0m" : "", msg, f->rule);
+	    "", sev_name(f->sev), color ? "\033[0m" : "", msg, f->rule->id);
 	for (i = 0; i < f->suggest.n; i++) {
 		char	*s = report_inert(f->suggest.v[i]);
 
@@ -317,7 +317,7 @@ print_list(FILE *fp, const struct cf_config *c, const struct vec *sel)
 		struct buf	 addrs = { 0 };
 		char		*name, *a, *path;
 
-		if (!selected(sel, v))
+		if (!report_selected(sel, v))
 			continue;
 		for (j = 0; j < v->naddrs; j++)
 			buf_printf(&addrs, "%s%s", j ? " " : "", v->addrs[j]);
@@ -350,13 +350,15 @@ report_print(FILE *fp, const struct cf_config *c, const struct vec *fs,
 	for (i = 0; i < fs->n; i++) {
 		const struct finding	*f = fs->v[i];
 
-		if (f->vhost != NULL && !selected(sel, f->vhost))
+		if (f->vhost != NULL && !report_selected(sel, f->vhost))
 			continue;
 		print_finding(fp, f, o->color);
 		counts[f->sev]++;
 	}
+	if (o->no_summary)
+		return;
 	for (i = 0; i < c->vhosts.n; i++)
-		if (selected(sel, c->vhosts.v[i]))
+		if (report_selected(sel, c->vhosts.v[i]))
 			nv++;
 	fprintf(fp, "%zu error%s, %zu warning%s, %zu info%s in %zu vhost%s "
 	    "(%zu file%s read)\n", counts[SEV_ERROR],

@@ -18,9 +18,76 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plan.h"
 #include "preview.h"
 #include "rule-impl.h"
+
+static void	reverse_check(struct rule_ctx *);
+
+const struct rule rule_reverse_socket_prefix = {
+	.id = "reverse-socket-prefix",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_AUTO,
+	.summary = "a ProxyPassReverse URL starts with unix: and never "
+	    "matches",
+	.why = "Apache compares each ProxyPassReverse URL literally with the "
+	    "Location the backend sends; a URL starting with unix: never "
+	    "matches.",
+	.visitor = "When the backend redirects (say to "
+	    "http://127.0.0.1/next), the visitor is sent there unchanged: a "
+	    "dead link that shows your backend's address.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_mismatch = {
+	.id = "reverse-mismatch",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_AUTO,
+	.summary = "no ProxyPassReverse has the URL the backend redirects "
+	    "with",
+	.why = "No ProxyPassReverse has the URL the backend redirects with, "
+	    "so Apache never rewrites its redirects.",
+	.visitor = "Backend redirects reach the visitor unchanged, pointing "
+	    "at an address the visitor cannot reach.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_missing = {
+	.id = "reverse-missing",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_AUTO,
+	.summary = "a ProxyPass to a backend has no ProxyPassReverse",
+	.why = "This ProxyPass has no ProxyPassReverse for its path, so "
+	    "Apache never rewrites the backend's redirects.",
+	.visitor = "Backend redirects reach the visitor unchanged, pointing "
+	    "at an address the visitor cannot reach.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_scheme_missing = {
+	.id = "reverse-scheme-missing",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_AUTO,
+	.summary = "X-Forwarded-Proto https is sent but the https:// form of "
+	    "the backend URL has no ProxyPassReverse",
+	.why = "The vhost tells the backend the visitor uses https "
+	    "(X-Forwarded-Proto), so the backend redirects to https://..., "
+	    "which no ProxyPassReverse matches.",
+	.visitor = "Those redirects reach the visitor with the backend's "
+	    "address in them.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_no_effect = {
+	.id = "reverse-no-effect",
+	.sev = SEV_INFO,
+	.fix = RULE_FIX_HAND,
+	.summary = "ProxyPassReverse has no effect for uwsgi/fcgi/scgi "
+	    "backends",
+	.why = "Apache does not rewrite responses of uwsgi://, fcgi:// or "
+	    "scgi:// backends: this ProxyPassReverse does nothing.",
+	.visitor = "No harm by itself, but the line is misleading.",
+	.check = reverse_check,
+};
 
 static int
 no_reverse_scheme(const char *url)
@@ -57,15 +124,6 @@ suggest_revs(struct finding *f, const struct px_pass *pp,
 	}
 }
 
-/* "next" appended to a URL that ends in a slash (or "/next"). */
-static char *
-next_of(const char *url)
-{
-	size_t	n = strlen(url);
-
-	return xasprintf("%s%snext", url, n && url[n - 1] == '/' ? "" : "/");
-}
-
 static void
 map_into(struct preview_rev *pr, const struct vec *revs, size_t *n,
     const char *path)
@@ -91,7 +149,7 @@ attach_preview(struct rule_ctx *rc, struct finding *f,
 	size_t			 i, n = 0;
 	int			 port = v ? v->port : 0;
 
-	p->backend_location = next_of(backend_url);
+	p->backend_location = preview_next(backend_url);
 	pr = xcalloc(cur->n + req->n + 1, sizeof *pr);
 	for (i = 0; i < cur->n; i++)
 		vec_push(&urls, (void *)((struct px_rev *)cur->v[i])->url);
@@ -145,7 +203,7 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp)
 				matched = 1;
 	}
 	if (bad != NULL) {
-		f = rule_add(rc, "reverse-socket-prefix", -1, bad->dir->node,
+		f = rule_add(rc, &rule_reverse_socket_prefix, bad->dir->node,
 		    "ProxyPassReverse %s never matches: Apache compares it "
 		    "literally with the backend's Location, which never "
 		    "starts with \"unix:\"; redirects to %s reach the visitor "
@@ -157,17 +215,19 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp)
 	if (cur.n > 0 && !matched) {
 		struct px_rev	*r = cur.v[0];
 
-		f = rule_add(rc, "reverse-mismatch", px->preserve_host ?
-		    SEV_WARNING : SEV_ERROR, r->dir->node,
+		f = rule_add(rc, &rule_reverse_mismatch, r->dir->node,
 		    "no ProxyPassReverse for %s has %s (%s, so it redirects "
 		    "with that URL): its redirects reach the visitor "
 		    "unchanged", pp->path, backend_url, host_word(px));
+		/* The host is right already: only scheme or path is off. */
+		if (px->preserve_host)
+			f->sev = SEV_WARNING;
 		suggest_revs(f, pp, &req);
 		attach_preview(rc, f, pp, backend_url, &cur, &req);
 		goto out;
 	}
 	if (cur.n == 0) {
-		f = rule_add(rc, "reverse-missing", -1, pp->dir->node,
+		f = rule_add(rc, &rule_reverse_missing, pp->dir->node,
 		    "ProxyPass %s has no ProxyPassReverse: the backend's "
 		    "redirects to %s reach the visitor unchanged", pp->path,
 		    backend_url);
@@ -183,7 +243,7 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp)
 			    https_form))
 				https_ok = 1;
 		if (!https_ok) {
-			f = rule_add(rc, "reverse-scheme-missing", -1,
+			f = rule_add(rc, &rule_reverse_scheme_missing,
 			    pp->dir->node, "the vhost sends X-Forwarded-Proto "
 			    "https, so a backend that trusts it redirects to "
 			    "%s, which no ProxyPassReverse matches", https_form);
@@ -206,14 +266,14 @@ reported(const struct rule_ctx *rc, const struct cf_node *n)
 	for (i = 0; i < rc->out->n; i++) {
 		const struct finding	*f = rc->out->v[i];
 
-		if (f->node == n && strncmp(f->rule, "reverse-", 8) == 0)
+		if (f->node == n && f->rule->check == reverse_check)
 			return 1;
 	}
 	return 0;
 }
 
-void
-rule_reverse_check(struct rule_ctx *rc)
+static void
+reverse_check(struct rule_ctx *rc)
 {
 	struct px_vhost	*px = rc->px;
 	size_t		 i, j;
@@ -240,8 +300,9 @@ rule_reverse_check(struct rule_ctx *rc)
 				dead = 1;
 		}
 		if (dead) {
-			struct finding	*f = rule_add(rc, "reverse-no-effect", -1,
-			    r->dir->node, "ProxyPassReverse %s has no effect: "
+			struct finding	*f = rule_add(rc,
+			    &rule_reverse_no_effect, r->dir->node,
+			    "ProxyPassReverse %s has no effect: "
 			    "Apache rewrites redirects only for http:// "
 			    "backends, not uwsgi, fcgi or scgi ones", r->path);
 
@@ -253,11 +314,12 @@ rule_reverse_check(struct rule_ctx *rc)
 		 * the context claimed. */
 		if (strncasecmp(r->url, "unix:", 5) == 0 &&
 		    !reported(rc, r->dir->node)) {
-			struct finding	*f = rule_add(rc, "reverse-socket-prefix",
-			    -1, r->dir->node, "ProxyPassReverse %s never "
-			    "matches: Apache compares it literally with the "
-			    "backend's Location, which never starts with "
-			    "\"unix:\"", r->url);
+			struct finding	*f = rule_add(rc,
+			    &rule_reverse_socket_prefix, r->dir->node,
+			    "ProxyPassReverse %s never matches: Apache "
+			    "compares it literally with the backend's "
+			    "Location, which never starts with \"unix:\"",
+			    r->url);
 			const char	*bar = strchr(r->url, '|');
 
 			if (bar != NULL && r->ctx_path == NULL)
@@ -271,101 +333,4 @@ rule_reverse_check(struct rule_ctx *rc)
 				    r->path);
 		}
 	}
-}
-
-/* Where the backend redirects for a pass: to the URL it was reached at
- * (the visitor's host when it is preserved), with https:// when it is told
- * so by X-Forwarded-Proto. */
-static char *
-backend_redirect(const struct px_vhost *px, const struct px_pass *pp,
-    int preserve, int xfp_https, const char *host)
-{
-	const struct cf_vhost	*v = px->vhost;
-	const char		*u = pp->url.backend;
-	char			 port[16] = "";
-
-	if (preserve) {
-		if (v != NULL && v->port != 0 && v->port != 80 &&
-		    v->port != 443)
-			snprintf(port, sizeof port, ":%d", v->port);
-		return xasprintf("%s://%s%s%s", xfp_https ? "https" : "http",
-		    host, port, px_url_path(u));
-	}
-	if (xfp_https && strncasecmp(u, "http://", 7) == 0)
-		return xasprintf("https://%s", u + 7);
-	return xstrdup(u);
-}
-
-static char *
-map_with(const char *loc, const struct px_pass *pp, const struct vec *urls,
-    const struct px_vhost *px, const char *host)
-{
-	struct preview_rev	*pr = xcalloc(urls->n + 1, sizeof *pr);
-	size_t			 i;
-	char			*r;
-
-	for (i = 0; i < urls->n; i++) {
-		pr[i].path = pp->path;
-		pr[i].url = urls->v[i];
-	}
-	r = preview_map(loc, pr, urls->n, px->tls, host,
-	    px->vhost ? px->vhost->port : 0);
-	free(pr);
-	return r;
-}
-
-void
-rules_previews(const struct cf_config *c, struct cf_vhost *v,
-    const struct plan_opts *o, struct vec *out)
-{
-	struct px_vhost	 px;
-	struct rule_ctx	 rc;
-	const char	*host;
-	int		 preserve, xfp;
-	size_t		 i, j;
-
-	px_vhost_build(c, v, &px);
-	rc.config = c;
-	rc.px = &px;
-	rc.out = NULL;
-	host = rule_host(&rc);
-	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
-	    o->preserve_host == PLAN_ON;
-	/* As the planner: the header is added on TLS vhosts when mod_headers
-	 * is there to send it. */
-	xfp = px.xfp_https || (o->forwarded_proto == PLAN_ON && px.tls &&
-	    px.xfp == NULL && conf_has_module(c, "headers_module"));
-	for (i = 0; i < px.passes.n; i++) {
-		struct px_pass	*pp = px.passes.v[i];
-		struct vec	 cur = { 0 }, curl = { 0 }, req = { 0 };
-		struct preview	*p;
-		char		*now, *then;
-
-		if (pp->server_level || pp->url.scheme != PX_HTTP ||
-		    pp->url.bad_syntax)
-			continue;
-		px_required_revs(&px, pp, preserve, xfp, &req);
-		px_revs_for(&px, pp, &cur);
-		for (j = 0; j < cur.n; j++)
-			vec_push(&curl, (void *)((struct px_rev *)cur.v[j])->url);
-		p = xcalloc(1, sizeof *p);
-		now = backend_redirect(&px, pp, px.preserve_host, px.xfp_https,
-		    host);
-		then = backend_redirect(&px, pp, preserve, xfp, host);
-		p->backend_location = next_of(now);
-		p->visitor_before = map_with(p->backend_location, pp, &curl,
-		    &px, host);
-		if (strcmp(now, then) != 0)
-			p->backend_after = next_of(then);
-		p->visitor_after = map_with(p->backend_after ?
-		    p->backend_after : p->backend_location, pp,
-		    req.n ? &req : &curl, &px, host);
-		vec_push(out, p);
-		free(now);
-		free(then);
-		vec_free(&cur);
-		vec_free(&curl);
-		vec_free_all(&req, free);
-	}
-	px_vhost_free(&px);
 }

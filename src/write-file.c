@@ -379,3 +379,9 @@ out:
 	free(tmp);
 	return rc;
 }
+
+void
+wr_note(struct wr_result *res, char *msg)
+{
+	vec_push(&res->notes, msg);
+}

@@ -34,6 +34,68 @@
 
 extern char **environ;
 
+/* SIGINT, SIGTERM and SIGHUP (a dropped SSH session) during the write
+ * phase only set this; the phase notices between files and restores. */
+static volatile sig_atomic_t wr_caught;
+static const int wr_signals[WR_NSIGNALS] = { SIGINT, SIGTERM, SIGHUP };
+
+
+static void
+wr_on_signal(int sig)
+{
+	if (wr_caught == 0)
+		wr_caught = sig;
+}
+
+void
+wr_sig_catch(struct wr_sigs *s)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	sigemptyset(&s->set);
+	for (i = 0; i < WR_NSIGNALS; i++)
+		sigaddset(&s->set, wr_signals[i]);
+	sigprocmask(SIG_BLOCK, &s->set, &s->oldmask);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = wr_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	wr_caught = 0;
+	for (i = 0; i < WR_NSIGNALS; i++)
+		sigaction(wr_signals[i], &sa, &s->old[i]);
+}
+
+void
+wr_sig_block(struct wr_sigs *s)
+{
+	sigprocmask(SIG_BLOCK, &s->set, NULL);
+}
+
+/* A signal that arrived while blocked is delivered (and noted) here. */
+void
+wr_sig_unblock(struct wr_sigs *s)
+{
+	sigprocmask(SIG_UNBLOCK, &s->set, NULL);
+}
+
+void
+wr_sig_restore(struct wr_sigs *s)
+{
+	size_t	i;
+
+	sigprocmask(SIG_BLOCK, &s->set, NULL);
+	for (i = 0; i < WR_NSIGNALS; i++)
+		sigaction(wr_signals[i], &s->old[i], NULL);
+	sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+}
+
+int
+wr_stop_requested(void)
+{
+	return (int)wr_caught;
+}
+
 static long
 wr_ms_since(const struct timespec *t0)
 {
@@ -47,8 +109,8 @@ wr_ms_since(const struct timespec *t0)
 int
 wr_timeout_of(const struct wr_opts *o)
 {
-	return o != NULL && o->configtest_timeout > 0 ?
-	    o->configtest_timeout : WR_TIMEOUT_DEFAULT;
+	return o != NULL && o->test_timeout > 0 ?
+	    o->test_timeout : WR_TIMEOUT_DEFAULT;
 }
 
 static int
@@ -320,6 +382,9 @@ wr_configtest(const struct wr_opts *o, struct wr_result *res,
 		    o->root));
 		return 2;
 	}
+	res->test_cmd = xstrdup(*cmd);
+	/* fix --format json reports it; a timeout as timeout(1) does */
+	res->test_exit = r == WR_RUN_TIMEOUT ? 124 : r < 0 ? -1 : r;
 	if (r < 0) {
 		*why = err;
 		return r == WR_RUN_STOPPED ? 4 : 3;
@@ -343,6 +408,7 @@ wr_reload(const struct wr_opts *o, struct wr_result *res)
 	static const char *const ctl[] = { "apache2ctl", "apachectl", NULL };
 	struct buf	 out = { 0 };
 	char		*bin, *cmd, *err = NULL, *line;
+	const char	*msg;
 	int		 r;
 
 	if (o->reload_cmd != NULL) {
@@ -362,11 +428,15 @@ wr_reload(const struct wr_opts *o, struct wr_result *res)
 		r = wr_run(argv, o->root, wr_timeout_of(o), &out, &err);
 		free(bin);
 	}
+	msg = r < 0 ? (err != NULL ? err : "") : out.data != NULL ?
+	    out.data : "";
+	res->reload_cmd = xstrdup(cmd);
+	res->reload_exit = r == WR_RUN_TIMEOUT ? 124 : r < 0 ? -1 : r;
+	res->reload_output = xstrdup(msg);
 	if (r == 0)
 		wr_note(res, xasprintf("reloaded: %s", cmd));
 	else {
-		line = wr_first_line(r < 0 ? err : out.data != NULL ?
-		    out.data : "");
+		line = wr_first_line(msg);
 		if (r < 0)
 			res->error = xasprintf("files written and tested, but"
 			    " the reload failed: %s", line);

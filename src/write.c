@@ -28,80 +28,6 @@
 
 #define WR_PAUSE_ENV	"VHOSTFIX_TEST_PAUSE_BETWEEN_FILES"
 
-/* SIGINT, SIGTERM and SIGHUP (a dropped SSH session) during the write
- * phase only set this; the phase notices between files and restores. */
-static volatile sig_atomic_t wr_caught;
-static const int wr_signals[] = { SIGINT, SIGTERM, SIGHUP };
-#define WR_NSIGNALS	(sizeof wr_signals / sizeof wr_signals[0])
-
-struct wr_sigs {
-	struct sigaction	old[WR_NSIGNALS];
-	sigset_t		oldmask;
-	sigset_t		set;
-};
-
-static void
-wr_on_signal(int sig)
-{
-	if (wr_caught == 0)
-		wr_caught = sig;
-}
-
-static void
-wr_sig_catch(struct wr_sigs *s)
-{
-	struct sigaction	sa;
-	size_t			i;
-
-	sigemptyset(&s->set);
-	for (i = 0; i < WR_NSIGNALS; i++)
-		sigaddset(&s->set, wr_signals[i]);
-	sigprocmask(SIG_BLOCK, &s->set, &s->oldmask);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = wr_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	wr_caught = 0;
-	for (i = 0; i < WR_NSIGNALS; i++)
-		sigaction(wr_signals[i], &sa, &s->old[i]);
-}
-
-static void
-wr_sig_block(struct wr_sigs *s)
-{
-	sigprocmask(SIG_BLOCK, &s->set, NULL);
-}
-
-/* A signal that arrived while blocked is delivered (and noted) here. */
-static void
-wr_sig_unblock(struct wr_sigs *s)
-{
-	sigprocmask(SIG_UNBLOCK, &s->set, NULL);
-}
-
-static void
-wr_sig_restore(struct wr_sigs *s)
-{
-	size_t	i;
-
-	sigprocmask(SIG_BLOCK, &s->set, NULL);
-	for (i = 0; i < WR_NSIGNALS; i++)
-		sigaction(wr_signals[i], &s->old[i], NULL);
-	sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
-}
-
-void
-wr_note(struct wr_result *res, char *msg)
-{
-	vec_push(&res->notes, msg);
-}
-
-int
-wr_stop_requested(void)
-{
-	return wr_caught != 0;
-}
-
 /* Is path's content exactly text?  Byte for byte (which is stronger than
  * comparing hashes).  0 yes, -1 no with *err set. */
 static int
@@ -415,7 +341,7 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 	}
 	if (tree != NULL) {
 		r = wr_stage_check(o, tree, t->f, t->n, res);
-		if (r != 0 && wr_caught != 0)
+		if (r != 0 && wr_stop_requested() != 0)
 			goto signalled_early;
 		if (r < 0) {
 			st = WR_REFUSED;
@@ -429,7 +355,7 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 			goto out;
 		}
 	}
-	if (wr_caught != 0)
+	if (wr_stop_requested() != 0)
 		goto signalled_early;
 
 	/* The change check again, right before writing: the pre-flight
@@ -506,10 +432,10 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 			struct timespec ts = { pause_ms / 1000,
 			    (pause_ms % 1000) * 1000000L };
 
-			while (nanosleep(&ts, &ts) < 0 && wr_caught == 0)
+			while (nanosleep(&ts, &ts) < 0 && wr_stop_requested() == 0)
 				;
 		}
-		if (wr_caught != 0)
+		if (wr_stop_requested() != 0)
 			goto signalled;
 	}
 
@@ -519,7 +445,7 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 		err = NULL;
 	}
 	r = wr_configtest(o, res, &out, &cmd, &why);
-	if (wr_caught != 0 || r == 4)
+	if (wr_stop_requested() != 0 || r == 4)
 		goto signalled;
 	if (r == 1) {
 		res->test_output = buf_steal(&out);
@@ -553,7 +479,7 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 signalled_early:
 	free(res->error);
 	res->error = xasprintf("interrupted by signal %d: nothing was"
-	    " written", (int)wr_caught);
+	    " written", wr_stop_requested());
 	st = WR_INTERRUPTED;
 out:
 	wr_sig_restore(&sigs);
@@ -561,7 +487,7 @@ out:
 	return res->status = st;
 
 signalled:
-	err = xasprintf("interrupted by signal %d", (int)wr_caught);
+	err = xasprintf("interrupted by signal %d", wr_stop_requested());
 	st = WR_INTERRUPTED;
 undo:
 	wr_sig_block(&sigs);
@@ -705,6 +631,9 @@ wr_result_free(struct wr_result *res)
 	free(res->backup_path);
 	free(res->error);
 	free(res->test_output);
+	free(res->test_cmd);
+	free(res->reload_cmd);
+	free(res->reload_output);
 	vec_free_all(&res->notes, free);
 	vec_free_all(&res->states, free);
 	memset(res, 0, sizeof *res);

@@ -56,12 +56,13 @@ has "$work/out" "only the full Augeas parse reads" "1 MB for Augeas"
 rm "$R/$en/big.conf"
 pass "big files are refused with a message, quickly"
 
+newroot b2
 vf "$work/out" "$work/err" --root '' check
 [ "$rc" -eq 2 ] || fail "--root '': exit $rc, not 2"
 has "$work/err" "--root needs a directory"
 vf "$work/out" "$work/err" --root "$R" fix --all --yes --configtest ''
 [ "$rc" -eq 2 ] || fail "--configtest '': exit $rc, not 2"
-has "$work/err" "--configtest needs a command"
+has "$work/err" "the configtest command is empty"
 before=$(snap "$R")
 vf "$work/out" "$work/err" --root "$R" fix --all --yes --configtest ' '
 [ "$rc" -eq 2 ] || fail "--configtest ' ': exit $rc, not 2"

@@ -10,13 +10,13 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vhostfix-wt.XXXXXX")
 failures=0
 bgpids=""
 
+# Only our own jobs that still run, by pid (a pid or group id kept from
+# earlier may belong to someone else by now), and what names our $work.
 cleanup() {
 	local p
-	for p in $bgpids; do
-		kill -9 -- "-$p" 2>/dev/null
+	for p in $(jobs -p); do
 		kill -9 "$p" 2>/dev/null
 	done
-	# processes of ours that a killed vhostfix left (marker in $work)
 	pkill -9 -f "$work" 2>/dev/null
 	rm -rf "$work"
 }
