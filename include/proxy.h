@@ -59,6 +59,11 @@ struct px_vhost {
 						   X-Forwarded-Proto, or NULL */
 	int			 xfp_https;	/* sends "https" (any value on a
 						   TLS vhost) */
+	struct vec		 xfp_lines;	/* struct cf_dir *: every
+						   RequestHeader of
+						   X-Forwarded-Proto in effect,
+						   the main server's first (as
+						   mod_headers merges them) */
 	struct cf_dir		*hide_server;	/* Header unset Server */
 	int			 server_tokens_prod;
 	int			 tls;
@@ -90,6 +95,9 @@ const struct px_pass *px_label_partner(const struct px_vhost *, size_t i);
 /* The pass's URL with its socket's own label: "http://app-b/".  Caller
  * frees. */
 char	*px_relabelled_url(const struct px_pass *);
+/* Give every socket that shares a label its own (as the fix does), in
+ * the struct only: what the redirect model judges a fix on. */
+void	 px_relabel_all(struct px_vhost *);
 /* proxypass-order: may the later pass b move above a, which covers it?
  * Yes for a longer path (an exclusion or a backend): that is what the
  * admin meant.  Not for the same path twice (two backends, or a backend

@@ -188,6 +188,14 @@ take(struct px_vhost *p, struct cf_dir *d, int server_level, int *pres_set,
 		    str_caseeq(d->args[0], "ProductOnly");
 }
 
+/* Any RequestHeader action on X-Forwarded-Proto ("unset" included). */
+static int
+is_xfp_line(const struct cf_dir *d)
+{
+	return conf_is(d->node, "RequestHeader") && d->nargs >= 2 &&
+	    str_caseeq(d->args[1], "X-Forwarded-Proto");
+}
+
 void
 px_vhost_build(const struct cf_config *c, struct cf_vhost *v,
     struct px_vhost *p)
@@ -230,6 +238,12 @@ px_vhost_build(const struct cf_config *c, struct cf_vhost *v,
 				vec_push(&p->preserve, d);
 		}
 	}
+	for (i = 0; i < c->server_dirs.n; i++)
+		if (is_xfp_line(c->server_dirs.v[i]))
+			vec_push(&p->xfp_lines, c->server_dirs.v[i]);
+	for (i = 0; v != NULL && i < v->dirs.n; i++)
+		if (is_xfp_line(v->dirs.v[i]))
+			vec_push(&p->xfp_lines, v->dirs.v[i]);
 	if (p->xfp != NULL)
 		p->xfp_https = p->tls || (p->xfp->nargs >= 3 &&
 		    str_caseeq(p->xfp->args[2], "https"));
@@ -249,6 +263,7 @@ px_vhost_free(struct px_vhost *p)
 	vec_free(&p->passes);
 	vec_free_all(&p->revs, free);
 	vec_free(&p->preserve);
+	vec_free(&p->xfp_lines);
 }
 
 static void
@@ -373,6 +388,25 @@ px_relabelled_url(const struct px_pass *pp)
 	    rest ? rest : "/");
 	free(label);
 	return url;
+}
+
+void
+px_relabel_all(struct px_vhost *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->passes.n; i++) {
+		struct px_pass	*b = p->passes.v[i];
+
+		if (px_label_partner(p, i) == NULL)
+			continue;
+		{
+			char	*url = px_relabelled_url(b);
+
+			free(b->url.backend);
+			b->url.backend = url;
+		}
+	}
 }
 
 int
