@@ -67,7 +67,13 @@ struct px_vhost {
 	struct cf_dir		*hide_server;	/* Header unset Server */
 	int			 server_tokens_prod;
 	int			 tls;
-	int			 proxies;	/* has a ProxyPass to a backend */
+	int			 proxies;	/* has a ProxyPass to a backend, or
+						   a RewriteRule [P] */
+	int			 rewrite_proxies; /* a RewriteRule [P] in
+						   effect (the vhost's or the
+						   main server's) */
+	struct cf_dir		*rewrite_anchor; /* the vhost's first
+						   RewriteRule [P], or NULL */
 };
 
 void	 px_vhost_build(const struct cf_config *, struct cf_vhost *,
@@ -75,8 +81,8 @@ void	 px_vhost_build(const struct cf_config *, struct cf_vhost *,
 void	 px_vhost_free(struct px_vhost *);
 
 /* The ProxyPassReverse URLs a pass needs with the given choices: one per
- * name when the host is preserved, else the backend URL (and its https://
- * form when xfp_https).  Appends malloc'd strings to out. */
+ * name when the host is preserved (https:// when xfp_https), else the
+ * backend URL (and its https:// form when xfp_https).  Appends malloc'd strings to out. */
 void	 px_required_revs(const struct px_vhost *, const struct px_pass *,
 	    int preserve, int xfp_https, struct vec *out);
 /* Does a ProxyPassReverse URL match a required one (as Apache compares:

@@ -228,6 +228,9 @@ first_pass_anchor(const struct px_vhost *px)
 			continue;
 		return pp->dir->ctx ? pp->dir->ctx : pp->dir->node;
 	}
+	/* A vhost that proxies only through RewriteRule [P]. */
+	if (px->rewrite_anchor != NULL)
+		return px->rewrite_anchor->node;
 	return NULL;
 }
 
@@ -280,9 +283,11 @@ fix_revs(struct planner *pl, const struct px_pass *pp,
 				edit(pl, n->file, n->line_start, line_end(
 				    n->file, n->end), xstrdup(""));
 				note(&pl->p->notes, "%s:%u: ProxyPassReverse "
-				    "%s removed (not a URL the backend "
-				    "redirects with)", n->file->path, n->line,
-				    c->line->url);
+				    "%s removed (%s)", n->file->path, n->line,
+				    c->line->url, pp != NULL ? "not a URL the "
+				    "backend redirects with" : "no ProxyPass "
+				    "for its path, and it caught other paths' "
+				    "redirects");
 			}
 			continue;
 		}
@@ -457,6 +462,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 		}
 		buf_free(&after);
 	}
+	fix_revs(pl, NULL, &changes, NULL);
 	vec_free_all(&changes, redirect_change_free);
 	px_vhost_free(&px);
 }

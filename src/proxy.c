@@ -188,6 +188,24 @@ take(struct px_vhost *p, struct cf_dir *d, int server_level, int *pres_set,
 		    str_caseeq(d->args[0], "ProductOnly");
 }
 
+/* RewriteRule PATTERN TARGET [flags]: is P (proxy) among the flags? */
+static int
+is_rewrite_proxy(const struct cf_dir *d)
+{
+	char	*flags, *tok, *save = NULL;
+	int	 p = 0;
+
+	if (!conf_is(d->node, "RewriteRule") || d->nargs < 3)
+		return 0;
+	flags = xstrdup(d->args[2]);
+	for (tok = strtok_r(flags, "[],", &save); tok != NULL;
+	    tok = strtok_r(NULL, "[],", &save))
+		if (str_caseeq(tok, "P") || str_caseeq(tok, "proxy"))
+			p = 1;
+	free(flags);
+	return p;
+}
+
 /* Any RequestHeader action on X-Forwarded-Proto ("unset" included). */
 static int
 is_xfp_line(const struct cf_dir *d)
@@ -241,6 +259,18 @@ px_vhost_build(const struct cf_config *c, struct cf_vhost *v,
 	for (i = 0; i < c->server_dirs.n; i++)
 		if (is_xfp_line(c->server_dirs.v[i]))
 			vec_push(&p->xfp_lines, c->server_dirs.v[i]);
+	/* mod_rewrite's rules are not inherited by vhosts unless
+	 * RewriteOptions Inherit: only the context's own count. */
+	for (i = 0; i < (v != NULL ? v->dirs.n : c->server_dirs.n); i++) {
+		struct cf_dir	*d = v != NULL ? v->dirs.v[i] :
+		    c->server_dirs.v[i];
+
+		if (!is_rewrite_proxy(d))
+			continue;
+		p->rewrite_proxies = p->proxies = 1;
+		if (p->rewrite_anchor == NULL && d->ctx == NULL)
+			p->rewrite_anchor = d;
+	}
 	for (i = 0; v != NULL && i < v->dirs.n; i++)
 		if (is_xfp_line(v->dirs.v[i]))
 			vec_push(&p->xfp_lines, v->dirs.v[i]);
@@ -297,11 +327,14 @@ px_required_revs(const struct px_vhost *p, const struct px_pass *pp,
 			return;
 		if (v->port != 0 && v->port != 80 && v->port != 443)
 			snprintf(port, sizeof port, ":%d", v->port);
-		push_unique(out, xasprintf("http://%s%s%s", v->server_name,
-		    port, path));
+		/* ... with the scheme it is told (verified: https with
+		 * X-Forwarded-Proto https, and only that). */
+		push_unique(out, xasprintf("%s://%s%s%s", xfp_https ?
+		    "https" : "http", v->server_name, port, path));
 		for (i = 0; i < v->naliases; i++)
 			if (strpbrk(v->aliases[i], "*?") == NULL)
-				push_unique(out, xasprintf("http://%s%s%s",
+				push_unique(out, xasprintf("%s://%s%s%s",
+				    xfp_https ? "https" : "http",
 				    v->aliases[i], port, path));
 		return;
 	}

@@ -520,6 +520,51 @@ redirect_changes(const struct px_vhost *px, const struct px_pass *pp,
 	vec_free_all(&req, free);
 }
 
+/* A vhost line for a path no ProxyPass of its context proxies, whose URL
+ * starts the URL a pass's backend redirects with: it catches that pass's
+ * redirects first and glues its own path in front ("/signup" + "next").
+ * It goes, unless a RewriteRule may proxy that path ([P]). */
+static void
+stray_changes(const struct px_vhost *px, int preserve, int xfp_https,
+    struct vec *touched, struct vec *out)
+{
+	size_t	i, j, k;
+
+	if (px->rewrite_proxies)
+		return;
+	for (i = 0; i < px->revs.n; i++) {
+		const struct px_rev	*r = px->revs.v[i];
+		int			 owned = 0, catches = 0;
+
+		if (r->server_level || in_vec(touched, r))
+			continue;
+		for (j = 0; j < px->passes.n; j++) {
+			const struct px_pass	*pp = px->passes.v[j];
+			struct vec		 req = { 0 };
+
+			if (pp->server_level)
+				continue;
+			if ((pp->ctx_path == NULL) == (r->ctx_path == NULL) &&
+			    (pp->ctx_path == NULL ||
+			    strcmp(pp->ctx_path, r->ctx_path) == 0) &&
+			    px_url_eq(pp->path, r->path))
+				owned = 1;
+			px_required_revs(px, pp, preserve, xfp_https, &req);
+			if (!preserve)
+				vec_push(&req, xstrdup(pp->url.backend));
+			for (k = 0; k < req.n; k++)
+				if (strncasecmp(req.v[k], r->url,
+				    strlen(r->url)) == 0)
+					catches = 1;
+			vec_free_all(&req, free);
+		}
+		if (owned || !catches)
+			continue;
+		vec_push(touched, (void *)r);
+		change_new(out, NULL, r, NULL, NULL);
+	}
+}
+
 void
 redirect_all_changes(const struct px_vhost *px, int preserve, int xfp_https,
     struct vec *out)
@@ -534,6 +579,7 @@ redirect_all_changes(const struct px_vhost *px, int preserve, int xfp_https,
 			continue;
 		redirect_changes(px, pp, preserve, xfp_https, &touched, out);
 	}
+	stray_changes(px, preserve, xfp_https, &touched, out);
 	vec_free(&touched);
 }
 

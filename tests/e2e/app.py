@@ -6,6 +6,9 @@
 #
 #   /seen      200, body "host=<Host> scheme=<scheme>": what the backend saw
 #   /static/*  200, body "static from the backend": proves a path reached it
+#   */go       302 to <scheme>://<Host><the same directory>/next (an
+#              application redirecting within itself, wherever it is
+#              mounted), also in X-Backend-Location
 #   anything   302 to <scheme>://<Host>/next, with the same URL in
 #              X-Backend-Location, which Apache does not rewrite: the test
 #              sees both what the backend sent and what the visitor got
@@ -26,7 +29,8 @@ def app(environ, start_response):
     else:
         body = "redirecting\n"
         status = "302 Found"
-        location = "%s://%s/next" % (scheme, host)
+        where = path.rsplit("/", 1)[0] if path.endswith("/go") else ""
+        location = "%s://%s%s/next" % (scheme, host, where)
         headers = [("Content-Type", "text/plain"),
                    ("Location", location),
                    ("X-Backend-Location", location)]

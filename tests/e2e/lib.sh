@@ -159,8 +159,15 @@ e2e_start_gunicorn()
 	# --forwarded-allow-ips list only applies to IP peers), so the Unix
 	# socket needs no option for it.  The socket is created 0777 (its
 	# default umask is 0).  No .pyc next to app.py in the source tree.
+	# E2E_TCP=1: also on 127.0.0.1:$TCP_PORT (gunicorn trusts
+	# X-Forwarded-Proto from 127.0.0.1 by default).
+	tcp=
+	if [ "${E2E_TCP:-0}" = 1 ]; then
+		TCP_PORT=$(e2e_free_port)
+		tcp="--bind 127.0.0.1:$TCP_PORT"
+	fi
 	(cd "$T/run" && export PYTHONDONTWRITEBYTECODE=1 &&
-	    exec "$GUNICORN" --bind "unix:$SOCK" \
+	    exec "$GUNICORN" --bind "unix:$SOCK" $tcp \
 	    --chdir "$top_srcdir/tests/e2e" --workers 1 \
 	    --log-file "$T/run/gunicorn.log" app:app) \
 	    </dev/null >>"$T/run/gunicorn.log" 2>&1 &
