@@ -94,10 +94,23 @@ void	 px_revs_for(const struct px_vhost *, const struct px_pass *,
 /* socket-label-shared: the label a socket gets, from its file name
  * ("/run/app-a.sock" -> "app-a").  Caller frees. */
 char	*px_socket_label(const char *sock);
-/* socket-label-shared: the line whose worker passes.v[i] would share
- * (another socket behind the same URL after "|": an earlier line of the
- * vhost, or one of the main server's), or NULL. */
-const struct px_pass *px_label_partner(const struct px_vhost *, size_t i);
+/* socket-label-shared: does some request for passes.v[i] reach a
+ * socket other than the one it names?  Either its URL starts with an
+ * existing worker's name (an earlier ProxyPass, <Proxy> block or the main
+ * server's), which it then reuses with that worker's socket (shares), or
+ * a longer worker name (a ProxyPass or ProxyPassMatch defined anywhere)
+ * captures some of its mapped URLs (example: such a request path). */
+struct px_conflict {
+	int			 shares;
+	const struct cf_node	*other_node;	/* the other worker's line */
+	const char		*other_socket;	/* NULL: TCP; may go on with
+						   "|url" as written */
+	const char		*other_path;	/* its ProxyPass path, or NULL */
+	char			*example;	/* caller frees */
+};
+int	 px_label_conflict(const struct px_vhost *, size_t i,
+	    struct px_conflict *);
+int	 px_label_shared(const struct px_vhost *, size_t i);
 /* The pass's URL with its socket's own label: "http://app-b/".  Caller
  * frees. */
 char	*px_relabelled_url(const struct px_pass *);

@@ -142,7 +142,7 @@ relabel(struct planner *pl, struct px_vhost *px)
 		struct px_pass	*b = px->passes.v[i];
 		char		*url, *arg;
 
-		if (px_label_partner(px, i) == NULL)
+		if (!px_label_shared(px, i) || b->url.socket == NULL)
 			continue;
 		url = px_relabelled_url(b);
 		arg = xasprintf("unix:%s|%s", b->url.socket, url);
