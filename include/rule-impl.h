@@ -11,11 +11,12 @@ struct rule_ctx {
 	struct vec		*out;
 };
 
-/* Record a finding at node (its file and line).  The severity is the
- * rule's default unless sev >= 0.  Returns it, to add suggestions. */
-struct finding	*rule_add(struct rule_ctx *, const char *id, int sev,
+/* Record a finding of rule r at node (its file and line), with the
+ * rule's default severity and fixable from its fix.  Returns it, to add
+ * suggestions or change the severity. */
+struct finding	*rule_add(struct rule_ctx *, const struct rule *r,
 		    const struct cf_node *at, const char *fmt, ...)
-		    __attribute__((format(printf, 5, 6)));
+		    __attribute__((format(printf, 4, 5)));
 void		 rule_suggest(struct finding *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* The node a vhost-level finding points at (<VirtualHost> line). */
@@ -23,10 +24,30 @@ const struct cf_node *rule_vhost_node(const struct rule_ctx *);
 /* Name used for the visitor's Host in explanations. */
 const char	*rule_host(const struct rule_ctx *);
 
-void	 rule_reverse_check(struct rule_ctx *);
-void	 rule_proxypass_check(struct rule_ctx *);
-void	 rule_headers_check(struct rule_ctx *);
-void	 rule_socket_check(struct rule_ctx *);
-void	 rule_module_check(struct rule_ctx *);
+/* The entries each rule-*.c defines (rules.c lists them in rules_table).
+ * A check reports with rule_add(rc, &rule_reverse_missing, ...). */
+/* rule-module.c */
+extern const struct rule rule_module_missing;
+/* rule-reverse.c */
+extern const struct rule rule_reverse_socket_prefix;
+extern const struct rule rule_reverse_mismatch;
+extern const struct rule rule_reverse_missing;
+extern const struct rule rule_reverse_scheme_missing;
+extern const struct rule rule_reverse_no_effect;
+/* rule-proxypass.c */
+extern const struct rule rule_proxypass_order;
+extern const struct rule rule_trailing_slash;
+extern const struct rule rule_socket_label_shared;
+extern const struct rule rule_socket_url_syntax;
+/* rule-socket.c */
+extern const struct rule rule_socket_missing;
+extern const struct rule rule_socket_permission;
+extern const struct rule rule_socket_path_too_long;
+extern const struct rule rule_socket_in_private_tmp;
+/* rule-headers.c */
+extern const struct rule rule_forwarded_proto_missing;
+extern const struct rule rule_server_header_exposed;
+extern const struct rule rule_forwarded_proto_spoofable;
+extern const struct rule rule_preserve_host_conflict;
 
 #endif

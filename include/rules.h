@@ -1,8 +1,9 @@
 /* rules.h: findings about a loaded configuration.
  *
- * Each rule family lives in its own rule-*.c file and registers entries in
- * the const table of rules.c: id (a stable interface: scripts match on it),
- * severity, description. */
+ * Each rule family lives in its own rule-*.c file, which defines one
+ * const struct rule per rule id it reports; the registry rules_table
+ * (rules.c) lists them all.  check, the JSON, the wizard and the man page
+ * test read that one table. */
 #ifndef VHOSTFIX_RULES_H
 #define VHOSTFIX_RULES_H
 
@@ -20,13 +21,41 @@ struct preview {
 	char	*backend_location;
 	char	*visitor_before;
 	char	*visitor_after;		/* NULL until the fix is planned */
-	char	*backend_after;		/* rules_previews(): where the backend
+	char	*backend_after;		/* plan_previews(): where the backend
 					   redirects once the choices apply,
 					   if that differs */
 };
 
+struct rule_ctx;
+
+/* Who repairs a rule's findings. */
+enum rule_fix {
+	RULE_FIX_AUTO,		/* fix rewrites the lines (finding->fixable
+				   says whether this one can be) */
+	RULE_FIX_HAND,		/* fix prints the line or command to use */
+};
+
+struct rule {
+	const char	*id;		/* stable: scripts match on it */
+	enum sev	 sev;		/* default severity */
+	enum rule_fix	 fix;
+	const char	*summary;	/* one line, as the man page says it */
+	const char	*why;		/* what Apache does with the line */
+	const char	*visitor;	/* what a visitor gets from it */
+	/* The family's check, which reports this rule among others; the
+	 * runner calls each check once per context, in table order.  NULL:
+	 * reported by the runner itself (parse-error). */
+	void		(*check)(struct rule_ctx *);
+};
+
+/* The registry: every rule, grouped by family in the order the checks
+ * run. */
+extern const struct rule *const rules_table[];
+extern const size_t rules_count;
+extern const struct rule rule_parse_error;
+
 struct finding {
-	const char		*rule;		/* static id, "reverse-mismatch" */
+	const struct rule	*rule;		/* its entry in rules_table */
 	enum sev		 sev;
 	const struct cf_file	*file;		/* NULL: no file (config-level) */
 	char			*path;		/* root-relative file, or NULL */
@@ -35,18 +64,11 @@ struct finding {
 	struct vec		 suggest;	/* char *: lines to use */
 	struct cf_vhost		*vhost;		/* NULL outside vhosts */
 	const struct cf_node	*node;		/* the offending directive */
-	int			 fixable;	/* the planner fixes it */
+	int			 fixable;	/* the planner fixes it (from
+						   the rule's fix, unless the
+						   check knows better) */
 	struct preview		*preview;	/* reverse-* only, or NULL */
 };
-
-struct rule {
-	const char	*id;
-	enum sev	 sev;		/* default severity */
-	const char	*summary;	/* one line, for --help-rules / docs */
-};
-
-extern const struct rule rules_table[];
-extern const size_t rules_count;
 
 /* Run every rule.  Appends struct finding * to out, in file order within
  * each vhost, vhosts in Apache order, then config-level ones. */
@@ -54,16 +76,6 @@ void	 rules_run(const struct cf_config *, struct vec *out);
 void	 finding_free(void *);
 const char *sev_name(enum sev);
 
-struct plan_opts;
-/* Redirect previews of a vhost's proxied paths for the given fix choices
- * (the wizard's diff screen): before = as configured now, after = with the
- * planned lines and settings.  Appends struct preview * (free with
- * preview_free). */
-void	 rules_previews(const struct cf_config *, struct cf_vhost *,
-	    const struct plan_opts *, struct vec *out);
 void	 preview_free(void *);
-
-/* Sorting helper: findings of one vhost (NULL: outside vhosts). */
-size_t	 rules_count_sev(const struct vec *findings, enum sev);
 
 #endif

@@ -59,6 +59,27 @@ note(struct vec *v, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A line for a human to add, and the module it needs (noted once). */
+static void
+by_hand(struct planner *pl, const struct cf_file *f, unsigned line,
+    const char *text, const char *module)
+{
+	struct plan_line	*l = xcalloc(1, sizeof *l);
+	size_t			 i;
+
+	l->file = f;
+	l->line = line;
+	l->text = xstrdup(text);
+	l->module = module;
+	vec_push(&pl->p->by_hand, l);
+	if (module == NULL)
+		return;
+	for (i = 0; i < pl->p->modules.n; i++)
+		if (strcmp(pl->p->modules.v[i], module) == 0)
+			return;
+	vec_push(&pl->p->modules, (void *)module);
+}
+
 static const char *
 eol(const struct cf_file *f)
 {
@@ -313,6 +334,25 @@ module_ok(const struct cf_config *c, const char *id)
 	return conf_has_module(c, id);
 }
 
+int
+plan_redirect_decide(const struct px_vhost *px, int preserve,
+    const char **added_xfp, struct vec *changes)
+{
+	struct rd_verdict	vd;
+
+	/* ProxyPassReverse lines change only when the model says the
+	 * change makes every redirect right (redirect.h). */
+	if (redirect_fix_decide(px, preserve, *added_xfp, changes) ||
+	    *added_xfp == NULL)
+		return 0;
+	redirect_judge(px, preserve, *added_xfp, changes, &vd);
+	if (!vd.worse)
+		return 0;
+	*added_xfp = NULL;
+	redirect_fix_decide(px, preserve, NULL, changes);
+	return 1;
+}
+
 static void
 plan_vhost(struct planner *pl, struct cf_vhost *v)
 {
@@ -323,7 +363,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 	struct buf		 head = { 0 };
 	struct vec		 changes = { 0 };
 	const char		*added_xfp = NULL;
-	int			 preserve, fixed;
+	int			 preserve;
 	size_t			 i;
 
 	px_vhost_build(c, v, &px);
@@ -339,25 +379,14 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 		added_xfp = "https";
 	/* Labels first: the ProxyPassReverse lines follow the new URLs. */
 	relabel(pl, &px);
-	/* ProxyPassReverse lines change only when the model says the
-	 * change makes every redirect right (redirect.h). */
-	fixed = redirect_fix_decide(&px, preserve, added_xfp, &changes);
-	if (!fixed && added_xfp != NULL) {
-		struct rd_verdict	vd;
-
-		redirect_judge(&px, preserve, added_xfp, &changes, &vd);
-		if (vd.worse) {
-			/* The backend would redirect with https:// and no
-			 * line maps it back: leave the header to a human. */
-			note(&pl->p->manual, "%s:%u: X-Forwarded-Proto https "
-			    "would send the backend's redirects to its own "
-			    "address (no ProxyPassReverse the fix can write "
-			    "maps them): set it by hand with the right "
-			    "ProxyPassReverse lines", anchor->file->path,
-			    anchor->line);
-			added_xfp = NULL;
-		}
-	}
+	if (plan_redirect_decide(&px, preserve, &added_xfp, &changes))
+		/* The backend would redirect with https:// and no line
+		 * maps it back: leave the header to a human. */
+		note(&pl->p->manual, "%s:%u: X-Forwarded-Proto https would "
+		    "send the backend's redirects to its own address (no "
+		    "ProxyPassReverse the fix can write maps them): set it by "
+		    "hand with the right ProxyPassReverse lines",
+		    anchor->file->path, anchor->line);
 
 	/* ProxyPreserveHost: in place when the vhost has one, else added
 	 * before the first ProxyPass when it must change. */
@@ -390,11 +419,15 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			note(&pl->p->notes, "%s:%u: RequestHeader set "
 			    "X-Forwarded-Proto \"https\" added",
 			    anchor->file->path, anchor->line);
-		} else if (!module_ok(c, "headers_module"))
+		} else if (!module_ok(c, "headers_module")) {
 			note(&pl->p->manual, "%s:%u: X-Forwarded-Proto needs "
 			    "mod_headers: %s, then run the fix again",
 			    anchor->file->path, anchor->line, c->debian ?
 			    "a2enmod headers" : "load mod_headers");
+			by_hand(pl, anchor->file, anchor->line,
+			    "RequestHeader set X-Forwarded-Proto \"https\"",
+			    "headers");
+		}
 	}
 	if (o->hide_server == PLAN_ON && px.hide_server == NULL) {
 		if (module_ok(c, "headers_module")) {
@@ -405,12 +438,17 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			free(l);
 			note(&pl->p->notes, "%s:%u: Header unset Server added",
 			    anchor->file->path, anchor->line);
-		} else if (o->forwarded_proto != PLAN_ON || !px.tls ||
-		    px.xfp != NULL)
-			note(&pl->p->manual, "%s:%u: Header unset Server needs "
-			    "mod_headers: %s, then run the fix again",
-			    anchor->file->path, anchor->line, c->debian ?
-			    "a2enmod headers" : "load mod_headers");
+		} else {
+			if (o->forwarded_proto != PLAN_ON || !px.tls ||
+			    px.xfp != NULL)
+				note(&pl->p->manual, "%s:%u: Header unset "
+				    "Server needs mod_headers: %s, then run "
+				    "the fix again", anchor->file->path,
+				    anchor->line, c->debian ?
+				    "a2enmod headers" : "load mod_headers");
+			by_hand(pl, anchor->file, anchor->line,
+			    "Header unset Server", "headers");
+		}
 	}
 
 	/* Added before the first ProxyPass, and before anything moved
@@ -497,6 +535,7 @@ plan_server_tokens(struct planner *pl)
 		 * that does. */
 		note(&pl->p->manual, "%s does not parse: fix it, then add "
 		    "\"ServerTokens Prod\" to it", main_file->path);
+		by_hand(pl, main_file, 0, "ServerTokens Prod", NULL);
 		return;
 	}
 	{
@@ -540,10 +579,21 @@ edit_free(void *p)
 	free(e);
 }
 
+static void
+plan_line_free(void *p)
+{
+	struct plan_line	*l = p;
+
+	free(l->text);
+	free(l);
+}
+
 void
 plan_free(struct plan *p)
 {
 	vec_free_all(&p->edits, edit_free);
 	vec_free_all(&p->notes, free);
 	vec_free_all(&p->manual, free);
+	vec_free(&p->modules);
+	vec_free_all(&p->by_hand, plan_line_free);
 }

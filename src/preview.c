@@ -158,3 +158,11 @@ preview_map(const char *location, const struct preview_rev *revs,
 	free(u);
 	return url;
 }
+
+char *
+preview_next(const char *url)
+{
+	size_t	n = strlen(url);
+
+	return xasprintf("%s%snext", url, n && url[n - 1] == '/' ? "" : "/");
+}

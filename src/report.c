@@ -124,7 +124,7 @@ json_finding(struct buf *b, const struct finding *f)
 	size_t	i;
 
 	buf_adds(b, "{\"rule\":");
-	report_json_string(b, f->rule);
+	report_json_string(b, f->rule->id);
 	buf_adds(b, ",\"severity\":");
 	report_json_string(b, sev_name(f->sev));
 	buf_adds(b, ",\"file\":");
@@ -278,7 +278,7 @@ print_finding(FILE *fp, const struct finding *f, int color)
 
 	fprintf(fp, "%s%s:%u:%s %s%s:%s %s [%s]\n", color ? "\033[1m" : "",
 	    path, f->line, color ? "\033[0m" : "", color ? sev_color[f->sev] :
-	    "", sev_name(f->sev), color ? "\033[0m" : "", msg, f->rule);
+	    "", sev_name(f->sev), color ? "\033[0m" : "", msg, f->rule->id);
 	for (i = 0; i < f->suggest.n; i++) {
 		char	*s = report_inert(f->suggest.v[i]);
 

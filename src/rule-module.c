@@ -13,6 +13,19 @@
 
 #include "rule-impl.h"
 
+static void	module_check(struct rule_ctx *);
+
+const struct rule rule_module_missing = {
+	.id = "module-missing",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_HAND,
+	.summary = "a directive's module is not loaded",
+	.why = "A directive needs an Apache module that is not loaded.",
+	.visitor = "Apache refuses the configuration, or the requests fail "
+	    "(500/503) at run time.",
+	.check = module_check,
+};
+
 static const char *
 scheme_module(enum px_scheme s)
 {
@@ -53,7 +66,7 @@ need(struct rule_ctx *rc, struct vec *seen, const char *mod,
 		if (strcmp(seen->v[i], mod) == 0)
 			return;
 	vec_push(seen, (void *)mod);
-	f = rule_add(rc, "module-missing", -1, d->node, "%s needs mod_%s, "
+	f = rule_add(rc, &rule_module_missing, d->node, "%s needs mod_%s, "
 	    "which is not loaded: %s", d->node->name, mod,
 	    strncmp(mod, "proxy_", 6) == 0 ? "requests through it fail with "
 	    "500 errors (apache2 -t does not notice)" :
@@ -102,8 +115,8 @@ check_dirs(struct rule_ctx *rc, struct vec *dirs, struct vec *seen)
 	}
 }
 
-void
-rule_module_check(struct rule_ctx *rc)
+static void
+module_check(struct rule_ctx *rc)
 {
 	struct vec	seen = { 0 };
 

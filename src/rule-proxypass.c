@@ -14,6 +14,61 @@
 
 #include "rule-impl.h"
 
+static void	proxypass_check(struct rule_ctx *);
+
+const struct rule rule_proxypass_order = {
+	.id = "proxypass-order",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_AUTO,
+	.summary = "a ProxyPass comes after a broader one and is never "
+	    "reached",
+	.why = "Apache uses the first ProxyPass whose path matches; a "
+	    "broader one above this line takes its requests first.",
+	.visitor = "This line never takes effect: its requests go to the "
+	    "other backend (or an exclusion is ignored).",
+	.check = proxypass_check,
+};
+
+const struct rule rule_trailing_slash = {
+	.id = "trailing-slash",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_HAND,
+	.summary = "only one of the ProxyPass path and the backend URL ends "
+	    "in /",
+	.why = "Exactly one of the path and the backend URL ends with /, so "
+	    "Apache joins the rest of the URL wrongly.",
+	.visitor = "Some pages reach the backend with a doubled or missing "
+	    "slash and fail (often 404).",
+	.check = proxypass_check,
+};
+
+const struct rule rule_socket_label_shared = {
+	.id = "socket-label-shared",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_AUTO,
+	.summary = "some requests reach another socket than the one their "
+	    "ProxyPass names (labels equal or prefixes of each other)",
+	.why = "Apache names a worker by the URL after | and finds it by "
+	    "prefix: a label that equals or starts with another's reuses "
+	    "that worker's socket, and the longest label captures URLs of a "
+	    "shorter one.",
+	.visitor = "Requests are answered by another backend, past access "
+	    "rules that protect its own paths.",
+	.check = proxypass_check,
+};
+
+const struct rule rule_socket_url_syntax = {
+	.id = "socket-url-syntax",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_HAND,
+	.summary = "a socket URL Apache will not use as meant",
+	.why = "Apache does not read this socket URL as meant (nginx style "
+	    "http://unix:/path, or unix: without |).",
+	.visitor = "Requests go somewhere else or Apache refuses the "
+	    "configuration.",
+	.check = proxypass_check,
+};
+
 /* ProxyPass paths and backend URLs should agree on the final slash
  * (mod_proxy's documentation), else /app/x becomes http://b/appx or
  * http://b//x. */
@@ -32,7 +87,7 @@ check_slash(struct rule_ctx *rc, struct px_pass *pp)
 	bs = lb > 0 && bp[lb - 1] == '/';
 	if (ps == bs)
 		return;
-	f = rule_add(rc, "trailing-slash", -1, pp->dir->node,
+	f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
 	    "ProxyPass %s ends %s \"/\" but its backend URL %s %s: requests "
 	    "are forwarded with a %s slash", pp->path, ps ? "with" : "without",
 	    pp->url.backend, bs ? "does" : "does not", ps ? "missing" :
@@ -87,8 +142,8 @@ access_bypass(const struct px_vhost *px, const struct px_pass *b,
 	return xstrdup("");
 }
 
-void
-rule_proxypass_check(struct rule_ctx *rc)
+static void
+proxypass_check(struct rule_ctx *rc)
 {
 	struct px_vhost	*px = rc->px;
 	size_t		 i, j;
@@ -104,7 +159,7 @@ rule_proxypass_check(struct rule_ctx *rc)
 			if (pp->url.socket != NULL &&
 			    strchr(pp->dir->args[pp->ctx_path ? 0 : 1], '|') ==
 			    NULL) {
-				f = rule_add(rc, "socket-url-syntax", -1,
+				f = rule_add(rc, &rule_socket_url_syntax,
 				    pp->dir->node, "\"unix:%s\" has no \"|\": "
 				    "mod_proxy needs the backend URL after the "
 				    "socket path", pp->url.socket);
@@ -116,7 +171,7 @@ rule_proxypass_check(struct rule_ctx *rc)
 				    "unix:") + 5;
 				size_t		 n = strcspn(s, ":");
 
-				f = rule_add(rc, "socket-url-syntax", -1,
+				f = rule_add(rc, &rule_socket_url_syntax,
 				    pp->dir->node, "%s is nginx's way of naming "
 				    "a socket: Apache looks up a host called "
 				    "\"unix\"", pp->url.backend);
@@ -134,20 +189,21 @@ rule_proxypass_check(struct rule_ctx *rc)
 				continue;
 			if (px_path_covers(q->path, pp->path)) {
 				struct finding	*f = rule_add(rc,
-				    "proxypass-order", -1, pp->dir->node,
+				    &rule_proxypass_order, pp->dir->node,
 				    "ProxyPass %s is never used: ProxyPass %s "
 				    "(line %u) comes first and already covers "
 				    "it; Apache uses the first match", pp->path,
 				    q->path, q->dir->node->line);
 
-				if (px_order_movable(q, pp)) {
+				if (px_order_movable(q, pp))
 					rule_suggest(f, "move this line above "
 					    "line %u", q->dir->node->line);
-					f->fixable = 1;
-				} else
+				else {
 					rule_suggest(f, "remove one of the two "
 					    "(line %u is the one in effect)",
 					    q->dir->node->line);
+					f->fixable = 0;
+				}
 				break;
 			}
 		}
@@ -165,17 +221,18 @@ rule_proxypass_check(struct rule_ctx *rc)
 		ol = c.other_socket ? (int)strcspn(c.other_socket, "|") : 0;
 		bypass = access_bypass(px, b, &c);
 		if (c.shares)
-			f = rule_add(rc, "socket-label-shared", -1,
+			f = rule_add(rc, &rule_socket_label_shared,
 			    b->dir->node, "every request for %s goes to %s%.*s, "
 			    "not %s: Apache names a worker by the URL after "
 			    "\"|\", and %s starts with the name of the worker "
 			    "created first on %s:%u, which it reuses%s",
 			    b->path, c.other_socket ? "" : "TCP ", ol,
 			    c.other_socket ? c.other_socket : "", b->url.socket ?
-			    b->url.socket : "its TCP address", b->url.backend, c.other_node->file->path,
-			    c.other_node->line, bypass);
+			    b->url.socket : "its TCP address", b->url.backend,
+			    c.other_node->file->path, c.other_node->line,
+			    bypass);
 		else
-			f = rule_add(rc, "socket-label-shared", -1,
+			f = rule_add(rc, &rule_socket_label_shared,
 			    b->dir->node, "a request for %s goes to %s%.*s, "
 			    "not %s: mod_proxy maps it to a URL under the "
 			    "longer worker name of %s:%u, and the longest name "
@@ -189,6 +246,7 @@ rule_proxypass_check(struct rule_ctx *rc)
 		if (b->url.socket == NULL) {
 			rule_suggest(f, "give each socket a label (the host "
 			    "after \"|\") that is no prefix of another's");
+			f->fixable = 0;
 			continue;
 		}
 		url = px_relabelled_url(b);
@@ -199,6 +257,5 @@ rule_proxypass_check(struct rule_ctx *rc)
 			rule_suggest(f, "ProxyPass %s unix:%s|%s", b->path,
 			    b->url.socket, url);
 		free(url);
-		f->fixable = 1;
 	}
 }

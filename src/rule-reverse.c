@@ -23,6 +23,75 @@
 #include "redirect.h"
 #include "rule-impl.h"
 
+static void	reverse_check(struct rule_ctx *);
+
+const struct rule rule_reverse_socket_prefix = {
+	.id = "reverse-socket-prefix",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_AUTO,
+	.summary = "a ProxyPassReverse URL starts with unix: and never "
+	    "matches",
+	.why = "Apache compares each ProxyPassReverse URL literally with the "
+	    "Location the backend sends; a URL starting with unix: never "
+	    "matches.",
+	.visitor = "When the backend redirects (say to "
+	    "http://127.0.0.1/next), the visitor is sent there unchanged: a "
+	    "dead link that shows your backend's address.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_mismatch = {
+	.id = "reverse-mismatch",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_AUTO,
+	.summary = "no ProxyPassReverse has the URL the backend redirects "
+	    "with",
+	.why = "No ProxyPassReverse has the URL the backend redirects with, "
+	    "so Apache never rewrites its redirects.",
+	.visitor = "Backend redirects reach the visitor unchanged, pointing "
+	    "at an address the visitor cannot reach.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_missing = {
+	.id = "reverse-missing",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_AUTO,
+	.summary = "a ProxyPass to a backend has no ProxyPassReverse",
+	.why = "This ProxyPass has no ProxyPassReverse for its path, so "
+	    "Apache never rewrites the backend's redirects.",
+	.visitor = "Backend redirects reach the visitor unchanged, pointing "
+	    "at an address the visitor cannot reach.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_scheme_missing = {
+	.id = "reverse-scheme-missing",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_AUTO,
+	.summary = "X-Forwarded-Proto https is sent but the https:// form of "
+	    "the backend URL has no ProxyPassReverse",
+	.why = "The vhost tells the backend the visitor uses https "
+	    "(X-Forwarded-Proto), so the backend redirects to https://..., "
+	    "which no ProxyPassReverse matches.",
+	.visitor = "Those redirects reach the visitor with the backend's "
+	    "address in them.",
+	.check = reverse_check,
+};
+
+const struct rule rule_reverse_no_effect = {
+	.id = "reverse-no-effect",
+	.sev = SEV_INFO,
+	.fix = RULE_FIX_HAND,
+	.summary = "ProxyPassReverse has no effect for uwsgi/fcgi/scgi "
+	    "backends",
+	.why = "Apache does not rewrite responses of uwsgi://, fcgi:// or "
+	    "scgi:// backends: this ProxyPassReverse does nothing.",
+	.visitor = "No harm by itself, but the line is misleading.",
+	.check = reverse_check,
+};
+
+
 static int
 no_reverse_scheme(const char *url)
 {
@@ -56,15 +125,6 @@ suggest_revs(struct finding *f, const struct px_pass *pp,
 		rule_suggest(f, "%s", l);
 		free(l);
 	}
-}
-
-/* "next" appended to a URL that ends in a slash (or "/next"). */
-static char *
-next_of(const char *url)
-{
-	size_t	n = strlen(url);
-
-	return xasprintf("%s%snext", url, n && url[n - 1] == '/' ? "" : "/");
 }
 
 static enum sev
@@ -114,8 +174,9 @@ fixsim_build(struct rule_ctx *rc, struct fixsim *fs)
 	if (px->tls && px->xfp == NULL &&
 	    conf_has_module(rc->config, "headers_module"))
 		fs->added_xfp = "https";
-	fs->offered = redirect_fix_decide(px, px->preserve_host,
-	    fs->added_xfp, &fs->changes);
+	plan_redirect_decide(px, px->preserve_host, &fs->added_xfp,
+	    &fs->changes);
+	fs->offered = fs->changes.n > 0;
 	redirect_revs_changed(px, &fs->changes, &fs->after);
 	fs->arr = xcalloc(fs->after.n + 1, sizeof *fs->arr);
 	for (i = 0; i < fs->after.n; i++)
@@ -240,7 +301,8 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
 	struct px_vhost		*px = rc->px;
 	struct vec		 own = { 0 }, req = { 0 };
 	struct rd_redirect	 r;
-	const char		*host = NULL, *id;
+	const char		*host = NULL;
+	const struct rule	*id;
 	const struct cf_node	*at = pp->dir->node;
 	struct finding		*f;
 	char			*why;
@@ -263,7 +325,7 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
 	if (r.matched_line != NULL) {
 		const struct px_rev	*m = r.matched_line;
 
-		id = "reverse-mismatch";
+		id = &rule_reverse_mismatch;
 		at = m->dir->node;
 		why = xasprintf("ProxyPassReverse %s %s (line %u) is the first "
 		    "whose URL starts the Location, and Apache puts its path "
@@ -279,17 +341,17 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
 			plain = xasprintf("http://%s",
 			    r.backend_location + 8);
 		if (sock != NULL) {
-			id = "reverse-socket-prefix";
+			id = &rule_reverse_socket_prefix;
 			at = sock->dir->node;
 			why = xasprintf("ProxyPassReverse %s never matches: "
 			    "Apache compares it literally with the Location, "
 			    "which never starts with \"unix:\"", sock->url);
 		} else if (own.n == 0) {
-			id = "reverse-missing";
+			id = &rule_reverse_missing;
 			why = xasprintf("ProxyPass %s has no ProxyPassReverse "
 			    "that matches it", pp->path);
 		} else {
-			id = "reverse-mismatch";
+			id = &rule_reverse_mismatch;
 			at = ((struct px_rev *)own.v[0])->dir->node;
 			why = xasprintf("no ProxyPassReverse for %s starts it "
 			    "(%s)", pp->path, host_word(px));
@@ -299,7 +361,7 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
 
 				if (strncasecmp(u, "http://", 7) == 0 &&
 				    strncasecmp(plain, u, strlen(u)) == 0) {
-					id = "reverse-scheme-missing";
+					id = &rule_reverse_scheme_missing;
 					at = pp->dir->node;
 					free(why);
 					why = xasprintf("X-Forwarded-Proto makes "
@@ -312,11 +374,13 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
 		}
 		free(plain);
 	}
-	f = rule_add(rc, id, harm_sev(r.harm), at, "a backend redirect to %s "
+	f = rule_add(rc, id, at, "a backend redirect to %s "
 	    "reaches the visitor as %s (%s) instead of %s: %s",
 	    r.backend_location, r.visitor_location, harm_word(r.harm),
 	    r.right, why);
 	free(why);
+	f->sev = harm_sev(r.harm);
+	f->fixable = 0;		/* attach_preview() says */
 	px_required_revs(px, pp, px->preserve_host, px->xfp_https ||
 	    fs->added_xfp != NULL, &req);
 	suggest_revs(f, pp, &req);
@@ -327,8 +391,8 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
 	redirect_free(&r);
 }
 
-void
-rule_reverse_check(struct rule_ctx *rc)
+static void
+reverse_check(struct rule_ctx *rc)
 {
 	struct px_vhost	*px = rc->px;
 	struct vec	 hosts = { 0 }, reported = { 0 }, used = { 0 };
@@ -383,7 +447,7 @@ rule_reverse_check(struct rule_ctx *rc)
 				dead = 1;
 		}
 		if (dead) {
-			f = rule_add(rc, "reverse-no-effect", -1,
+			f = rule_add(rc, &rule_reverse_no_effect,
 			    r->dir->node, "ProxyPassReverse %s has no effect: "
 			    "Apache rewrites redirects only for http:// "
 			    "backends, not uwsgi, fcgi or scgi ones", r->path);
@@ -402,27 +466,32 @@ rule_reverse_check(struct rule_ctx *rc)
 		if (starts_unix(r->url)) {
 			const char	*bar = strchr(r->url, '|');
 
-			f = rule_add(rc, "reverse-socket-prefix", all_ok ?
-			    SEV_INFO : -1, r->dir->node, "ProxyPassReverse %s "
+			f = rule_add(rc, &rule_reverse_socket_prefix,
+			    r->dir->node, "ProxyPassReverse %s "
 			    "never matches: Apache compares it literally with "
 			    "the backend's Location, which never starts with "
 			    "\"unix:\"%s", r->url, all_ok ? "; the line is "
 			    "dead, and harmless: every backend redirect already "
 			    "reaches the visitor right" : "");
-			if (all_ok)
+			if (all_ok) {
+				f->sev = SEV_INFO;
+				f->fixable = 0;
 				rule_suggest(f, "remove this line");
+			}
 			else if (bar != NULL && r->ctx_path == NULL)
 				rule_suggest(f, "ProxyPassReverse %s %s",
 				    r->path, bar + 1);
 			else if (bar != NULL)
 				rule_suggest(f, "ProxyPassReverse %s", bar + 1);
 		} else if (all_ok && px->preserve_host) {
-			f = rule_add(rc, "reverse-mismatch", SEV_INFO,
+			f = rule_add(rc, &rule_reverse_mismatch,
 			    r->dir->node, "ProxyPassReverse %s %s never "
 			    "matches: with ProxyPreserveHost On the backend "
 			    "redirects with the visitor's host; the line is "
 			    "dead, and harmless: every backend redirect already "
 			    "reaches the visitor right", r->path, r->url);
+			f->sev = SEV_INFO;
+			f->fixable = 0;
 			rule_suggest(f, "remove this line");
 		}
 	}
@@ -430,101 +499,4 @@ rule_reverse_check(struct rule_ctx *rc)
 	vec_free(&used);
 	vec_free(&reported);
 	vec_free_all(&hosts, free);
-}
-
-/* Where the backend redirects for a pass: to the URL it was reached at
- * (the visitor's host when it is preserved), with https:// when it is told
- * so by X-Forwarded-Proto. */
-static char *
-backend_redirect(const struct px_vhost *px, const struct px_pass *pp,
-    int preserve, int xfp_https, const char *host)
-{
-	const struct cf_vhost	*v = px->vhost;
-	const char		*u = pp->url.backend;
-	char			 port[16] = "";
-
-	if (preserve) {
-		if (v != NULL && v->port != 0 && v->port != 80 &&
-		    v->port != 443)
-			snprintf(port, sizeof port, ":%d", v->port);
-		return xasprintf("%s://%s%s%s", xfp_https ? "https" : "http",
-		    host, port, px_url_path(u));
-	}
-	if (xfp_https && strncasecmp(u, "http://", 7) == 0)
-		return xasprintf("https://%s", u + 7);
-	return xstrdup(u);
-}
-
-static char *
-map_with(const char *loc, const struct px_pass *pp, const struct vec *urls,
-    const struct px_vhost *px, const char *host)
-{
-	struct preview_rev	*pr = xcalloc(urls->n + 1, sizeof *pr);
-	size_t			 i;
-	char			*r;
-
-	for (i = 0; i < urls->n; i++) {
-		pr[i].path = pp->path;
-		pr[i].url = urls->v[i];
-	}
-	r = preview_map(loc, pr, urls->n, px->tls, host,
-	    px->vhost ? px->vhost->port : 0);
-	free(pr);
-	return r;
-}
-
-void
-rules_previews(const struct cf_config *c, struct cf_vhost *v,
-    const struct plan_opts *o, struct vec *out)
-{
-	struct px_vhost	 px;
-	struct rule_ctx	 rc;
-	const char	*host;
-	int		 preserve, xfp;
-	size_t		 i, j;
-
-	px_vhost_build(c, v, &px);
-	rc.config = c;
-	rc.px = &px;
-	rc.out = NULL;
-	host = rule_host(&rc);
-	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
-	    o->preserve_host == PLAN_ON;
-	/* As the planner: the header is added on TLS vhosts when mod_headers
-	 * is there to send it. */
-	xfp = px.xfp_https || (o->forwarded_proto == PLAN_ON && px.tls &&
-	    px.xfp == NULL && conf_has_module(c, "headers_module"));
-	for (i = 0; i < px.passes.n; i++) {
-		struct px_pass	*pp = px.passes.v[i];
-		struct vec	 cur = { 0 }, curl = { 0 }, req = { 0 };
-		struct preview	*p;
-		char		*now, *then;
-
-		if (pp->server_level || pp->url.scheme != PX_HTTP ||
-		    pp->url.bad_syntax)
-			continue;
-		px_required_revs(&px, pp, preserve, xfp, &req);
-		px_revs_for(&px, pp, &cur);
-		for (j = 0; j < cur.n; j++)
-			vec_push(&curl, (void *)((struct px_rev *)cur.v[j])->url);
-		p = xcalloc(1, sizeof *p);
-		now = backend_redirect(&px, pp, px.preserve_host, px.xfp_https,
-		    host);
-		then = backend_redirect(&px, pp, preserve, xfp, host);
-		p->backend_location = next_of(now);
-		p->visitor_before = map_with(p->backend_location, pp, &curl,
-		    &px, host);
-		if (strcmp(now, then) != 0)
-			p->backend_after = next_of(then);
-		p->visitor_after = map_with(p->backend_after ?
-		    p->backend_after : p->backend_location, pp,
-		    req.n ? &req : &curl, &px, host);
-		vec_push(out, p);
-		free(now);
-		free(then);
-		vec_free(&cur);
-		vec_free(&curl);
-		vec_free_all(&req, free);
-	}
-	px_vhost_free(&px);
 }

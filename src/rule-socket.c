@@ -20,6 +20,54 @@
 
 #include "rule-impl.h"
 
+static void	socket_check(struct rule_ctx *);
+
+const struct rule rule_socket_missing = {
+	.id = "socket-missing",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_HAND,
+	.summary = "the backend socket does not exist or is not a socket",
+	.why = "The Unix socket named in ProxyPass does not exist, or is not "
+	    "a socket.",
+	.visitor = "Every request fails with 503 Service Unavailable until "
+	    "the backend creates it.",
+	.check = socket_check,
+};
+
+const struct rule rule_socket_permission = {
+	.id = "socket-permission",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_HAND,
+	.summary = "Apache's user cannot connect to the backend socket",
+	.why = "Apache's run user cannot connect to the socket (it needs "
+	    "write permission on it and search permission on each parent "
+	    "directory).",
+	.visitor = "Every request fails with 503 Service Unavailable.",
+	.check = socket_check,
+};
+
+const struct rule rule_socket_path_too_long = {
+	.id = "socket-path-too-long",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_HAND,
+	.summary = "the socket path is over 95 bytes: Apache refuses to start",
+	.why = "The socket path is longer than Apache accepts (over 95 "
+	    "bytes).",
+	.visitor = "Apache refuses to start.",
+	.check = socket_check,
+};
+
+const struct rule rule_socket_in_private_tmp = {
+	.id = "socket-in-private-tmp",
+	.sev = SEV_WARNING,
+	.fix = RULE_FIX_HAND,
+	.summary = "the socket is under /tmp or /var/tmp (PrivateTmp)",
+	.why = "The socket is under /tmp or /var/tmp, but Apache's service "
+	    "runs with a private /tmp.",
+	.visitor = "Apache looks in a different /tmp: requests fail with 503.",
+	.check = socket_check,
+};
+
 #define SOCKET_PATH_MAX	95
 
 struct who {
@@ -155,8 +203,8 @@ denied(const struct cf_config *c, const struct who *w, const char *sock)
 	return why;
 }
 
-void
-rule_socket_check(struct rule_ctx *rc)
+static void
+socket_check(struct rule_ctx *rc)
 {
 	const struct cf_config	*c = rc->config;
 	struct px_vhost		*px = rc->px;
@@ -176,7 +224,7 @@ rule_socket_check(struct rule_ctx *rc)
 		if (s == NULL || pp->server_level || pp->url.scheme == PX_NONE)
 			continue;
 		if (strlen(s) > SOCKET_PATH_MAX) {
-			f = rule_add(rc, "socket-path-too-long", -1,
+			f = rule_add(rc, &rule_socket_path_too_long,
 			    pp->dir->node, "the socket path is %zu bytes; "
 			    "Apache refuses to start with more than %d "
 			    "(\"ProxyPass worker uds path too long\")",
@@ -187,7 +235,7 @@ rule_socket_check(struct rule_ctx *rc)
 		}
 		if (str_startswith(s, "/tmp/") ||
 		    str_startswith(s, "/var/tmp/")) {
-			f = rule_add(rc, "socket-in-private-tmp", -1,
+			f = rule_add(rc, &rule_socket_in_private_tmp,
 			    pp->dir->node, "%s is under %s: Apache's service "
 			    "runs with PrivateTmp=yes and sees a different, "
 			    "empty /tmp", s, str_startswith(s, "/tmp/") ?
@@ -208,7 +256,7 @@ rule_socket_check(struct rule_ctx *rc)
 		if (src != 0 || !S_ISSOCK(st.st_mode)) {
 			int	exists = src == 0;
 
-			f = rule_add(rc, "socket-missing", -1, pp->dir->node,
+			f = rule_add(rc, &rule_socket_missing, pp->dir->node,
 			    "socket %s %s: requests get 503 Service "
 			    "Unavailable until the backend listens there", s,
 			    exists ? "is not a socket" : "does not exist");
@@ -229,7 +277,7 @@ rule_socket_check(struct rule_ctx *rc)
 		why = denied(c, &who, real);
 		free(real);
 		if (why != NULL) {
-			f = rule_add(rc, "socket-permission", -1,
+			f = rule_add(rc, &rule_socket_permission,
 			    pp->dir->node, "Apache's user %s cannot connect to "
 			    "%s: %s; visitors get 503 Service Unavailable",
 			    c->run_user, s, why);

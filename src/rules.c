@@ -1,4 +1,4 @@
-/* rules.c: the rule table and the runner. */
+/* rules.c: the rule registry and the runner. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -8,59 +8,42 @@
 #include "preview.h"
 #include "rule-impl.h"
 
-const struct rule rules_table[] = {
-	{ "parse-error", SEV_ERROR,
-	  "a loaded file cannot be parsed (or an Include cannot be followed)" },
-	{ "reverse-socket-prefix", SEV_ERROR,
-	  "a ProxyPassReverse URL starts with unix: and never matches" },
-	{ "reverse-mismatch", SEV_ERROR,
-	  "no ProxyPassReverse has the URL the backend redirects with" },
-	{ "reverse-missing", SEV_WARNING,
-	  "a ProxyPass to a backend has no ProxyPassReverse" },
-	{ "reverse-scheme-missing", SEV_WARNING,
-	  "X-Forwarded-Proto https is sent but the https:// form of the "
-	  "backend URL has no ProxyPassReverse" },
-	{ "proxypass-order", SEV_ERROR,
-	  "a ProxyPass comes after a broader one and is never reached" },
-	{ "trailing-slash", SEV_WARNING,
-	  "only one of the ProxyPass path and the backend URL ends in /" },
-	{ "forwarded-proto-missing", SEV_WARNING,
-	  "a TLS vhost proxies without setting X-Forwarded-Proto" },
-	{ "server-header-exposed", SEV_INFO,
-	  "the backend's Server header reaches visitors" },
-	{ "module-missing", SEV_ERROR,
-	  "a directive's module is not loaded" },
-	{ "socket-missing", SEV_WARNING,
-	  "the backend socket does not exist or is not a socket" },
-	{ "socket-permission", SEV_ERROR,
-	  "Apache's user cannot connect to the backend socket" },
-	{ "socket-path-too-long", SEV_ERROR,
-	  "the socket path is over 95 bytes: Apache refuses to start" },
-	{ "socket-in-private-tmp", SEV_WARNING,
-	  "the socket is under /tmp or /var/tmp (PrivateTmp)" },
-	{ "socket-label-shared", SEV_ERROR,
-	  "two sockets share one URL label: both go to the first socket" },
-	{ "socket-url-syntax", SEV_ERROR,
-	  "a socket URL Apache will not use as meant" },
-	{ "reverse-no-effect", SEV_INFO,
-	  "ProxyPassReverse has no effect for uwsgi/fcgi/scgi backends" },
-	{ "forwarded-proto-spoofable", SEV_INFO,
-	  "a plain-HTTP vhost lets clients choose X-Forwarded-Proto" },
-	{ "preserve-host-conflict", SEV_WARNING,
-	  "ProxyPreserveHost is given twice with different values" },
+/* parse-error is reported here, by the runner, from what loading found. */
+const struct rule rule_parse_error = {
+	.id = "parse-error",
+	.sev = SEV_ERROR,
+	.fix = RULE_FIX_HAND,
+	.summary = "a loaded file cannot be parsed (or an Include cannot be "
+	    "followed)",
+	.why = "Augeas cannot parse this file, so vhostfix can neither read "
+	    "nor change it.",
+	.visitor = "Apache may refuse to start or reload with it.",
+};
+
+/* The registry.  A family's entries stay together: the runner calls each
+ * check once, in this order, and findings on one line keep it. */
+const struct rule *const rules_table[] = {
+	&rule_module_missing,
+	&rule_reverse_socket_prefix,
+	&rule_reverse_mismatch,
+	&rule_reverse_missing,
+	&rule_reverse_scheme_missing,
+	&rule_reverse_no_effect,
+	&rule_proxypass_order,
+	&rule_trailing_slash,
+	&rule_socket_label_shared,
+	&rule_socket_url_syntax,
+	&rule_socket_missing,
+	&rule_socket_permission,
+	&rule_socket_path_too_long,
+	&rule_socket_in_private_tmp,
+	&rule_forwarded_proto_missing,
+	&rule_server_header_exposed,
+	&rule_forwarded_proto_spoofable,
+	&rule_preserve_host_conflict,
+	&rule_parse_error,
 };
 const size_t rules_count = sizeof rules_table / sizeof *rules_table;
-
-static const struct rule *
-rule_find(const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < rules_count; i++)
-		if (strcmp(rules_table[i].id, id) == 0)
-			return &rules_table[i];
-	return NULL;
-}
 
 const char *
 sev_name(enum sev s)
@@ -77,14 +60,14 @@ sev_name(enum sev s)
 }
 
 static struct finding *
-finding_new(struct vec *out, const char *id, enum sev sev,
-    const char *path, unsigned line, char *msg)
+finding_new(struct vec *out, const struct rule *r, const char *path,
+    unsigned line, char *msg)
 {
-	const struct rule	*r = rule_find(id);
-	struct finding		*f = xcalloc(1, sizeof *f);
+	struct finding	*f = xcalloc(1, sizeof *f);
 
-	f->rule = r ? r->id : id;
-	f->sev = sev;
+	f->rule = r;
+	f->sev = r->sev;
+	f->fixable = r->fix == RULE_FIX_AUTO;
 	f->path = path ? xstrdup(path) : NULL;
 	f->line = line;
 	f->message = msg;
@@ -93,19 +76,18 @@ finding_new(struct vec *out, const char *id, enum sev sev,
 }
 
 struct finding *
-rule_add(struct rule_ctx *rc, const char *id, int sev,
-    const struct cf_node *at, const char *fmt, ...)
+rule_add(struct rule_ctx *rc, const struct rule *r, const struct cf_node *at,
+    const char *fmt, ...)
 {
-	const struct rule	*r = rule_find(id);
-	struct finding		*f;
-	va_list			 ap;
-	char			*msg;
+	struct finding	*f;
+	va_list		 ap;
+	char		*msg;
 
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	f = finding_new(rc->out, id, sev >= 0 ? (enum sev)sev : r->sev,
-	    at ? at->file->path : NULL, at ? at->line : 0, msg);
+	f = finding_new(rc->out, r, at ? at->file->path : NULL,
+	    at ? at->line : 0, msg);
 	f->file = at ? at->file : NULL;
 	f->node = at;
 	f->vhost = rc->px->vhost;
@@ -138,13 +120,7 @@ rule_vhost_node(const struct rule_ctx *rc)
 const char *
 rule_host(const struct rule_ctx *rc)
 {
-	const struct cf_vhost	*v = rc->px->vhost;
-
-	if (v != NULL && v->server_name != NULL)
-		return v->server_name;
-	if (v != NULL && v->naliases > 0)
-		return v->aliases[0];
-	return "yourdomain.example";
+	return px_host_name(rc->px->vhost);
 }
 
 void
@@ -175,17 +151,6 @@ preview_free(void *p)
 	free(pv);
 }
 
-size_t
-rules_count_sev(const struct vec *findings, enum sev s)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < findings->n; i++)
-		if (((struct finding *)findings->v[i])->sev == s)
-			n++;
-	return n;
-}
-
 static int
 cmp_finding(const void *a, const void *b)
 {
@@ -207,7 +172,7 @@ run_context(const struct cf_config *c, struct cf_vhost *v, struct vec *out)
 	struct px_vhost	 px;
 	struct rule_ctx	 rc;
 	struct vec	 mine = { 0 };
-	size_t		 i;
+	size_t		 i, j;
 
 	px_vhost_build(c, v, &px);
 	if (v == NULL && px.passes.n == 0 && px.revs.n == 0) {
@@ -217,11 +182,15 @@ run_context(const struct cf_config *c, struct cf_vhost *v, struct vec *out)
 	rc.config = c;
 	rc.px = &px;
 	rc.out = &mine;
-	rule_module_check(&rc);
-	rule_reverse_check(&rc);
-	rule_proxypass_check(&rc);
-	rule_socket_check(&rc);
-	rule_headers_check(&rc);
+	for (i = 0; i < rules_count; i++) {
+		void	(*check)(struct rule_ctx *) = rules_table[i]->check;
+
+		for (j = 0; j < i && check != NULL; j++)
+			if (rules_table[j]->check == check)
+				check = NULL;
+		if (check != NULL)
+			check(&rc);
+	}
 	/* Stable order: file, line (mergesort keeps rule order on ties). */
 	if (mine.n > 1) {
 		size_t	 a, b;
@@ -255,7 +224,7 @@ rules_run(const struct cf_config *c, struct vec *out)
 
 		if (!f->parse_failed)
 			continue;
-		fi = finding_new(out, "parse-error", SEV_ERROR, f->path,
+		fi = finding_new(out, &rule_parse_error, f->path,
 		    f->err_line, xasprintf("Augeas cannot parse this file: "
 		    "%s%s", f->err_msg, " (nothing in it is analysed)"));
 		fi->file = f;
@@ -266,11 +235,12 @@ rules_run(const struct cf_config *c, struct vec *out)
 	}
 	for (i = 0; i < c->problems.n; i++) {
 		struct cf_problem	*p = c->problems.v[i];
+		struct finding		*fi;
 
-		struct finding	*fi;
-
-		fi = finding_new(out, "parse-error", p->is_error ? SEV_ERROR :
-		    SEV_WARNING, p->file, p->line, xstrdup(p->message));
+		fi = finding_new(out, &rule_parse_error, p->file, p->line,
+		    xstrdup(p->message));
+		if (!p->is_error)
+			fi->sev = SEV_WARNING;
 		vec_push(&fi->suggest, xstrdup("correct or remove the Include "
 		    "on this line; Apache stops at it too"));
 	}
