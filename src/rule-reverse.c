@@ -168,6 +168,7 @@ fixsim_build(struct rule_ctx *rc, struct fixsim *fs)
 	memset(fs, 0, sizeof *fs);
 	px_vhost_build(rc->config, px->vhost, &fs->px);
 	px_relabel_all(&fs->px);
+	px_fix_slashes(&fs->px);
 	px = &fs->px;
 	/* As plan.c: X-Forwarded-Proto https is added on a TLS vhost that
 	 * sets none, when mod_headers can send it. */
