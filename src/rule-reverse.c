@@ -55,7 +55,7 @@ const struct rule rule_reverse_mismatch = {
 
 const struct rule rule_reverse_missing = {
 	.id = "reverse-missing",
-	.sev = SEV_WARNING,
+	.sev = SEV_ERROR,
 	.fix = RULE_FIX_AUTO,
 	.summary = "a ProxyPass to a backend has no ProxyPassReverse",
 	.why = "This ProxyPass has no ProxyPassReverse for its path, so "
@@ -67,7 +67,7 @@ const struct rule rule_reverse_missing = {
 
 const struct rule rule_reverse_scheme_missing = {
 	.id = "reverse-scheme-missing",
-	.sev = SEV_WARNING,
+	.sev = SEV_ERROR,
 	.fix = RULE_FIX_AUTO,
 	.summary = "X-Forwarded-Proto https is sent but the https:// form of "
 	    "the backend URL has no ProxyPassReverse",
