@@ -61,7 +61,8 @@ struct px_vhost {
 						   TLS vhost) */
 	struct vec		 xfp_lines;	/* struct cf_dir *: every
 						   RequestHeader of
-						   X-Forwarded-Proto in effect,
+						   X-Forwarded-Proto (-Protocol,
+						   -Ssl) in effect,
 						   the main server's first (as
 						   mod_headers merges them) */
 	struct cf_dir		*hide_server;	/* Header unset Server */

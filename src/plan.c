@@ -411,7 +411,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 	}
 	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
 	    o->preserve_host == PLAN_ON;
-	if (o->forwarded_proto == PLAN_ON && px.tls && px.xfp == NULL &&
+	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px) &&
 	    module_ok(c, "headers_module"))
 		added_xfp = "https";
 	/* Labels and slashes first: the ProxyPassReverse lines follow the
@@ -448,7 +448,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 		    anchor->file->path, anchor->line, preserve ? "On" : "Off");
 	}
 
-	if (o->forwarded_proto == PLAN_ON && px.tls && px.xfp == NULL) {
+	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px)) {
 		if (added_xfp != NULL) {
 			char	*l = new_line(anchor, "RequestHeader",
 			    "set X-Forwarded-Proto \"https\"");

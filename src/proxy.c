@@ -222,14 +222,70 @@ is_rewrite_proxy(const struct cf_dir *d)
  * the scheme) leaves every ProxyPass unused (measured: 301, and the
  * backend never asked).  mod_alias's Redirect runs after mod_proxy and
  * does not count. */
+/* Do the RewriteCond lines conds[0..n) hold for every request of the
+ * vhost?  Only the forms certbot writes are understood: "%{SERVER_NAME}
+ * =name" (or %{HTTP_HOST}), one per name, ORed, which hold when they name
+ * the ServerName and every ServerAlias; "%{HTTPS} off" or "!=on" on a
+ * plain vhost. */
+static int
+conds_always(const struct cf_vhost *v, const struct cf_dir **conds,
+    size_t n)
+{
+	size_t	i, k, named = 0;
+	int	have_names = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct cf_dir	*d = conds[i];
+		const char		*var = d->args[0], *pat = d->args[1];
+
+		if (strcmp(var, "%{HTTPS}") == 0) {
+			if (v->tls || (!str_caseeq(pat, "off") &&
+			    strcmp(pat, "!=on") != 0 && strcmp(pat, "!on") != 0))
+				return 0;
+		} else if (strcmp(var, "%{SERVER_NAME}") == 0 ||
+		    strcmp(var, "%{HTTP_HOST}") == 0) {
+			if (pat[0] != '=')
+				return 0;
+			have_names = 1;
+		} else
+			return 0;
+	}
+	if (!have_names)
+		return 1;
+	/* Every name of the vhost among the ORed "=name" conditions. */
+	for (k = 0; k <= v->naliases; k++) {
+		const char	*name = k == 0 ? v->server_name :
+		    v->aliases[k - 1];
+
+		if (name == NULL)
+			return 0;
+		for (i = 0; i < n; i++)
+			if (conds[i]->args[1][0] == '=' &&
+			    str_caseeq(conds[i]->args[1] + 1, name))
+				break;
+		if (i == n)
+			return 0;
+		named++;
+	}
+	return named > 0;
+}
+
+/* Does the vhost send every request elsewhere with mod_rewrite before
+ * mod_proxy sees it?  Its translate hook runs first, so a RewriteRule
+ * redirecting everything (certbot's "RewriteRule ^ https://%{SERVER_NAME}
+ * %{REQUEST_URI} [END,NE,R=permanent]", with conditions that hold for
+ * every name of the vhost) leaves every ProxyPass unused (measured: 301,
+ * and the backend never asked).  mod_alias's Redirect runs after mod_proxy
+ * and does not count. */
 static int
 redirects_all(const struct cf_config *c, const struct cf_vhost *v)
 {
 	static const char *const all[] = { "^", "^/?(.*)$", "^(.*)$",
 	    "^/(.*)$", ".*", "^/?(.*)", "(.*)", "^.*$", "^/(.*)", "^(.*)",
 	    "." };
-	int	engine = 0, conds_ok = 1;
-	size_t	i, k;
+	const struct cf_dir	*conds[16];
+	size_t			 i, k, nc = 0;
+	int			 engine = 0;
 
 	if (v == NULL || !conf_has_module(c, "rewrite_module"))
 		return 0;
@@ -240,23 +296,23 @@ redirects_all(const struct cf_config *c, const struct cf_vhost *v)
 			continue;
 		if (conf_is(d->node, "RewriteEngine") && d->nargs >= 1)
 			engine = str_caseeq(d->args[0], "on");
-		else if (conf_is(d->node, "RewriteCond") && d->nargs >= 1)
-			conds_ok = conds_ok && (strncmp(d->args[0],
-			    "%{SERVER_NAME}", 14) == 0 || strncmp(d->args[0],
-			    "%{HTTP_HOST}", 12) == 0 || strcmp(d->args[0],
-			    "%{HTTPS}") == 0);
-		else if (conf_is(d->node, "RewriteRule") && d->nargs >= 3) {
+		else if (conf_is(d->node, "RewriteCond") && d->nargs >= 2) {
+			if (nc < sizeof conds / sizeof *conds)
+				conds[nc++] = d;
+			else
+				return 0;
+		} else if (conf_is(d->node, "RewriteRule") && d->nargs >= 3) {
 			int	pat = 0;
 
 			for (k = 0; k < sizeof all / sizeof *all; k++)
 				if (strcmp(d->args[0], all[k]) == 0)
 					pat = 1;
-			if (engine && conds_ok && pat &&
+			if (engine && pat && conds_always(v, conds, nc) &&
 			    str_startswith(d->args[1], "https://") &&
 			    rewrite_flag(d, "R", "redirect") &&
 			    !is_rewrite_proxy(d))
 				return 1;
-			conds_ok = 1;
+			nc = 0;
 		}
 	}
 	return 0;
@@ -266,8 +322,11 @@ redirects_all(const struct cf_config *c, const struct cf_vhost *v)
 static int
 is_xfp_line(const struct cf_dir *d)
 {
+	/* gunicorn's default secure_scheme_headers: any of the three. */
 	return conf_is(d->node, "RequestHeader") && d->nargs >= 2 &&
-	    str_caseeq(d->args[1], "X-Forwarded-Proto");
+	    (str_caseeq(d->args[1], "X-Forwarded-Proto") ||
+	    str_caseeq(d->args[1], "X-Forwarded-Protocol") ||
+	    str_caseeq(d->args[1], "X-Forwarded-Ssl"));
 }
 
 void
