@@ -1,7 +1,7 @@
 # bash completion for vhostfix(1)                          -*- shell-script -*-
 #
-# Options, their values and the commands come from 'vhostfix --help', so
-# they never drift from the program.  Virtual host names come from
+# Options, their values, the commands and the rule ids (--rule, --ignore)
+# come from 'vhostfix --help', so they never drift from the program.  Virtual host names come from
 # 'vhostfix list --format json' and backup set ids from 'vhostfix rollback
 # --list', on the tree the command line names (--root, --config, --demo).
 # Needs nothing from the bash-completion package.
@@ -45,10 +45,18 @@ _vhostfix_tree_args()
 # ServerNames and ServerAliases of the tree, one a line.
 _vhostfix_vhosts()
 {
-	local -a args
-	local IFS=$'\n'
+	local -a args keep
+	local IFS=$'\n' i
 	args=($(_vhostfix_tree_args))
-	"$1" "${args[@]}" list --format json 2>/dev/null |
+	# list takes no --backup-dir (a usage error): leave it out.
+	for ((i = 0; i < ${#args[@]}; i++)); do
+		case ${args[i]} in
+		--backup-dir) ((i++)) ;;
+		--backup-dir=*) ;;
+		*) keep+=("${args[i]}") ;;
+		esac
+	done
+	"$1" "${keep[@]}" list --format json 2>/dev/null |
 	    grep -o -e '"server_name":"[^"]*"' -e '"aliases":\[[^]]*\]' |
 	    sed -e 's/^"server_name"://' -e 's/^"aliases":\[//' \
 		-e 's/\]$//' | tr ',' '\n' | sed -n 's/^"\(.*\)"$/\1/p' |
@@ -110,6 +118,13 @@ _vhostfix()
 		DIR)
 			compopt -o filenames 2>/dev/null
 			COMPREPLY=($(compgen -d -- "$cur"))
+			;;
+		RULE)
+			COMPREPLY=($(compgen -W "$(_vhostfix_help_section \
+			    "$prog" rules | awk '/^  [a-z]/ { print $1 }')" \
+			    -- "$cur"))
+			;;
+		SECONDS)
 			;;
 		CMD)
 			compopt -o filenames 2>/dev/null

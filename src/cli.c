@@ -1,17 +1,24 @@
-/* cli.c: the command line.  One options table drives getopt_long and
- * --help (and the man page test).  Commands load the tree before anything
- * else, so every startup error lands on a normal terminal. */
+/* cli.c: the command line.  One options table drives getopt_long, --help
+ * (and the man page test) and where each value goes; one command table
+ * (name, usage, arguments, the options it takes, its function, in the
+ * spirit of tmux's cmd_entry) drives dispatch, usage errors and the
+ * command list of --help.  Commands load the tree before anything else,
+ * so every startup error lands on a normal terminal. */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli-auto.h"
+#include "monitor.h"
+#include "policy.h"
 #include "conf.h"
 #include "demo.h"
 #include "diff.h"
@@ -19,87 +26,240 @@
 #include "report.h"
 #include "rules.h"
 #include "wizard.h"
+#include "write.h"
 
-enum {
-	OPT_ROOT = 256, OPT_CONFIG, OPT_DEMO, OPT_FORMAT, OPT_COLOR,
-	OPT_ASCII, OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP,
-	OPT_HIDE, OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST,
-	OPT_NO_CONFIGTEST, OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD,
-	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION,
-};
-
-static const struct option_desc {
-	const char	*name;
-	int		 has_arg;
-	int		 id;
-	const char	*arg;
-	const char	*help;
-} options[] = {
-	{ "root", 1, OPT_ROOT, "DIR",
-	  "read the tree under DIR instead of / (like augtool -r)" },
-	{ "config", 1, OPT_CONFIG, "FILE",
-	  "main configuration, relative to the root" },
-	{ "demo", 0, OPT_DEMO, NULL,
-	  "work on a private copy of the bundled demo tree" },
-	{ "format", 1, OPT_FORMAT, "text|json", "output format of list and "
-	  "check" },
-	{ "color", 1, OPT_COLOR, "auto|always|never",
-	  "colors (auto: on a terminal, unless NO_COLOR is set)" },
-	{ "ascii", 0, OPT_ASCII, NULL, "wizard: ASCII line drawing only" },
-	{ "dry-run", 0, OPT_DRY_RUN, NULL,
-	  "fix: print the diff, write nothing (wizard: never write)" },
-	{ "yes", 0, OPT_YES, NULL, "fix: write without asking" },
-	{ "all", 0, OPT_ALL, NULL, "fix: every vhost" },
-	{ "preserve-host", 1, OPT_PRESERVE, "on|off",
-	  "fix: ProxyPreserveHost choice (default: the vhost's current)" },
-	{ "forwarded-proto", 1, OPT_XFP, "auto|off",
-	  "fix: add X-Forwarded-Proto https on TLS vhosts (default auto)" },
-	{ "hide-server", 1, OPT_HIDE, "on|off",
-	  "fix: add Header unset Server (default on)" },
-	{ "server-tokens", 1, OPT_TOKENS, "prod|keep",
-	  "fix: set ServerTokens Prod globally (default keep)" },
-	{ "backup-dir", 1, OPT_BACKUP_DIR, "DIR",
-	  "fix, rollback: backup sets (default ROOT/var/backups/vhostfix)" },
-	{ "configtest", 1, OPT_CONFIGTEST, "CMD",
-	  "fix: command that checks the written configuration" },
-	{ "no-configtest", 0, OPT_NO_CONFIGTEST, NULL,
-	  "fix: skip the configuration test" },
-	{ "apache-bin", 1, OPT_APACHE_BIN, "PATH",
-	  "fix: Apache binary for the staged pre-flight check" },
-	{ "reload", 0, OPT_RELOAD, NULL,
-	  "fix: graceful reload after a passing test" },
-	{ "reload-cmd", 1, OPT_RELOAD_CMD, "CMD",
-	  "fix: command for --reload (default apache2ctl graceful)" },
-	{ "list", 0, OPT_LIST, NULL, "rollback: list the backup sets" },
-	{ "force", 0, OPT_FORCE, NULL,
-	  "rollback: restore files changed since the fix" },
-	{ "help", 0, OPT_HELP, NULL, "show this help" },
-	{ "version", 0, OPT_VERSION, NULL, "show the version" },
-};
-#define NOPTIONS (sizeof options / sizeof *options)
-
+/* Everything the command line sets: the option structs of the layers,
+ * filled by the options table, and the flags of the commands. */
 struct cli {
-	const char		*self;
-	struct cf_opts		 load;
-	char			*demo_dir;
-	int			 json;
+	const struct cli_cmd	*cmd;		/* the command being run */
+	struct cf_opts		 load;		/* --root, --config */
+	struct report_opts	 report;	/* --format (json) */
+	struct plan_opts	 plan;		/* the fix choices */
+	struct wr_opts		 write;		/* --backup-dir ... */
+	struct cli_auto		 autom;		/* --format, --fail-on, --ignore,
+						   --rule, -q, -v */
+	const char		*test_timeout;	/* --configtest-timeout */
 	int			 color;		/* -1 auto, 0, 1 */
+	int			 demo;
 	int			 ascii;
 	int			 dry_run;
 	int			 yes;
 	int			 all;
 	int			 list;
 	int			 force;
-	struct plan_opts	 plan;
-	const char		*backup_dir;
-	const char		*configtest;
-	int			 no_configtest;
-	const char		*apache_bin;
-	int			 reload;
-	const char		*reload_cmd;
-	int			 format_given;
-	int			 fix_opt_given;
+	int			 help;
+	int			 version;
+	unsigned long		 given;		/* CLI_OPT bits of the options
+						   on the command line */
+	char			*demo_dir;
 };
+
+enum cli_opt_id {
+	OPT_ROOT, OPT_CONFIG, OPT_DEMO, OPT_FORMAT, OPT_COLOR, OPT_ASCII,
+	OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP, OPT_HIDE,
+	OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST, OPT_NO_CONFIGTEST,
+	OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD, OPT_LIST, OPT_FORCE,
+	OPT_HELP, OPT_VERSION, OPT_FAIL_ON, OPT_IGNORE, OPT_RULE, OPT_QUIET,
+	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT,
+	OPT_COUNT
+};
+#define CLI_OPT(id)	(1UL << (id))
+/* Options every command takes. */
+#define CLI_GLOBAL	(CLI_OPT(OPT_ROOT) | CLI_OPT(OPT_CONFIG) | \
+			 CLI_OPT(OPT_DEMO) | CLI_OPT(OPT_HELP) | \
+			 CLI_OPT(OPT_VERSION))
+/* The fix choices and the write path (fix and the wizard). */
+#define CLI_CHOICES	(CLI_OPT(OPT_PRESERVE) | CLI_OPT(OPT_XFP) | \
+			 CLI_OPT(OPT_HIDE) | CLI_OPT(OPT_TOKENS))
+#define CLI_WRITE	(CLI_OPT(OPT_BACKUP_DIR) | CLI_OPT(OPT_CONFIGTEST) | \
+			 CLI_OPT(OPT_NO_CONFIGTEST) | \
+			 CLI_OPT(OPT_APACHE_BIN) | CLI_OPT(OPT_RELOAD) | \
+			 CLI_OPT(OPT_RELOAD_CMD) | \
+			 CLI_OPT(OPT_CONFIGTEST_TIMEOUT))
+
+/* An option: a flag (arg NULL) sets the int at off to 1; "a|b|c" stores
+ * values[k] for the k-th word in the int at off; any other arg is the
+ * value's name and the string goes to the const char * at off, or, for a
+ * repeatable option, is added to the struct vec at off. */
+struct cli_opt {
+	const char	*name;
+	const char	*arg;
+	const char	*help;
+	size_t		 off;
+	const int	*values;
+	int		 repeat;
+	char		 letter;	/* its short form, or 0 */
+};
+
+static const int	 format_values[] = { CLI_FMT_TEXT, CLI_FMT_JSON,
+			    CLI_FMT_NAGIOS, CLI_FMT_PROMETHEUS };
+static const int	 sev_values[] = { SEV_ERROR, SEV_WARNING, SEV_INFO };
+static const int	 color_values[] = { -1, 1, 0 };
+static const int	 onoff_values[] = { PLAN_ON, PLAN_OFF };
+
+#define AT(field)	offsetof(struct cli, field)
+
+static const struct cli_opt options[OPT_COUNT] = {
+	[OPT_ROOT] = { "root", "DIR",
+	    "read the tree under DIR instead of / (like augtool -r)",
+	    AT(load.root), NULL },
+	[OPT_CONFIG] = { "config", "FILE",
+	    "main configuration, relative to the root", AT(load.config),
+	    NULL },
+	[OPT_DEMO] = { "demo", NULL,
+	    "work on a private copy of the bundled demo tree", AT(demo),
+	    NULL },
+	[OPT_FORMAT] = { "format", "text|json|nagios|prometheus",
+	    "output format (nagios, prometheus: check only)",
+	    AT(autom.format), format_values },
+	[OPT_COLOR] = { "color", "auto|always|never",
+	    "colors (auto: on a terminal, unless NO_COLOR is set)",
+	    AT(color), color_values },
+	[OPT_ASCII] = { "ascii", NULL, "wizard: ASCII line drawing only",
+	    AT(ascii), NULL },
+	[OPT_DRY_RUN] = { "dry-run", NULL,
+	    "fix: print the diff, write nothing (wizard: never write)",
+	    AT(dry_run), NULL },
+	[OPT_YES] = { "yes", NULL, "fix: write without asking", AT(yes),
+	    NULL },
+	[OPT_ALL] = { "all", NULL, "fix: every vhost", AT(all), NULL },
+	[OPT_PRESERVE] = { "preserve-host", "on|off",
+	    "fix: ProxyPreserveHost choice (default: the vhost's current)",
+	    AT(plan.preserve_host), onoff_values },
+	[OPT_XFP] = { "forwarded-proto", "auto|off",
+	    "fix: add X-Forwarded-Proto https on TLS vhosts (default auto)",
+	    AT(plan.forwarded_proto), onoff_values },
+	[OPT_HIDE] = { "hide-server", "on|off",
+	    "fix: add Header unset Server (default on)",
+	    AT(plan.hide_server), onoff_values },
+	[OPT_TOKENS] = { "server-tokens", "prod|keep",
+	    "fix: set ServerTokens Prod globally (default keep)",
+	    AT(plan.server_tokens_prod), onoff_values },
+	[OPT_BACKUP_DIR] = { "backup-dir", "DIR",
+	    "fix, rollback: backup sets (default ROOT/var/backups/vhostfix)",
+	    AT(write.backup_dir), NULL },
+	[OPT_CONFIGTEST] = { "configtest", "CMD",
+	    "fix: command that checks the written configuration",
+	    AT(write.configtest), NULL },
+	[OPT_NO_CONFIGTEST] = { "no-configtest", NULL,
+	    "fix: skip the configuration test", AT(write.no_configtest),
+	    NULL },
+	[OPT_APACHE_BIN] = { "apache-bin", "PATH",
+	    "fix: Apache binary for the staged pre-flight check",
+	    AT(write.apache_bin), NULL },
+	[OPT_RELOAD] = { "reload", NULL,
+	    "fix: graceful reload after a passing test", AT(write.reload),
+	    NULL },
+	[OPT_RELOAD_CMD] = { "reload-cmd", "CMD",
+	    "fix: command for --reload (default apache2ctl graceful)",
+	    AT(write.reload_cmd), NULL },
+	[OPT_LIST] = { "list", NULL, "rollback: list the backup sets",
+	    AT(list), NULL },
+	[OPT_FORCE] = { "force", NULL,
+	    "rollback: restore files changed since the fix", AT(force),
+	    NULL },
+	[OPT_HELP] = { "help", NULL, "show this help (-h)", AT(help), NULL,
+	    0, 'h' },
+	[OPT_VERSION] = { "version", NULL, "show the version", AT(version),
+	    NULL },
+	[OPT_FAIL_ON] = { "fail-on", "error|warning|info",
+	    "check: exit 1 for findings at or above this (default warning)",
+	    AT(autom.fail_on), sev_values },
+	[OPT_IGNORE] = { "ignore", "RULE",
+	    "check, fix: drop the findings of RULE (repeatable)",
+	    AT(autom.ignore), NULL, 1 },
+	[OPT_RULE] = { "rule", "RULE",
+	    "check: only the findings of RULE (repeatable)",
+	    AT(autom.rules), NULL, 1 },
+	[OPT_QUIET] = { "quiet", NULL,
+	    "check: only findings at or above --fail-on, no summary (-q)",
+	    AT(autom.quiet), NULL, 0, 'q' },
+	[OPT_VERBOSE] = { "verbose", NULL,
+	    "check, fix: say what is hidden, list every item (-v)",
+	    AT(autom.verbose), NULL, 0, 'v' },
+	[OPT_CONFIGTEST_TIMEOUT] = { "configtest-timeout", "SECONDS",
+	    "fix, rollback: kill a configtest or reload running longer",
+	    AT(test_timeout), NULL },
+};
+
+/* A command.  The wizard is the entry without a name. */
+struct cli_cmd {
+	const char	*name;		/* NULL: no command (the wizard) */
+	const char	*usage;		/* what follows the name (not
+					   empty) */
+	const char	*help;		/* one line */
+	int		 min_args;
+	int		 max_args;	/* -1: no limit */
+	unsigned long	 opts;		/* CLI_OPT bits it takes, besides
+					   CLI_GLOBAL */
+	int		(*exec)(struct cli *, char **args, int nargs);
+};
+
+static int	cmd_wizard(struct cli *, char **, int);
+static int	cmd_list(struct cli *, char **, int);
+static int	cmd_check(struct cli *, char **, int);
+static int	cmd_fix(struct cli *, char **, int);
+static int	cmd_rollback(struct cli *, char **, int);
+
+static const struct cli_cmd commands[] = {
+	{ NULL, "[--dry-run] [choices]", "the wizard (on a terminal)", 0, 0,
+	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_ASCII) | CLI_OPT(OPT_DRY_RUN) |
+	  CLI_CHOICES | CLI_WRITE, cmd_wizard },
+	{ "list", "[--format text|json]", "the virtual hosts Apache loads", 0,
+	  0,
+	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR), cmd_list },
+	{ "check", "[VHOST...] [--format F] [--fail-on S] [--rule R]",
+	  "diagnose (exit 1 when something reaches --fail-on)", 0, -1,
+	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_FAIL_ON) |
+	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_RULE) | CLI_OPT(OPT_QUIET) |
+	  CLI_OPT(OPT_VERBOSE), cmd_check },
+	{ "fix", "VHOST...|--all [--dry-run|--yes] [choices]",
+	  "correct the proxy lines (a diff first)", 0, -1,
+	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_DRY_RUN) | CLI_OPT(OPT_YES) |
+	  CLI_OPT(OPT_ALL) | CLI_CHOICES | CLI_WRITE | CLI_OPT(OPT_FORMAT) |
+	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_VERBOSE), cmd_fix },
+	{ "rollback", "[ID] [--list] [--force]",
+	  "restore a backup set (default: the newest)", 0, 1,
+	  CLI_OPT(OPT_LIST) | CLI_OPT(OPT_FORCE) | CLI_OPT(OPT_FORMAT) |
+	  CLI_OPT(OPT_BACKUP_DIR) | CLI_OPT(OPT_CONFIGTEST) |
+	  CLI_OPT(OPT_NO_CONFIGTEST) | CLI_OPT(OPT_CONFIGTEST_TIMEOUT),
+	  cmd_rollback },
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void
+usage_options(FILE *fp, unsigned long which)
+{
+	size_t	i;
+
+	for (i = 0; i < OPT_COUNT; i++) {
+		char	left[64];
+
+		if (!(which & CLI_OPT(i)))
+			continue;
+		snprintf(left, sizeof left, "--%s%s%s", options[i].name,
+		    options[i].arg ? " " : "", options[i].arg ?
+		    options[i].arg : "");
+		fprintf(fp, "  %-26s %s\n", left, options[i].help);
+	}
+}
+
+/* "  NAME USAGE   help", the help on the next line when the left side is
+ * too wide. */
+static void
+usage_command(FILE *fp, const struct cli_cmd *cmd)
+{
+	char	left[80];
+
+	if (cmd->name == NULL)
+		snprintf(left, sizeof left, "(none)");
+	else
+		snprintf(left, sizeof left, "%s %s", cmd->name, cmd->usage);
+	if (strlen(left) > 26)
+		fprintf(fp, "  %s\n  %-26s %s\n", left, "", cmd->help);
+	else
+		fprintf(fp, "  %-26s %s\n", left, cmd->help);
+}
 
 static void
 usage(FILE *fp)
@@ -112,37 +272,37 @@ usage(FILE *fp)
 	    "\n"
 	    "Find and fix broken Apache reverse-proxy virtual hosts.\n"
 	    "\n"
-	    "commands:\n"
-	    "  (none)                     the wizard (on a terminal)\n"
-	    "  list [--format F]          the virtual hosts Apache loads\n"
-	    "  check [VHOST...] [--format F]\n"
-	    "                             diagnose (exit 1 when something is "
-	    "found)\n"
-	    "  fix VHOST...|--all [--dry-run|--yes] [choices]\n"
-	    "                             correct the proxy lines (a diff "
-	    "first)\n"
-	    "  rollback [ID] [--list] [--force]\n"
-	    "                             restore a backup set (default: the "
-	    "newest)\n"
+	    "commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		usage_command(fp, &commands[i]);
+	fprintf(fp,
 	    "\n"
 	    "VHOST is a ServerName or ServerAlias, NAME:PORT, or FILE:LINE.\n"
 	    "\n"
 	    "options:\n");
-	for (i = 0; i < NOPTIONS; i++) {
-		char	left[64];
-
-		snprintf(left, sizeof left, "--%s%s%s", options[i].name,
-		    options[i].arg ? " " : "", options[i].arg ?
-		    options[i].arg : "");
-		fprintf(fp, "  %-26s %s\n", left, options[i].help);
-	}
+	usage_options(fp, ~0UL);
+	/* The ids --rule and --ignore take (and the completions offer). */
+	fprintf(fp, "\nrules:\n");
+	for (i = 0; i < rules_count; i++)
+		fprintf(fp, "  %-26s %s\n", rules_table[i]->id,
+		    sev_name(rules_table[i]->sev));
 	fprintf(fp,
 	    "\n"
 	    "exit status: 0 nothing found or nothing to change, 1 findings "
-	    "or a diff,\n"
-	    "2 usage or input error (nothing written), 3 Apache rejected the "
-	    "change\n"
-	    "(everything restored).\n");
+	    "at or above\n"
+	    "--fail-on (check) or a diff, 2 usage or input error (nothing "
+	    "written), 3 Apache\n"
+	    "rejected the change (everything restored).\n");
+}
+
+/* "vhostfix COMMAND --help": its usage line and the options it takes. */
+static void
+usage_cmd(FILE *fp, const struct cli_cmd *cmd)
+{
+	fprintf(fp, "usage: vhostfix%s%s %s\n\n%s\n\noptions:\n",
+	    cmd->name ? " " : "", cmd->name ? cmd->name : "", cmd->usage,
+	    cmd->help);
+	usage_options(fp, cmd->opts | CLI_GLOBAL);
 }
 
 static int	bad_usage(const char *, ...)
@@ -161,138 +321,95 @@ bad_usage(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* A usage error of one command: the message, then its usage line. */
+static int	cmd_usage(const struct cli_cmd *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static int
-parse_onoff(const char *opt, const char *v, const char *on, const char *off,
-    int *out)
+cmd_usage(const struct cli_cmd *cmd, const char *fmt, ...)
 {
-	if (strcmp(v, on) == 0)
-		*out = PLAN_ON;
-	else if (strcmp(v, off) == 0)
-		*out = PLAN_OFF;
-	else
-		return bad_usage("--%s takes %s or %s, not '%s'", opt, on, off,
-		    v);
-	return 0;
+	va_list	ap;
+
+	fputs("vhostfix: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: vhostfix%s%s %s\nTry 'vhostfix%s%s "
+	    "--help'.\n", cmd->name ? " " : "", cmd->name ? cmd->name : "",
+	    cmd->usage, cmd->name ? " " : "", cmd->name ? cmd->name : "");
+	return EXIT_USAGE;
+}
+
+/* Store an option's value where the table says. */
+static int
+set_option(struct cli *cl, int id, const char *value)
+{
+	const struct cli_opt	*o = &options[id];
+	char			*at = (char *)cl + o->off;
+	struct buf		 words = { 0 };
+	const char		*w, *bar = NULL;
+	int			 k;
+
+	cl->given |= CLI_OPT(id);
+	if (o->arg == NULL) {
+		*(int *)(void *)at = 1;
+		return 0;
+	}
+	if (o->repeat) {
+		vec_push((struct vec *)(void *)at, (void *)value);
+		return 0;
+	}
+	if (o->values == NULL) {
+		*(const char **)(void *)at = value;
+		return 0;
+	}
+	for (w = o->arg, k = 0; w != NULL; w = bar ? bar + 1 : NULL, k++) {
+		size_t	n;
+
+		bar = strchr(w, '|');
+		n = bar ? (size_t)(bar - w) : strlen(w);
+		if (strlen(value) == n && strncmp(value, w, n) == 0) {
+			*(int *)(void *)at = o->values[k];
+			buf_free(&words);
+			return 0;
+		}
+		/* "a, b or c" */
+		buf_printf(&words, "%s%.*s", k == 0 ? "" : bar ? ", " :
+		    " or ", (int)n, w);
+	}
+	bad_usage("--%s takes %s, not '%s'", o->name, words.data, value);
+	buf_free(&words);
+	return EXIT_USAGE;
 }
 
 static int
 parse_options(struct cli *cl, int argc, char **argv)
 {
-	struct option	lo[NOPTIONS + 1];
+	struct option	lo[OPT_COUNT + 1];
 	size_t		i;
 	int		c;
 
-	for (i = 0; i < NOPTIONS; i++) {
+	for (i = 0; i < OPT_COUNT; i++) {
 		lo[i].name = options[i].name;
-		lo[i].has_arg = options[i].has_arg;
+		lo[i].has_arg = options[i].arg != NULL;
 		lo[i].flag = NULL;
-		lo[i].val = options[i].id;
+		lo[i].val = 256 + (int)i;
 	}
-	memset(&lo[NOPTIONS], 0, sizeof lo[0]);
+	memset(&lo[OPT_COUNT], 0, sizeof lo[0]);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
-		switch (c) {
-		case OPT_ROOT:
-			cl->load.root = optarg;
-			break;
-		case OPT_CONFIG:
-			cl->load.config = optarg;
-			break;
-		case OPT_DEMO:
-			cl->demo_dir = (char *)"";
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				cl->json = 1;
-			else if (strcmp(optarg, "text") != 0)
-				return bad_usage("--format takes text or json, "
-				    "not '%s'", optarg);
-			cl->format_given = 1;
-			break;
-		case OPT_COLOR:
-			if (strcmp(optarg, "auto") == 0)
-				cl->color = -1;
-			else if (strcmp(optarg, "always") == 0)
-				cl->color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				cl->color = 0;
-			else
-				return bad_usage("--color takes auto, always or "
-				    "never, not '%s'", optarg);
-			break;
-		case OPT_ASCII:
-			cl->ascii = 1;
-			break;
-		case OPT_DRY_RUN:
-			cl->dry_run = 1;
-			break;
-		case OPT_YES:
-			cl->yes = 1;
-			break;
-		case OPT_ALL:
-			cl->all = 1;
-			break;
-		case OPT_PRESERVE:
-			cl->fix_opt_given = 1;
-			if (parse_onoff("preserve-host", optarg, "on", "off",
-			    &cl->plan.preserve_host))
+	while ((c = getopt_long(argc, argv, ":hqv", lo, NULL)) != -1) {
+		for (i = 0; i < OPT_COUNT && c < 256; i++)
+			if (options[i].letter != 0 && options[i].letter == c)
+				c = 256 + (int)i;
+		if (c >= 256 && c < 256 + OPT_COUNT) {
+			if (set_option(cl, c - 256, optarg) != 0)
 				return EXIT_USAGE;
-			break;
-		case OPT_XFP:
-			cl->fix_opt_given = 1;
-			if (parse_onoff("forwarded-proto", optarg, "auto",
-			    "off", &cl->plan.forwarded_proto))
-				return EXIT_USAGE;
-			break;
-		case OPT_HIDE:
-			cl->fix_opt_given = 1;
-			if (parse_onoff("hide-server", optarg, "on", "off",
-			    &cl->plan.hide_server))
-				return EXIT_USAGE;
-			break;
-		case OPT_TOKENS:
-			cl->fix_opt_given = 1;
-			if (parse_onoff("server-tokens", optarg, "prod", "keep",
-			    &cl->plan.server_tokens_prod))
-				return EXIT_USAGE;
-			break;
-		case OPT_BACKUP_DIR:
-			cl->backup_dir = optarg;
-			break;
-		case OPT_CONFIGTEST:
-			cl->configtest = optarg;
-			break;
-		case OPT_NO_CONFIGTEST:
-			cl->no_configtest = 1;
-			break;
-		case OPT_APACHE_BIN:
-			cl->apache_bin = optarg;
-			break;
-		case OPT_RELOAD:
-			cl->reload = 1;
-			break;
-		case OPT_RELOAD_CMD:
-			cl->reload_cmd = optarg;
-			break;
-		case OPT_LIST:
-			cl->list = 1;
-			break;
-		case OPT_FORCE:
-			cl->force = 1;
-			break;
-		case OPT_HELP:
-			usage(stdout);
-			exit(EXIT_CLEAN);
-		case OPT_VERSION:
-			printf("vhostfix %s\n", PACKAGE_VERSION);
-			exit(EXIT_CLEAN);
-		case ':':
+		} else if (c == ':')
 			return bad_usage("option '%s' needs an argument",
 			    argv[optind - 1]);
-		default:
+		else
 			return bad_usage("unknown option '%s'",
 			    argv[optind - 1]);
-		}
 	}
 	return 0;
 }
@@ -309,93 +426,30 @@ use_color(const struct cli *cl)
 	return isatty(STDOUT_FILENO);
 }
 
-/* Edit distance, for "did you mean". */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t	la = strlen(a), lb = strlen(b), i, j, *row, prev, d;
-
-	row = xcalloc(lb + 1, sizeof *row);
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t	cur = row[j];
-
-			d = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < d)
-				d = row[j] + 1;
-			if (row[j - 1] + 1 < d)
-				d = row[j - 1] + 1;
-			row[j] = d;
-			prev = cur;
-		}
-	}
-	d = row[lb];
-	free(row);
-	return d;
-}
-
-struct near {
-	const char	*name;
-	size_t		 d;
-};
-
-static int
-cmp_near(const void *a, const void *b)
-{
-	const struct near	*x = a, *y = b;
-
-	if (x->d != y->d)
-		return x->d < y->d ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-/* "did you mean": the closest names (ServerName and aliases), at most 3,
- * each within a quarter of the typed length (2 at least). */
+/* "did you mean": the nearest of the ServerNames and aliases, at most 3. */
 static void
 near_names(const struct cf_config *c, const char *typed, struct buf *out)
 {
-	struct near	*nv;
-	size_t		 n = 0, cap = 16, i, j, lim = strlen(typed) / 4;
+	struct vec	 names = { 0 };
+	const char	*best[3];
+	size_t		 i, j, n;
 
-	if (lim < 2)
-		lim = 2;
-	nv = xcalloc(cap, sizeof *nv);
 	for (i = 0; i < c->vhosts.n; i++) {
 		const struct cf_vhost	*v = c->vhosts.v[i];
 
-		for (j = 0; j <= v->naliases; j++) {
-			const char	*nm = j == 0 ? v->server_name :
-			    v->aliases[j - 1];
-			size_t		 k, d;
-
-			if (nm == NULL)
-				continue;
-			d = distance(nm, typed);
-			if (d > lim && strstr(nm, typed) == NULL)
-				continue;
-			for (k = 0; k < n && strcmp(nv[k].name, nm) != 0; k++)
-				;
-			if (k < n)
-				continue;
-			if (n == cap)
-				nv = xrealloc(nv, (cap *= 2) * sizeof *nv);
-			nv[n].name = nm;
-			nv[n].d = d;
-			n++;
-		}
+		if (v->server_name != NULL)
+			vec_push(&names, v->server_name);
+		for (j = 0; j < v->naliases; j++)
+			vec_push(&names, v->aliases[j]);
 	}
-	qsort(nv, n, sizeof *nv, cmp_near);
-	for (i = 0; i < n && i < 3; i++) {
-		char	*s = report_inert(nv[i].name);
+	n = str_nearest(typed, (const char *const *)names.v, names.n, best, 3);
+	for (i = 0; i < n; i++) {
+		char	*s = report_inert(best[i]);
 
 		buf_printf(out, "%s%s", i ? ", " : "", s);
 		free(s);
 	}
-	free(nv);
+	vec_free(&names);
 }
 
 static int
@@ -441,130 +495,23 @@ load(struct cli *cl, struct cf_config **c)
 }
 
 static int
-cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
-{
-	struct cf_config	*c;
-	struct vec		 fs = { 0 }, sel = { 0 };
-	struct report_opts	 ro;
-	int			 rc = EXIT_CLEAN;
-	size_t			 i;
-
-	if (load(cl, &c) != 0)
-		return EXIT_USAGE;
-	if (nargs > 0 && select_vhosts(c, args, nargs, &sel) != 0) {
-		conf_free(c);
-		vec_free(&sel);
-		return EXIT_USAGE;
-	}
-	if (findings)
-		rules_run(c, &fs);
-	ro.json = cl->json;
-	ro.color = use_color(cl);
-	ro.findings = findings;
-	report_print(stdout, c, &fs, nargs > 0 ? &sel : NULL, &ro);
-	for (i = 0; i < fs.n; i++) {
-		struct finding	*f = fs.v[i];
-
-		if (f->vhost == NULL || nargs == 0)
-			rc = EXIT_FINDINGS;
-		else {
-			size_t	j;
-
-			for (j = 0; j < sel.n; j++)
-				if (sel.v[j] == f->vhost)
-					rc = EXIT_FINDINGS;
-		}
-	}
-	vec_free_all(&fs, finding_free);
-	vec_free(&sel);
-	conf_free(c);
-	return rc;
-}
-
-/* The diff as is for patch(1), or with colored -/+ lines.  Config text
- * goes out inert whenever a terminal is listening (colored or not: a
- * ServerName holding escape sequences must not drive it). */
-static void
-print_diff(FILE *fp, const struct buf *d, int color)
-{
-	const char	*p = d->data, *end = d->data + d->len;
-
-	if (!color && !isatty(fileno(fp))) {
-		fwrite(d->data, 1, d->len, fp);
-		return;
-	}
-	while (p < end) {
-		const char	*nl = memchr(p, '\n', (size_t)(end - p));
-		size_t		 n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char		*line = xstrndup(p, n), *inert;
-		const char	*on = "";
-
-		if (!color)
-			;
-		else if (str_startswith(line, "+++ ") ||
-		    str_startswith(line, "--- ") ||
-		    str_startswith(line, "diff --git "))
-			on = "\033[1m";
-		else if (line[0] == '+')
-			on = "\033[32m";
-		else if (line[0] == '-')
-			on = "\033[31m";
-		else if (line[0] == '@')
-			on = "\033[36m";
-		inert = report_inert(line);
-		fprintf(fp, "%s%s%s\n", on, inert, *on ? "\033[0m" : "");
-		free(inert);
-		free(line);
-		p += n + 1;
-	}
-}
-
-/* What the fix leaves to a human, with the line or command to use. */
-static void
-explain_unfixed(const struct cf_config *c, const struct vec *sel)
-{
-	struct vec	fs = { 0 };
-	size_t		i, j, k;
-
-	rules_run(c, &fs);
-	for (i = 0; i < fs.n; i++) {
-		struct finding	*f = fs.v[i];
-		int		 mine = f->vhost == NULL &&
-				    f->rule == &rule_parse_error;
-		char		*m;
-
-		for (j = 0; j < sel->n && !mine; j++)
-			mine = sel->v[j] == f->vhost;
-		if (!mine || f->fixable)
-			continue;
-		m = report_inert(f->message);
-		fprintf(stderr, "vhostfix: not fixed automatically: %s:%u: %s "
-		    "[%s]\n", f->path ? f->path : "-", f->line, m, f->rule->id);
-		free(m);
-		for (k = 0; k < f->suggest.n; k++) {
-			m = report_inert(f->suggest.v[k]);
-			fprintf(stderr, "    %s\n", m);
-			free(m);
-		}
-	}
-	vec_free_all(&fs, finding_free);
-}
-
-static int
 cmd_fix(struct cli *cl, char **args, int nargs)
 {
 	struct cf_config	*c;
-	struct vec		 sel = { 0 };
+	struct vec		 sel = { 0 }, fs = { 0 };
 	struct wz_fix		 fix;
+	struct cli_fix		 x;
 	size_t			 i;
 	int			 rc;
 
 	if (nargs == 0 && !cl->all)
-		return bad_usage("fix needs VHOST... or --all");
+		return cmd_usage(cl->cmd, "fix needs VHOST... or --all");
 	if (nargs > 0 && cl->all)
-		return bad_usage("fix takes VHOST... or --all, not both");
+		return cmd_usage(cl->cmd, "fix takes VHOST... or --all, not "
+		    "both");
 	if (cl->dry_run && cl->yes)
-		return bad_usage("--dry-run and --yes contradict each other");
+		return cmd_usage(cl->cmd, "--dry-run and --yes contradict each "
+		    "other");
 	if (load(cl, &c) != 0)
 		return EXIT_USAGE;
 	if (cl->all) {
@@ -584,8 +531,25 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	rules_run(c, &fs);
+	policy_filter(&cl->autom.pol, &fs);
+	memset(&x, 0, sizeof x);
+	x.c = c;
+	x.vhosts = &sel;
+	x.rendered = &fix.rendered;
+	x.diff = &fix.diff;
+	x.plan = &fix.plan;
+	x.findings = &fs;
+	x.dry_run = cl->dry_run;
+	x.yes = cl->yes;
+	x.write = &cl->write;
+	x.verbose = cl->autom.verbose;
+	if (cl->autom.format == CLI_FMT_JSON) {
+		rc = cli_fix_json(&x);
+		goto done;
+	}
 	if (fix.diff.len > 0)
-		print_diff(stdout, &fix.diff, use_color(cl));
+		cli_print_diff(stdout, &fix.diff, use_color(cl));
 	fflush(stdout);
 	for (i = 0; i < fix.plan.manual.n; i++) {
 		char	*s = report_inert(fix.plan.manual.v[i]);
@@ -593,10 +557,9 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		fprintf(stderr, "vhostfix: needs you: %s\n", s);
 		free(s);
 	}
-	explain_unfixed(c, &sel);
+	cli_fix_left(&x);
 	if (fix.rendered.n == 0) {
-		if (!cl->json)
-			fprintf(stderr, "vhostfix: nothing to change\n");
+		fprintf(stderr, "vhostfix: nothing to change\n");
 		rc = EXIT_CLEAN;
 		goto done;
 	}
@@ -604,69 +567,220 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		rc = EXIT_FINDINGS;
 		goto done;
 	}
-	rc = cli_write(cl->self, c, &fix.rendered, &sel, cl->yes,
-	    cl->backup_dir, cl->configtest, cl->no_configtest, cl->apache_bin,
-	    cl->reload, cl->reload_cmd);
+	rc = cli_write(c, &fix.rendered, &sel, cl->yes, &cl->write);
 done:
+	vec_free_all(&fs, finding_free);
 	wizard_fix_free(&fix);
 	vec_free(&sel);
 	conf_free(c);
 	return rc;
 }
 
-int
-cli_main(int argc, char **argv)
+static int
+cmd_wizard(struct cli *cl, char **args, int nargs)
 {
-	struct cli	 cl;
-	const char	*cmd;
+	(void)args;
+	(void)nargs;
+	return cli_wizard(&cl->load, &cl->plan, cl->dry_run, cl->color,
+	    cl->ascii, cl->write.backup_dir, cl->write.configtest,
+	    cl->write.no_configtest, cl->write.apache_bin, cl->write.reload,
+	    cl->write.reload_cmd);
+}
+
+static int
+cmd_list(struct cli *cl, char **args, int nargs)
+{
+	struct cf_config	*c;
+	struct vec		 none = { 0 };
+
+	(void)args;
+	(void)nargs;
+	if (load(cl, &c) != 0)
+		return EXIT_USAGE;
+	cl->report.color = use_color(cl);
+	cl->report.findings = 0;
+	report_print(stdout, c, &none, NULL, &cl->report);
+	conf_free(c);
+	return EXIT_CLEAN;
+}
+
+static int
+cmd_check(struct cli *cl, char **args, int nargs)
+{
+	struct cf_config	*c;
+	struct vec		 fs = { 0 }, sel = { 0 };
+	char			*err = NULL;
+	int			 rc;
+
+	if (conf_load(&cl->load, &c, &err) != 0) {
+		rc = cli_auto_load_failed(&cl->autom, err);
+		free(err);
+		return rc;
+	}
+	if (nargs > 0 && select_vhosts(c, args, nargs, &sel) != 0) {
+		conf_free(c);
+		vec_free(&sel);
+		return EXIT_USAGE;
+	}
+	rules_run(c, &fs);
+	rc = cli_auto_check(&cl->autom, c, nargs > 0 ? &sel : NULL, &fs,
+	    use_color(cl));
+	vec_free_all(&fs, finding_free);
+	vec_free(&sel);
+	conf_free(c);
+	return rc;
+}
+
+static int
+cmd_rollback(struct cli *cl, char **args, int nargs)
+{
+	if (cl->list && (nargs > 0 || cl->force))
+		return cmd_usage(cl->cmd, "rollback --list takes no ID and no "
+		    "--force");
+	if (cl->report.json && !cl->list)
+		return cmd_usage(cl->cmd, "--format is for rollback --list");
+	return cli_rollback(&cl->load, nargs ? args[0] : NULL, cl->list,
+	    cl->force, &cl->write, cl->report.json);
+}
+
+static const struct cli_cmd *
+cmd_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (name == NULL ? commands[i].name == NULL :
+		    commands[i].name != NULL &&
+		    strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* An unknown command: the near ones, as for vhosts, else the list. */
+static int
+cmd_unknown(const char *typed)
+{
+	const char	*names[NCOMMANDS], *best[NCOMMANDS];
+	struct buf	 list = { 0 };
+	size_t		 i, n = 0, nbest;
+	char		*inert = report_inert(typed);
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].name != NULL)
+			names[n++] = commands[i].name;
+	nbest = str_nearest(typed, names, n, best, n);
+	for (i = 0; i < (nbest ? nbest : n); i++)
+		buf_printf(&list, "%s%s", i ? ", " : "", nbest ? best[i] :
+		    names[i]);
+	bad_usage("unknown command '%s' (%s%s%s)", inert, nbest ?
+	    "did you mean " : "the commands are ", list.data, nbest ? "?" :
+	    "");
+	buf_free(&list);
+	free(inert);
+	return EXIT_USAGE;
+}
+
+static int
+cli_run(struct cli *cl, int argc, char **argv)
+{
+	const char	*name;
 	char		*err = NULL;
+	size_t		 i;
 	int		 rc, nargs;
 	char		**args;
 
 	setlocale(LC_ALL, "");
-	memset(&cl, 0, sizeof cl);
-	cl.self = argv[0];
-	cl.color = -1;
-	plan_opts_default(&cl.plan);
-	if ((rc = parse_options(&cl, argc, argv)) != 0)
+	memset(cl, 0, sizeof *cl);
+	cl->color = -1;
+	cl->write.lock_wait = -1;
+	cl->autom.fail_on = -1;
+	plan_opts_default(&cl->plan);
+	if ((rc = parse_options(cl, argc, argv)) != 0)
 		return rc;
-	if (cl.demo_dir != NULL) {
-		if (cl.load.root != NULL)
+	cl->report.json = cl->autom.format == CLI_FMT_JSON;
+	if (cl->version && !cl->help) {
+		printf("vhostfix %s\n", PACKAGE_VERSION);
+		return EXIT_CLEAN;
+	}
+	name = optind < argc ? argv[optind] : NULL;
+	args = argv + optind + 1;
+	nargs = name ? argc - optind - 1 : 0;
+	if ((cl->cmd = cmd_find(name)) == NULL)
+		return cl->help ? (usage(stdout), EXIT_CLEAN) :
+		    cmd_unknown(name);
+	if (cl->help) {
+		if (name == NULL)
+			usage(stdout);
+		else
+			usage_cmd(stdout, cl->cmd);
+		return EXIT_CLEAN;
+	}
+	for (i = 0; i < OPT_COUNT; i++)
+		if ((cl->given & CLI_OPT(i)) &&
+		    !((cl->cmd->opts | CLI_GLOBAL) & CLI_OPT(i)))
+			return cmd_usage(cl->cmd, "%s does not take --%s",
+			    name ? name : "the wizard", options[i].name);
+	if (nargs < cl->cmd->min_args)
+		return cmd_usage(cl->cmd, "%s needs more arguments", name);
+	if (cl->cmd->max_args >= 0 && nargs > cl->cmd->max_args)
+		return cl->cmd->max_args == 0 ? cmd_usage(cl->cmd, "%s takes no "
+		    "arguments", name) : cmd_usage(cl->cmd, "%s takes at most "
+		    "%d argument%s", name, cl->cmd->max_args,
+		    cl->cmd->max_args == 1 ? "" : "s");
+	if ((cl->autom.format == CLI_FMT_NAGIOS ||
+	    cl->autom.format == CLI_FMT_PROMETHEUS) && cl->cmd != cmd_find(
+	    "check"))
+		return cmd_usage(cl->cmd, "--format %s is for check",
+		    cl->autom.format == CLI_FMT_NAGIOS ? "nagios" :
+		    "prometheus");
+	if (cl->test_timeout != NULL) {
+		char	*end;
+		long	 n = strtol(cl->test_timeout, &end, 10);
+
+		if (end == cl->test_timeout || *end != '\0' || n < 1 ||
+		    n > 3600)
+			return bad_usage("--configtest-timeout takes seconds "
+			    "(1-3600), not '%s'", cl->test_timeout);
+		cl->write.test_timeout = (int)n;
+	}
+	if (cl->demo) {
+		if (cl->load.root != NULL)
 			return bad_usage("--demo and --root contradict each "
 			    "other");
-		cl.demo_dir = demo_create(argv[0], &err);
-		if (cl.demo_dir == NULL) {
+		cl->demo_dir = demo_create(argv[0], &err);
+		if (cl->demo_dir == NULL) {
 			fprintf(stderr, "vhostfix: demo: %s\n", err);
 			free(err);
 			return EXIT_USAGE;
 		}
-		cl.load.root = cl.demo_dir;
+		cl->load.root = cl->demo_dir;
 		fprintf(stderr, "vhostfix: demo: working on a private copy in "
-		    "%s (removed on exit)\n", cl.demo_dir);
+		    "%s (removed on exit)\n", cl->demo_dir);
 	}
-	cmd = optind < argc ? argv[optind] : NULL;
-	args = argv + optind + 1;
-	nargs = cmd ? argc - optind - 1 : 0;
-	if (cmd == NULL)
-		rc = cli_wizard(&cl.load, &cl.plan, cl.dry_run, cl.color,
-		    cl.ascii, cl.backup_dir, cl.configtest, cl.no_configtest,
-		    cl.apache_bin, cl.reload, cl.reload_cmd);
-	else if (strcmp(cmd, "list") == 0)
-		rc = nargs ? bad_usage("list takes no arguments") :
-		    cmd_list_check(&cl, 0, args, 0);
-	else if (strcmp(cmd, "check") == 0)
-		rc = cmd_list_check(&cl, 1, args, nargs);
-	else if (strcmp(cmd, "fix") == 0)
-		rc = cmd_fix(&cl, args, nargs);
-	else if (strcmp(cmd, "rollback") == 0)
-		rc = cli_rollback(&cl.load, nargs ? args[0] : NULL, cl.list,
-		    cl.force, cl.backup_dir, cl.configtest, cl.no_configtest,
-		    cl.json);
-	else
-		rc = bad_usage("unknown command '%s'", cmd);
-	if (cl.demo_dir != NULL && *cl.demo_dir != '\0') {
-		demo_remove(cl.demo_dir);
-		free(cl.demo_dir);
+	rc = cli_auto_prepare(&cl->autom, cl->load.root, &cl->write.backup_dir,
+	    &cl->write.test_timeout);
+	if (rc == 0)
+		rc = cl->cmd->exec(cl, args, nargs);
+	if (cl->demo_dir != NULL) {
+		demo_remove(cl->demo_dir);
+		free(cl->demo_dir);
 	}
+	return rc;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli	cl;
+	int		rc;
+
+	rc = cli_run(&cl, argc, argv);
+	/* A monitoring plugin that cannot run says UNKNOWN, not CRITICAL
+	 * (which 2 would mean); the reason is on stderr. */
+	if (rc == EXIT_USAGE && cl.autom.format == CLI_FMT_NAGIOS &&
+	    !cl.autom.reported)
+		rc = (int)monitor_nagios_unknown(stdout, "usage or input "
+		    "error (vhostfix says why on stderr)");
+	cli_auto_free(&cl.autom);
 	return rc;
 }

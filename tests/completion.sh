@@ -95,7 +95,11 @@ expect "--force${nl}--format${nl}--forwarded-proto" vhostfix --fo
 expect "--reload${nl}--reload-cmd" vhostfix fix --relo
 
 # Option values, after a space and after '=' (split or not).
-expect "json${nl}text" vhostfix check --format ""
+expect "json${nl}nagios${nl}prometheus${nl}text" vhostfix check --format ""
+expect "error${nl}info${nl}warning" vhostfix check --fail-on ""
+expect "socket-in-private-tmp${nl}socket-label-shared${nl}socket-missing${nl}socket-path-too-long${nl}socket-permission${nl}socket-url-syntax" vhostfix check --rule socket-
+expect "server-header-exposed" vhostfix check --ignore serv
+expect "--quiet" vhostfix check --qu
 expect "json" vhostfix check --format j
 expect "json" vhostfix check --format = j
 expect "json" vhostfix check --format=j
@@ -115,6 +119,9 @@ expect "alpha.example.com" vhostfix --root "$R" fix --dry-run al
 expect "www.alpha.example.com" vhostfix --root="$R" check w
 expect "beta.example.org" vhostfix --root = "$R" fix b
 expect "beta.example.org" vhostfix check --root "$R" b
+# --backup-dir (which list does not take) does not stop the names.
+expect "beta.example.org" vhostfix --root "$R" --backup-dir "$T" fix b
+expect "beta.example.org" vhostfix --root "$R" --backup-dir="$T" fix b
 # A value of an option is not the command.
 expect "alpha.example.com" vhostfix --root "$R" --format json check a
 # list takes no vhost.
