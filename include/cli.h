@@ -15,6 +15,16 @@ enum {
 
 int	 cli_main(int argc, char **argv);
 
+/* cli-explain.c: "explain URL". */
+struct cli_explain {
+	const char	*via;
+	struct vec	 headers;	/* const char *: "Name: value" */
+	const char	*location;
+	int		 json;
+};
+int	 cli_explain(const struct cf_opts *, const char *url,
+	    const struct cli_explain *);
+
 /* cli-write.c: after the diff of "fix": ask, then the safe write. */
 int	 cli_write(const char *self, struct cf_config *, struct vec *rendered,
 	    struct vec *vhosts, int yes, const char *backup_dir,

@@ -25,7 +25,8 @@ enum {
 	OPT_ASCII, OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP,
 	OPT_HIDE, OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST,
 	OPT_NO_CONFIGTEST, OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD,
-	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION,
+	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_VIA, OPT_LOCATION,
+	OPT_HEADER = 'H',
 };
 
 static const struct option_desc {
@@ -41,8 +42,8 @@ static const struct option_desc {
 	  "main configuration, relative to the root" },
 	{ "demo", 0, OPT_DEMO, NULL,
 	  "work on a private copy of the bundled demo tree" },
-	{ "format", 1, OPT_FORMAT, "text|json", "output format of list and "
-	  "check" },
+	{ "format", 1, OPT_FORMAT, "text|json",
+	  "output format of list, check and explain" },
 	{ "color", 1, OPT_COLOR, "auto|always|never",
 	  "colors (auto: on a terminal, unless NO_COLOR is set)" },
 	{ "ascii", 0, OPT_ASCII, NULL, "wizard: ASCII line drawing only" },
@@ -73,6 +74,12 @@ static const struct option_desc {
 	{ "list", 0, OPT_LIST, NULL, "rollback: list the backup sets" },
 	{ "force", 0, OPT_FORCE, NULL,
 	  "rollback: restore files changed since the fix" },
+	{ "via", 1, OPT_VIA, "ADDR:PORT",
+	  "explain: the address and port the request arrives on" },
+	{ "header", 1, OPT_HEADER, "HEADER",
+	  "explain: a client header 'Name: value' (also -H; repeatable)" },
+	{ "location", 1, OPT_LOCATION, "URL",
+	  "explain: the Location a backend redirects to (default /)" },
 	{ "help", 0, OPT_HELP, NULL, "show this help" },
 	{ "version", 0, OPT_VERSION, NULL, "show the version" },
 };
@@ -99,6 +106,7 @@ struct cli {
 	const char		*reload_cmd;
 	int			 format_given;
 	int			 fix_opt_given;
+	struct cli_explain	 explain;
 };
 
 static void
@@ -121,6 +129,9 @@ usage(FILE *fp)
 	    "  fix VHOST...|--all [--dry-run|--yes] [choices]\n"
 	    "                             correct the proxy lines (a diff "
 	    "first)\n"
+	    "  explain URL [--via ADDR:PORT] [-H HEADER]... [--location URL]\n"
+	    "                             the way of a request through the "
+	    "configuration\n"
 	    "  rollback [ID] [--list] [--force]\n"
 	    "                             restore a backup set (default: the "
 	    "newest)\n"
@@ -190,7 +201,7 @@ parse_options(struct cli *cl, int argc, char **argv)
 	}
 	memset(&lo[NOPTIONS], 0, sizeof lo[0]);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":H:", lo, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
 			cl->load.root = optarg;
@@ -279,6 +290,15 @@ parse_options(struct cli *cl, int argc, char **argv)
 			break;
 		case OPT_FORCE:
 			cl->force = 1;
+			break;
+		case OPT_VIA:
+			cl->explain.via = optarg;
+			break;
+		case OPT_HEADER:
+			vec_push(&cl->explain.headers, optarg);
+			break;
+		case OPT_LOCATION:
+			cl->explain.location = optarg;
 			break;
 		case OPT_HELP:
 			usage(stdout);
@@ -658,12 +678,17 @@ cli_main(int argc, char **argv)
 		rc = cmd_list_check(&cl, 1, args, nargs);
 	else if (strcmp(cmd, "fix") == 0)
 		rc = cmd_fix(&cl, args, nargs);
-	else if (strcmp(cmd, "rollback") == 0)
+	else if (strcmp(cmd, "explain") == 0) {
+		cl.explain.json = cl.json;
+		rc = nargs != 1 ? bad_usage("explain takes one URL") :
+		    cli_explain(&cl.load, args[0], &cl.explain);
+	} else if (strcmp(cmd, "rollback") == 0)
 		rc = cli_rollback(&cl.load, nargs ? args[0] : NULL, cl.list,
 		    cl.force, cl.backup_dir, cl.configtest, cl.no_configtest,
 		    cl.json);
 	else
 		rc = bad_usage("unknown command '%s'", cmd);
+	vec_free(&cl.explain.headers);
 	if (cl.demo_dir != NULL && *cl.demo_dir != '\0') {
 		demo_remove(cl.demo_dir);
 		free(cl.demo_dir);
