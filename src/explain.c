@@ -683,6 +683,28 @@ set_proxy(struct ex_result *r, const struct cf_node *n, const char *url)
 	r->backend_url = xstrdup(url);
 }
 
+/* ProxyPass: the URL, then the rest of the path.  A URL without a path
+ * takes the rest onto its host or port ("http://localhost" + "x"): Apache
+ * answers 500, "DNS lookup failure for: localhostx". */
+static void
+set_pass(struct ex_result *r, const struct cf_node *n, const char *real,
+    const char *rest)
+{
+	const char	*p = strstr(real, "://");
+	char		*url = xasprintf("%s%s", real, rest);
+
+	set_proxy(r, n, url);
+	if (p != NULL && strchr(p + 3, '/') == NULL && *rest != '\0' &&
+	    *rest != '/') {
+		step(&r->path_why, n, "the rest of the path, %s, is glued "
+		    "onto %s: Apache answers 500 (DNS lookup failure for: "
+		    "%s)", rest, p + 3, url + (p + 3 - real));
+		r->handler = EX_STATUS;
+		r->target = xstrdup("500");
+	}
+	free(url);
+}
+
 /* mod_proxy's ProxyPass of a <Location>: the last <Location> containing
  * the path (the main server's sections are merged first) that has one.
  * Returns 1 when it decides (proxied, or "!"), 0 to go on. */
@@ -729,12 +751,10 @@ location_pass(struct ex_ctx *x)
 			    r->path);
 			done = -1;
 		} else if (len > 0) {
-			char	*sock, *url;
-			const char *real = de_socketfy(win->args[0], &sock);
+			char		*sock;
+			const char	*real = de_socketfy(win->args[0], &sock);
 
-			url = xasprintf("%s%s", real, r->path + len);
-			set_proxy(r, win->node, url);
-			free(url);
+			set_pass(r, win->node, real, r->path + len);
 			free(sock);
 			done = 1;
 		}
@@ -782,7 +802,9 @@ server_pass(struct ex_ctx *x)
 				rc = -1;
 				continue;
 			}
-			url = xasprintf("%s%s", real, r->path + len);
+			set_pass(r, d->node, real, r->path + len);
+			rc = 1;
+			continue;
 		} else {
 			regex_t		re;
 			regmatch_t	m[10];
@@ -1416,22 +1438,6 @@ backend(struct ex_ctx *x)
 		return;
 	}
 	auth_end = p + 3 + strcspn(p + 3, "/?#");
-	{
-		/* A path glued onto the port: no valid URL. */
-		const char	*colon = memchr(p + 3, ':',
-				    (size_t)(auth_end - p - 3));
-
-		if (colon != NULL && strspn(colon + 1, "0123456789") !=
-		    (size_t)(auth_end - colon - 1)) {
-			step(&r->path_why, r->decided.node, "the rest of the "
-			    "path is glued onto the port (%.*s): Apache "
-			    "answers 500 (DNS lookup failure)",
-			    (int)(auth_end - p - 3), p + 3);
-			r->handler = EX_STATUS;
-			r->target = xstrdup("500");
-			return;
-		}
-	}
 	r->backend_path = xstrndup(*auth_end == '/' ? auth_end : "/",
 	    *auth_end == '/' ? strcspn(auth_end, "?#") : 1);
 

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+# gen.py: random, valid Apache reverse-proxy configurations and requests
+# for the differential test (run.py), from a seed.
+#
+#   gen.py SEED N      prints N cases as JSON lines
+#
+# A case is one site file (1-4 vhosts) and about 10 requests.  The text
+# holds placeholders the runner fills in: @P1@ (the plain HTTP port),
+# @P2@ (the TLS port), @SOCKA@ @SOCKB@ (two gunicorn Unix sockets),
+# @PC@ (a gunicorn TCP port), @TLS@ (the certificate directory),
+# @DOCS@ (a directory for Alias).  Each vhost sends "X-Diff-Vhost: vN" so
+# the runner can tell which vhost answered.
+#
+# What it mixes: names, aliases (exact and wildcard), vhosts without
+# ServerName, "*" and "127.0.0.1" addresses, TLS; ProxyPass lines to
+# Unix sockets with equal, prefix and distinct labels after "|", TCP
+# backends, "!" exclusions, <Location> forms, Alias, ProxyPreserveHost,
+# X-Forwarded-Proto variants, ProxyPassReverse lines right, wrong, for
+# other paths, and missing.
+import json
+import random
+import sys
+
+NAMES = ["app.test", "shop.test", "blog.test", "api.test", "wiki.test"]
+MOUNTS = ["/", "/app/", "/api/", "/app/api/", "/static/", "/shop/",
+          "/shop", "/api/admin/", "/signup"]
+LABELS = ["http://localhost/", "http://localhost/api/", "http://lbl-a/",
+          "http://lbl-b/", "http://lbl-a/app/", "http://localhost/app/",
+          "http://localhost"]
+XFP = [None, None, '"https"', "expr=%{REQUEST_SCHEME}", '"http"']
+
+
+def backend_url(rnd, mount):
+    """A ProxyPass target and the backend it names."""
+    kind = rnd.choice(["A", "B", "A", "B", "C", "C"])
+    if kind == "C":
+        path = rnd.choice(["/", "/", "/x/", mount if mount.endswith("/")
+                           else mount + "/"])
+        url = "http://127.0.0.1:@PC@" + path
+    else:
+        url = rnd.choice(LABELS)
+        url = "unix:@SOCK%s@|%s" % (kind, url)
+    # Keep both sides' trailing slash alike, mostly: a mismatch is its
+    # own rule (trailing-slash) and glues paths.
+    after = url.split("|")[-1]
+    if mount.endswith("/") != after.endswith("/") and rnd.random() < 0.8:
+        if mount.endswith("/"):
+            url += "/"
+        else:
+            url = url.rstrip("/") if after.count("/") > 3 else url
+    return url
+
+
+def reverse_for(rnd, mount, url, names):
+    """A ProxyPassReverse for a ProxyPass: right, for another path, with
+    the socket prefix, https, a name, or none."""
+    after = url.split("|")[-1]
+    r = rnd.random()
+    if r < 0.45:
+        return (mount, after)
+    if r < 0.55:
+        return (mount, url)                 # unix:...| prefix: dead
+    if r < 0.65:
+        return ("/signup", after)           # another path first
+    if r < 0.75:
+        return (mount, after.replace("http://", "https://"))
+    if r < 0.85 and names:
+        return (mount, "http://%s:@P1@/" % rnd.choice(names))
+    return None
+
+
+def gen_vhost(rnd, idx, used_names):
+    v = {"id": "v%d" % idx}
+    tls = rnd.random() < 0.25
+    if tls:
+        addr = "*:@P2@"
+    else:
+        addr = rnd.choice(["*:@P1@", "*:@P1@", "*:@P1@", "127.0.0.1:@P1@"])
+    v["tls"] = tls
+    names = []
+    if rnd.random() < 0.9:
+        free = [n for n in NAMES if n not in used_names] or NAMES
+        name = rnd.choice(free)
+        used_names.add(name)
+        names.append(name)
+        v["name"] = name
+    else:
+        v["name"] = None
+    aliases = []
+    if rnd.random() < 0.5:
+        base = v["name"] or rnd.choice(NAMES)
+        aliases.append(rnd.choice(["www.", "*.", "m."]) + base)
+    if rnd.random() < 0.2:
+        aliases.append(rnd.choice(NAMES))
+    v["aliases"] = aliases
+    lines = ["<VirtualHost %s>" % addr]
+    if v["name"]:
+        lines.append("\tServerName %s" % v["name"])
+    if aliases:
+        lines.append("\tServerAlias %s" % " ".join(aliases))
+    if tls:
+        lines.append("\tSSLEngine on")
+        lines.append("\tSSLCertificateFile @TLS@/cert.pem")
+        lines.append("\tSSLCertificateKeyFile @TLS@/key.pem")
+    lines.append('\tHeader always set X-Diff-Vhost "%s"' % v["id"])
+    if rnd.random() < 0.35:
+        lines.append("\tProxyPreserveHost On")
+    xfp = rnd.choice(XFP)
+    if xfp:
+        lines.append("\tRequestHeader set X-Forwarded-Proto %s" % xfp)
+    mounts = []
+    locs = []
+    n = rnd.randint(1, 6)
+    for _ in range(n):
+        mount = rnd.choice(MOUNTS)
+        r = rnd.random()
+        if r < 0.12 and mount != "/":
+            lines.append("\tProxyPass %s !" % mount)
+            mounts.append(mount)
+            continue
+        url = backend_url(rnd, mount)
+        if r < 0.3 and mount != "/":
+            locs.append((mount, url, reverse_for(rnd, mount, url,
+                                                 names + aliases)))
+            mounts.append(mount)
+            continue
+        lines.append("\tProxyPass %s %s" % (mount, url))
+        rev = reverse_for(rnd, mount, url, [x for x in names + aliases
+                                            if "*" not in x])
+        if rev:
+            lines.append("\tProxyPassReverse %s %s" % rev)
+        mounts.append(mount)
+    if rnd.random() < 0.3:
+        lines.append("\tAlias /files/ @DOCS@/")
+        mounts.append("/files/")
+    for mount, url, rev in locs:
+        lines.append("\t<Location %s>" % mount)
+        lines.append("\t\tProxyPass %s" % url)
+        if rev:
+            lines.append("\t\tProxyPassReverse %s" % rev[1])
+        lines.append("\t</Location>")
+    lines.append("</VirtualHost>")
+    v["mounts"] = mounts
+    return v, lines
+
+
+def gen_case(rnd, k):
+    used = set()
+    vhosts = []
+    text = ["# differential case %d" % k,
+            "<Directory @DOCS@>", "\tRequire all granted", "</Directory>"]
+    for i in range(rnd.randint(1, 4)):
+        v, lines = gen_vhost(rnd, i, used)
+        v["line"] = len(text) + 1
+        text.extend(lines)
+        vhosts.append(v)
+    reqs = []
+    for _ in range(10):
+        v = rnd.choice(vhosts)
+        r = rnd.random()
+        if r < 0.6 and v["name"]:
+            host = v["name"]
+        elif r < 0.75 and v["aliases"]:
+            host = rnd.choice(v["aliases"]).replace("*", "x")
+        elif r < 0.85:
+            host = "unknown.test"
+        elif r < 0.9:
+            host = "127.0.0.1"
+        else:
+            host = rnd.choice(NAMES)
+        tls = v["tls"]
+        if rnd.random() < 0.1 and any(x["tls"] for x in vhosts):
+            tls = not tls
+        mount = rnd.choice(v["mounts"] + ["/"])
+        path = mount + rnd.choice(["", "x", "api/admin", "next",
+                                   "files/hello.txt"])
+        if rnd.random() < 0.15:
+            path = rnd.choice(["/apple", "/application/x", "/other",
+                               "/shopping", "/api", "/app"])
+        path = path.replace("//", "/")
+        req = {"host": host, "tls": tls, "path": path,
+               "xfp": rnd.choice([None, None, None, "https", "http"])}
+        reqs.append(req)
+    return {"case": k, "site": "\n".join(text) + "\n", "vhosts": vhosts,
+            "requests": reqs}
+
+
+def main():
+    seed = int(sys.argv[1])
+    n = int(sys.argv[2])
+    rnd = random.Random(seed)
+    for k in range(n):
+        print(json.dumps(gen_case(rnd, k)))
+
+
+if __name__ == "__main__":
+    main()
