@@ -835,7 +835,9 @@ walk(struct disc *d, struct cf_node **kids, size_t nkids, struct ctx *ctx,
 			    xstrdup("");
 			walk(d, n->kids, n->nkids, &lctx, depth);
 			free(lctx.loc_path);
-		}
+		} else if (conf_is(n, "Proxy") && ctx->loc == NULL)
+			/* A <Proxy URL> block defines a worker (proxy.c). */
+			add_dir(d, n, ctx);
 		/* <Macro> bodies are templates, not configuration; <If>,
 		 * <Directory>, <Files>, <Proxy> hold nothing we analyse. */
 	}
