@@ -9,12 +9,14 @@
  *   A vhost without ServerName has the main server's.
  * - request.c: the <Location> walk comes before the translate_name hooks;
  *   a plain <Location /app> covers "/app" and "/app/..." (not "/apple").
+ * - mod_rewrite's rules of the server context come first (its
+ *   translate_name runs before mod_proxy's);
  * - mod_proxy.c proxy_trans(): the ProxyPass of the last <Location>
- *   containing the path first, then the vhost's ProxyPass/ProxyPassMatch
- *   lines in order, the main server's after them; the first that matches
- *   decides, and "!" ends proxying for the request.  mod_rewrite's
- *   translate_name runs after it, mod_alias's after that (Redirect*
- *   before Alias*, the vhost's lines before the main server's).
+ *   containing the path first, then the main server's ProxyPass /
+ *   ProxyPassMatch lines, then the vhost's, in order; the first that
+ *   matches decides, and "!" ends proxying for the request.  mod_alias's
+ *   translate_name runs after it (Redirect* before Alias*, the vhost's
+ *   lines before the main server's).
  * - proxy_util.c: a ProxyPass whose URL (after "unix:...|") starts with
  *   the name of an existing worker of its server shares that worker, and
  *   its socket; at request time the longest worker name that starts the
@@ -50,6 +52,7 @@ struct ex_ctx {
 /* A worker of one server, as mod_proxy defines them. */
 struct ex_worker {
 	char			*name;
+	int			 matchable;	/* ProxyPassMatch with "$N" */
 	char			*socket;
 	const struct cf_node	*node;
 };
@@ -640,18 +643,28 @@ select_vhost(struct ex_ctx *x)
 /* ---- 2. the handler ---- */
 
 /* The directives in effect for the server: the vhost's, then the main
- * server's when inherit. */
+ * server's (mod_alias merges so); the main server's first for mod_proxy,
+ * whose ProxyPass list is the main server's followed by the vhost's
+ * (verified on 2.4.71: "ProxyPass /srv/" in the main server wins over a
+ * vhost's "ProxyPass /"). */
 static void
-dirs_in_effect(const struct ex_ctx *x, int inherit, struct vec *out)
+push_all(struct vec *out, const struct vec *from)
 {
 	size_t	i;
 
+	for (i = 0; i < from->n; i++)
+		vec_push(out, from->v[i]);
+}
+
+static void
+dirs_in_effect(const struct ex_ctx *x, int server_first, struct vec *out)
+{
+	if (x->v == NULL || server_first)
+		push_all(out, &x->c->server_dirs);
 	if (x->v != NULL)
-		for (i = 0; i < x->v->dirs.n; i++)
-			vec_push(out, x->v->dirs.v[i]);
-	if (x->v == NULL || inherit)
-		for (i = 0; i < x->c->server_dirs.n; i++)
-			vec_push(out, x->c->server_dirs.v[i]);
+		push_all(out, &x->v->dirs);
+	if (x->v != NULL && !server_first)
+		push_all(out, &x->c->server_dirs);
 }
 
 static int
@@ -718,12 +731,7 @@ location_pass(struct ex_ctx *x)
 	int			 done = 0;
 
 	/* Merge order: the main server's <Location>s, then the vhost's. */
-	for (i = 0; x->v != NULL && i < x->c->server_dirs.n; i++)
-		vec_push(&all, x->c->server_dirs.v[i]);
-	for (i = 0; x->v != NULL && i < x->v->dirs.n; i++)
-		vec_push(&all, x->v->dirs.v[i]);
-	for (i = 0; x->v == NULL && i < x->c->server_dirs.n; i++)
-		vec_push(&all, x->c->server_dirs.v[i]);
+	dirs_in_effect(x, 1, &all);
 	for (i = 0; i < all.n; i++) {
 		const struct cf_dir	*d = all.v[i];
 
@@ -763,8 +771,8 @@ location_pass(struct ex_ctx *x)
 	return done;
 }
 
-/* The vhost's ProxyPass and ProxyPassMatch lines, then the main
- * server's.  1: proxied, -1: excluded by "!", 0: none matched. */
+/* The main server's ProxyPass and ProxyPassMatch lines, then the
+ * vhost's.  1: proxied, -1: excluded by "!", 0: none matched. */
 static int
 server_pass(struct ex_ctx *x)
 {
@@ -1081,7 +1089,7 @@ alias(struct ex_ctx *x)
 	size_t			 i;
 	int			 pass, rc = 0;
 
-	dirs_in_effect(x, 1, &ds);
+	dirs_in_effect(x, 0, &ds);
 	for (i = 0; i < ds.n; i++) {
 		const struct cf_dir	*d = ds.v[i];
 
@@ -1240,13 +1248,16 @@ handle_path(struct ex_ctx *x)
 	struct ex_result	*r = x->r;
 	int			 rc;
 
+	/* mod_rewrite's translate_name runs before mod_proxy's (verified:
+	 * a RewriteRule [P] or [R] wins over a ProxyPass / of the vhost),
+	 * mod_alias's after both. */
 	decide(r, EX_FILES, NULL);
+	if (rewrite(x))
+		return;
 	rc = location_pass(x);
 	if (rc == 0)
 		rc = server_pass(x);
 	if (rc > 0)
-		return;
-	if (rewrite(x))
 		return;
 	if (alias(x))
 		return;
@@ -1311,8 +1322,30 @@ worker_name(const char *u)
 	return s;
 }
 
-/* The longest worker name that starts url, with at least its
- * scheme://host[:port]. */
+/* ap_proxy_strcmp_ematch(): "$N" in the name matches any text. */
+static int
+ematch(const char *s, const char *p)
+{
+	for (; *p != '\0'; p++, s++) {
+		if (*p == '$' && isdigit((unsigned char)p[1])) {
+			p += 2;
+			for (;; s++) {
+				if (ematch(s, p))
+					return 1;
+				if (*s == '\0')
+					return 0;
+			}
+		}
+		if (*p == '\\' && (p[1] == '$' || p[1] == '\\'))
+			p++;
+		if (*s != *p)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+/* The longest worker name that starts url (or, for a ProxyPassMatch
+ * worker, matches it), with at least its scheme://host[:port]. */
 static struct ex_worker *
 worker_find(struct vec *ws, const char *url)
 {
@@ -1325,7 +1358,8 @@ worker_find(struct vec *ws, const char *url)
 		size_t			 n = strlen(w->name);
 
 		if (n <= strlen(u) && n >= min && n > max &&
-		    strncmp(u, w->name, n) == 0) {
+		    (w->matchable ? ematch(u, w->name) :
+		    strncmp(u, w->name, n) == 0)) {
 			best = w;
 			max = n;
 		}
@@ -1347,19 +1381,26 @@ workers_of(const struct vec *dirs, struct vec *ws)
 		char			*sock;
 		struct ex_worker	*w;
 
-		if (!conf_is(d->node, "ProxyPass"))
+		int			 match = conf_is(d->node,
+					    "ProxyPassMatch");
+
+		if (!match && !conf_is(d->node, "ProxyPass"))
 			continue;
 		if (d->ctx == NULL ? d->nargs < 2 : (d->nargs < 1 ||
-		    !is_location(d)))
+		    !is_location(d) || match))
 			continue;
 		arg = d->args[d->ctx == NULL ? 1 : 0];
 		real = de_socketfy(arg, &sock);
+		/* A ProxyPassMatch URL with "$N" makes a worker matched as a
+		 * pattern, found only by another such URL it matches. */
+		match = match && strchr(real, '$') != NULL;
 		if (strcmp(real, "!") == 0 || !strstr(real, "://") ||
-		    worker_find(&mine, real) != NULL) {
+		    (!match && worker_find(&mine, real) != NULL)) {
 			free(sock);
 			continue;
 		}
 		w = xcalloc(1, sizeof *w);
+		w->matchable = match;
 		w->name = worker_name(real);
 		w->socket = sock;
 		w->node = d->node;

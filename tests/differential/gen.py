@@ -27,7 +27,27 @@ MOUNTS = ["/", "/app/", "/api/", "/app/api/", "/static/", "/shop/",
 LABELS = ["http://localhost/", "http://localhost/api/", "http://lbl-a/",
           "http://lbl-b/", "http://lbl-a/app/", "http://localhost/app/",
           "http://localhost"]
-XFP = [None, None, '"https"', "expr=%{REQUEST_SCHEME}", '"http"']
+XFP = [None, None, 'set X-Forwarded-Proto "https"',
+       "set X-Forwarded-Proto expr=%{REQUEST_SCHEME}",
+       'set X-Forwarded-Proto "http"', "setifempty X-Forwarded-Proto https",
+       "unset X-Forwarded-Proto", "set X-Forwarded-Proto %{REQUEST_SCHEME}s"]
+# Forms beyond ProxyPass, each with the mount its requests use.
+EXTRAS = [
+    ("RewriteRule ^/r/(.*)$ http://127.0.0.1:@PC@/rw/$1 [P]", "/r/"),
+    ("RewriteRule ^/old/(.*)$ /new/$1 [R=301,L]", "/old/"),
+    ("RewriteRule ^/gone$ - [G]", "/gone"),
+    ("Redirect /go/ http://elsewhere.test/landing/", "/go/"),
+    ("RedirectMatch 301 ^/rm/(.*)$ https://elsewhere.test/$1", "/rm/"),
+    ("ProxyPassMatch ^/m/(.*)$ http://127.0.0.1:@PC@/pm/$1", "/m/"),
+    ("ProxyPassMatch ^/n/.*$ unix:@SOCKB@|http://lbl-b", "/n/"),
+]
+SERVER = [
+    "ProxyPass /health/ unix:@SOCKB@|http://localhost/health/",
+    "ProxyPass /srv/ http://127.0.0.1:@PC@/srv/",
+    "ProxyPassReverse / http://127.0.0.1:@PC@/",
+    'RequestHeader set X-Forwarded-Proto "https"',
+    "ProxyPreserveHost On",
+]
 
 
 def backend_url(rnd, mount):
@@ -80,6 +100,8 @@ def gen_vhost(rnd, idx, used_names):
     names = []
     if rnd.random() < 0.9:
         free = [n for n in NAMES if n not in used_names] or NAMES
+        if rnd.random() < 0.1:
+            free = NAMES
         name = rnd.choice(free)
         used_names.add(name)
         names.append(name)
@@ -107,7 +129,9 @@ def gen_vhost(rnd, idx, used_names):
         lines.append("\tProxyPreserveHost On")
     xfp = rnd.choice(XFP)
     if xfp:
-        lines.append("\tRequestHeader set X-Forwarded-Proto %s" % xfp)
+        lines.append("\tRequestHeader %s" % xfp)
+    if rnd.random() < 0.1:
+        lines.append("\tProxyAddHeaders Off")
     mounts = []
     locs = []
     n = rnd.randint(1, 6)
@@ -133,6 +157,13 @@ def gen_vhost(rnd, idx, used_names):
     if rnd.random() < 0.3:
         lines.append("\tAlias /files/ @DOCS@/")
         mounts.append("/files/")
+    if rnd.random() < 0.3:
+        extras = rnd.sample(EXTRAS, rnd.randint(1, 3))
+        if any(e[0].startswith("Rewrite") for e in extras):
+            lines.append("\tRewriteEngine On")
+        for e, m in extras:
+            lines.append("\t" + e)
+            mounts.append(m)
     for mount, url, rev in locs:
         lines.append("\t<Location %s>" % mount)
         lines.append("\t\tProxyPass %s" % url)
@@ -149,6 +180,12 @@ def gen_case(rnd, k):
     vhosts = []
     text = ["# differential case %d" % k,
             "<Directory @DOCS@>", "\tRequire all granted", "</Directory>"]
+    server_mounts = []
+    if rnd.random() < 0.2:
+        for line in rnd.sample(SERVER, rnd.randint(1, 2)):
+            text.append(line)
+            if line.startswith("ProxyPass "):
+                server_mounts.append(line.split()[1])
     for i in range(rnd.randint(1, 4)):
         v, lines = gen_vhost(rnd, i, used)
         v["line"] = len(text) + 1
@@ -164,20 +201,24 @@ def gen_case(rnd, k):
             host = rnd.choice(v["aliases"]).replace("*", "x")
         elif r < 0.85:
             host = "unknown.test"
-        elif r < 0.9:
+        elif r < 0.88:
             host = "127.0.0.1"
+        elif r < 0.9:
+            host = "localhost"
         else:
             host = rnd.choice(NAMES)
         tls = v["tls"]
         if rnd.random() < 0.1 and any(x["tls"] for x in vhosts):
             tls = not tls
-        mount = rnd.choice(v["mounts"] + ["/"])
+        mount = rnd.choice(v["mounts"] + server_mounts + ["/"])
         path = mount + rnd.choice(["", "x", "api/admin", "next",
                                    "files/hello.txt"])
         if rnd.random() < 0.15:
             path = rnd.choice(["/apple", "/application/x", "/other",
                                "/shopping", "/api", "/app"])
         path = path.replace("//", "/")
+        if rnd.random() < 0.1:
+            path += "?q=1"
         req = {"host": host, "tls": tls, "path": path,
                "xfp": rnd.choice([None, None, None, "https", "http"])}
         reqs.append(req)

@@ -27,7 +27,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODDIR = "/usr/lib/apache2/modules"
-MODULES = ["mpm_event", "authz_core", "alias", "proxy", "proxy_http",
+MODULES = ["mpm_event", "authz_core", "alias", "rewrite", "proxy",
+           "proxy_http",
            "headers", "socache_shmcb", "ssl"]
 CONFIG = "/etc/apache2/apache2.conf"
 
