@@ -526,6 +526,29 @@ vhost_name_match(const struct cf_config *c, const struct cf_vhost *v,
 	return hit;
 }
 
+/* The line that holds the name a vhost was chosen by. */
+static const struct cf_node *
+name_node(const struct cf_config *c, const struct cf_vhost *v, int how,
+    const char *which)
+{
+	const struct cf_dir	*d = NULL;
+	size_t			 i, j;
+
+	if (how == 1)
+		d = v->server_name ? vhost_directive(v, "ServerName") :
+		    server_directive(c, "ServerName");
+	for (i = 0; how > 1 && i < v->dirs.n; i++) {
+		const struct cf_dir	*a = v->dirs.v[i];
+
+		if (a->ctx != NULL || !conf_is(a->node, "ServerAlias"))
+			continue;
+		for (j = 0; j < a->nargs; j++)
+			if (strcmp(a->args[j], which) == 0)
+				d = a;
+	}
+	return d ? d->node : v->node;
+}
+
 static char *
 addrs_text(const struct cf_vhost *v)
 {
@@ -573,16 +596,16 @@ select_vhost(struct ex_ctx *x)
 	if (pick != NULL) {
 		char	*a = addrs_text(pick);
 
-		step(&r->vhost_why, pick->node, "its address %s takes a "
+		step(&r->vhost_why, pick->node, "<VirtualHost %s> takes a "
 		    "connection to %s%s", a, conn, exact ? " (the address "
 		    "itself: vhosts on * are not considered)" : "");
 		free(a);
-		step(&r->vhost_why, pick->node, "%s %s is the requested host "
-		    "%s", how == 1 ? "ServerName" : how == 2 ? "ServerAlias" :
-		    "the wildcard ServerAlias", which, r->hostname);
-		if (how == 1 && pick->server_name == NULL)
-			step(&r->vhost_why, pick->node, "it has no ServerName: "
-			    "it has the main server's");
+		step(&r->vhost_why, name_node(c, pick, how, which), "%s %s is "
+		    "the requested host %s%s", how == 1 ? "ServerName" :
+		    how == 2 ? "ServerAlias" : "the wildcard ServerAlias",
+		    how == 1 && pick->server_name == NULL ? r->vhost_name :
+		    which, r->hostname, how == 1 && pick->server_name == NULL ?
+		    " (the vhost has none: the main server's)" : "");
 	} else if (chain.n > 0) {
 		pick = chain.v[0];
 		step(&r->vhost_why, pick->node, "no vhost on %s has the name "
