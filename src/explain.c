@@ -258,6 +258,66 @@ parse_hostport(const char *s, size_t len, char **host, int *port)
 	return **host == '\0' ? -1 : 0;
 }
 
+static int
+hexval(int c)
+{
+	if (isdigit(c))
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* r->uri as Apache makes it: %XX of unreserved characters decoded (the
+ * others are kept: explain_request() names them), "." and ".."
+ * segments resolved (ap_getparents()), runs of "/" merged (MergeSlashes
+ * On, the default). */
+static void
+path_normalize(char *path)
+{
+	char	*in, *out;
+	size_t	 n;
+
+	for (in = out = path; *in != '\0'; in++) {
+		int	hi, lo, c;
+
+		if (in[0] == '%' && (hi = hexval((unsigned char)in[1])) >= 0 &&
+		    (lo = hexval((unsigned char)in[2])) >= 0 &&
+		    (isalnum(c = hi * 16 + lo) || c == '-' || c == '.' ||
+		    c == '_' || c == '~')) {
+			*out++ = (char)c;
+			in += 2;
+		} else if (*in == '/' && out > path && out[-1] == '/')
+			continue;
+		else
+			*out++ = *in;
+	}
+	*out = '\0';
+	/* Dot segments, in place. */
+	for (in = out = path; *in != '\0';) {
+		if (in[0] == '/' && in[1] == '.' && (in[2] == '/' ||
+		    in[2] == '\0')) {
+			in += 2;
+			if (*in == '\0')
+				*out++ = '/';
+			continue;
+		}
+		if (in[0] == '/' && in[1] == '.' && in[2] == '.' &&
+		    (in[3] == '/' || in[3] == '\0')) {
+			in += 3;
+			while (out > path && *--out != '/')
+				;
+			if (*in == '\0')
+				*out++ = '/';
+			continue;
+		}
+		*out++ = *in++;
+	}
+	*out = '\0';
+	n = strlen(path);
+	if (n == 0)
+		strcpy(path, "/");
+}
+
 static const char *
 header_value(const struct ex_request *q, const char *name)
 {
@@ -316,6 +376,7 @@ parse_request(const struct ex_request *q, struct ex_result *r, char **err)
 		size_t		 pl = strcspn(p, "?#");
 
 		r->path = xstrndup(p, pl);
+		path_normalize(r->path);
 		if (p[pl] == '?')
 			r->query = xstrndup(p + pl + 1,
 			    strcspn(p + pl + 1, "#"));
@@ -376,6 +437,10 @@ parse_request(const struct ex_request *q, struct ex_result *r, char **err)
 		    strlen(r->local_addr));
 		r->local_addr[strcspn(r->local_addr, "]")] = '\0';
 	}
+	if (strchr(r->path, '%') != NULL)
+		note(r, NULL, "the path %s holds percent-encoded reserved "
+		    "characters: how Apache decodes and re-encodes them is not "
+		    "modelled", r->path);
 	if ((hv = header_value(q, "X-Forwarded-Proto")) != NULL)
 		r->client_xfp = xstrdup(hv);
 	if ((hv = header_value(q, "X-Forwarded-For")) != NULL)

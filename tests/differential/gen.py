@@ -74,6 +74,8 @@ def backend_url(rnd, mount):
 def reverse_for(rnd, mount, url, names):
     """A ProxyPassReverse for a ProxyPass: right, for another path, with
     the socket prefix, https, a name, or none."""
+    if url == "!":
+        return None
     after = url.split("|")[-1]
     r = rnd.random()
     if r < 0.45:
@@ -95,7 +97,9 @@ def gen_vhost(rnd, idx, used_names):
     if tls:
         addr = "*:@P2@"
     else:
-        addr = rnd.choice(["*:@P1@", "*:@P1@", "*:@P1@", "127.0.0.1:@P1@"])
+        addr = rnd.choice(["*:@P1@", "*:@P1@", "*:@P1@", "127.0.0.1:@P1@",
+                           "_default_:@P1@", "127.0.0.1:@P1@ *:@P1@",
+                           "127.0.0.2:@P1@"])
     v["tls"] = tls
     names = []
     if rnd.random() < 0.9:
@@ -117,7 +121,8 @@ def gen_vhost(rnd, idx, used_names):
     v["aliases"] = aliases
     lines = ["<VirtualHost %s>" % addr]
     if v["name"]:
-        lines.append("\tServerName %s" % v["name"])
+        lines.append("\tServerName %s%s" % (v["name"], rnd.choice(
+            ["", "", "", ":@P1@", ":80"])))
     if aliases:
         lines.append("\tServerAlias %s" % " ".join(aliases))
     if tls:
@@ -144,6 +149,8 @@ def gen_vhost(rnd, idx, used_names):
             continue
         url = backend_url(rnd, mount)
         if r < 0.3 and mount != "/":
+            if r < 0.15:
+                url = "!"
             locs.append((mount, url, reverse_for(rnd, mount, url,
                                                  names + aliases)))
             mounts.append(mount)
@@ -217,6 +224,12 @@ def gen_case(rnd, k):
             path = rnd.choice(["/apple", "/application/x", "/other",
                                "/shopping", "/api", "/app"])
         path = path.replace("//", "/")
+        if rnd.random() < 0.08:
+            # As browsers and scripts send them: Apache merges the
+            # slashes, resolves dot segments, decodes unreserved %XX.
+            path = rnd.choice(["/.", "/x/..", "/", "/%2E"]) + path
+            path = path.replace("/a", "/%61", 1) if rnd.random() < 0.5 \
+                else path.replace("/", "//", 2)
         if rnd.random() < 0.1:
             path += "?q=1"
         req = {"host": host, "tls": tls, "path": path,

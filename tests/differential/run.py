@@ -216,7 +216,8 @@ class Harness:
         port = self.p2 if tls else self.p1
         url = "%s://%s:%d%s" % ("https" if tls else "http", host, port,
                                 path)
-        cmd = ["curl", "-s", "-k", "--noproxy", "*", "--max-time", "10",
+        cmd = ["curl", "-s", "-k", "--path-as-is", "--noproxy", "*",
+               "--max-time", "10",
                "-o", "/dev/null", "-D", "-", "-H", "X-Diff-Redirect: /"]
         if host != "127.0.0.1":
             cmd += ["--resolve", "%s:%d:127.0.0.1" % (host, port)]
