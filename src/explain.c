@@ -949,6 +949,26 @@ server_pass(struct ex_ctx *x)
 	return rc;
 }
 
+/* ap_construct_url(): the request's scheme, its host lowercased, the
+ * port of its Host header (else the connection's) unless the default. */
+static char *
+construct_url(const struct ex_result *r, const char *path)
+{
+	const char	*colon = strrchr(r->host_header, ':');
+	int		 port = r->local_port, dflt = r->tls ? 443 : 80;
+	int		 v6 = strchr(r->hostname, ':') != NULL;
+	char		 ps[16] = "";
+
+	if (colon != NULL && strchr(colon, ']') == NULL && (v6 ?
+	    r->host_header[0] == '[' : 1))
+		port = atoi(colon + 1);
+	if (port != 0 && port != dflt)
+		snprintf(ps, sizeof ps, ":%d", port);
+	return xasprintf("%s://%s%s%s%s%s%s", r->tls ? "https" : "http",
+	    v6 ? "[" : "", r->hostname, v6 ? "]" : "", ps,
+	    path[0] == '/' ? "" : "/", path);
+}
+
 struct rw_flags {
 	int	proxy, redirect, last, nocase, forbidden, gone;
 	int	unknown;	/* a flag the model does not follow */
@@ -1101,14 +1121,10 @@ rewrite(struct ex_ctx *x)
 			return 1;
 		}
 		if (f.proxy) {
-			char	*u = r->query && !strchr(sub, '?') ?
-			    xasprintf("%s?%s", sub, r->query) : xstrdup(sub);
-
 			if (!is_url(sub))
 				note(r, d->node, "RewriteRule [P] to %s: not an "
 				    "http(s) URL, not modelled", sub);
 			set_proxy(r, d->node, sub);
-			free(u);
 			free(sub);
 			return 1;
 		}
@@ -1118,9 +1134,7 @@ rewrite(struct ex_ctx *x)
 			if (is_url(sub))
 				r->target = xstrdup(sub);
 			else
-				r->target = xasprintf("%s://%s%s%s",
-				    r->tls ? "https" : "http", r->host_header,
-				    sub[0] == '/' ? "" : "/", sub);
+				r->target = construct_url(r, sub);
 			if (r->query && !strchr(sub, '?')) {
 				char	*t = xasprintf("%s?%s", r->target,
 					    r->query);
@@ -1268,6 +1282,14 @@ alias(struct ex_ctx *x)
 			} else if (redir) {
 				decide(r, EX_REDIRECT, d->node);
 				r->status = status;
+				/* A URL-path gets the server's scheme and
+				 * host. */
+				if (t != NULL && t[0] == '/') {
+					char	*u = construct_url(r, t);
+
+					free(t);
+					t = u;
+				}
 				if (r->query && t && !strchr(t, '?')) {
 					r->target = xasprintf("%s?%s", t,
 					    r->query);
@@ -1287,7 +1309,7 @@ alias(struct ex_ctx *x)
 /* Sections whose contents the model does not read, if they hold a
  * directive that could change the request's way. */
 static void
-note_sections(struct ex_result *r, const struct cf_node *n, int top)
+note_sections(struct ex_result *r, const struct cf_node *n)
 {
 	static const char *const kinds[] = { "If", "ElseIf", "Else",
 	    "Proxy", "ProxyMatch", "LocationMatch", "Directory",
@@ -1304,14 +1326,15 @@ note_sections(struct ex_result *r, const struct cf_node *n, int top)
 
 		if (s->kind != CF_SECTION)
 			continue;
-		if (top && conf_is(s, "VirtualHost"))
+		/* Another vhost's sections are not this request's. */
+		if (conf_is(s, "VirtualHost"))
 			continue;
 		for (j = 0; j < sizeof kinds / sizeof *kinds; j++)
 			if (conf_is(s, kinds[j]))
 				listed = 1;
 		if (!listed) {
 			if (!conf_is(s, "Location"))
-				note_sections(r, s, 0);
+				note_sections(r, s);
 			continue;
 		}
 		for (j = 0; j < s->nkids; j++) {
@@ -1375,7 +1398,7 @@ authority_len(const char *u)
 
 	if (p == NULL)
 		return 0;
-	return (size_t)(p + 3 - u) + strcspn(p + 3, "/");
+	return (size_t)(p + 3 - u) + strcspn(p + 3, "/?#");
 }
 
 static char *
@@ -1567,6 +1590,18 @@ backend(struct ex_ctx *x)
 		return;
 	}
 	auth_end = p + 3 + strcspn(p + 3, "/?#");
+	if (*auth_end != '/') {
+		/* proxy_http_canon(): the URL gets its "/" before the worker
+		 * is looked up ("http://localhost" then matches a worker
+		 * named "http://localhost/", verified). */
+		char	*u = xasprintf("%.*s/%s", (int)(auth_end -
+			    r->backend_url), r->backend_url, auth_end);
+
+		free(r->backend_url);
+		r->backend_url = u;
+		p = strstr(u, "://");
+		auth_end = p + 3 + strcspn(p + 3, "/?#");
+	}
 	r->backend_path = xstrndup(*auth_end == '/' ? auth_end : "/",
 	    *auth_end == '/' ? strcspn(auth_end, "?#") : 1);
 
@@ -1671,12 +1706,12 @@ explain_request(const struct cf_config *c, const struct ex_request *q,
 		x.px.tls = r->tls;
 	handle_path(&x);
 	if (x.v != NULL)
-		note_sections(r, x.v->node, 0);
+		note_sections(r, x.v->node);
 	for (i = 0; i < c->files.n; i++) {
 		const struct cf_file	*f = c->files.v[i];
 
 		if (!f->parse_failed)
-			note_sections(r, &f->top, 1);
+			note_sections(r, &f->top);
 		else
 			note(r, NULL, "%s could not be parsed: what it holds "
 			    "is not modelled", f->path);

@@ -37,6 +37,7 @@ EXTRAS = [
     ("RewriteRule ^/old/(.*)$ /new/$1 [R=301,L]", "/old/"),
     ("RewriteRule ^/gone$ - [G]", "/gone"),
     ("Redirect /go/ http://elsewhere.test/landing/", "/go/"),
+    ("Redirect 301 /here/ /there/", "/here/"),
     ("RedirectMatch 301 ^/rm/(.*)$ https://elsewhere.test/$1", "/rm/"),
     ("ProxyPassMatch ^/m/(.*)$ http://127.0.0.1:@PC@/pm/$1", "/m/"),
     ("ProxyPassMatch ^/n/.*$ unix:@SOCKB@|http://lbl-b", "/n/"),
