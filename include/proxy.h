@@ -61,7 +61,8 @@ struct px_vhost {
 						   TLS vhost) */
 	struct vec		 xfp_lines;	/* struct cf_dir *: every
 						   RequestHeader of
-						   X-Forwarded-Proto in effect,
+						   X-Forwarded-Proto (-Protocol,
+						   -Ssl) in effect,
 						   the main server's first (as
 						   mod_headers merges them) */
 	struct cf_dir		*hide_server;	/* Header unset Server */
@@ -72,6 +73,10 @@ struct px_vhost {
 	int			 rewrite_proxies; /* a RewriteRule [P] in
 						   effect (the vhost's or the
 						   main server's) */
+	int			 redirects_all;	/* a RewriteRule sends every
+						   request to https:// first:
+						   passes and revs are left
+						   out */
 	struct cf_dir		*rewrite_anchor; /* the vhost's first
 						   RewriteRule [P], or NULL */
 };
@@ -114,6 +119,14 @@ int	 px_label_shared(const struct px_vhost *, size_t i);
 /* The pass's URL with its socket's own label: "http://app-b/".  Caller
  * frees. */
 char	*px_relabelled_url(const struct px_pass *);
+/* trailing-slash: a path ending in "/" onto a URL with no path at all
+ * ("http://127.0.0.1:8000", "balancer://app"): Apache glues the rest onto
+ * the host or port and every URL but the path itself fails (measured:
+ * "DNS lookup failure for: 127.0.0.1:8000admin", 500).  Adding the slash
+ * changes no URL that works, so the fix does it. */
+int	 px_slash_fixable(const struct px_pass *);
+/* That fix, in the struct only (what the model judges a fix on). */
+void	 px_fix_slashes(struct px_vhost *);
 /* Give every socket that shares a label its own (as the fix does), in
  * the struct only: what the redirect model judges a fix on. */
 void	 px_relabel_all(struct px_vhost *);

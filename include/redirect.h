@@ -95,6 +95,17 @@ void	 redirect_free(struct rd_redirect *);
 int	 redirect_xfp(const struct px_vhost *, const char *path,
 	    const char *client, const char *added, char **value);
 
+/* Does the backend believe the request for path came over https (one of
+ * gunicorn's secure_scheme_headers: X-Forwarded-Proto https,
+ * X-Forwarded-Protocol ssl, X-Forwarded-Ssl on)?  1 yes, 0 no, -1 the
+ * model cannot tell. */
+int	 redirect_backend_https(const struct px_vhost *, const char *path,
+	    const char *client, const char *added);
+
+/* forwarded-proto-missing: a TLS vhost whose backend is told nothing of
+ * https (no X-Forwarded-Proto line, nor another of gunicorn's headers). */
+int	 redirect_xfp_wanted(const struct px_vhost *);
+
 /* The visitor hosts a vhost is judged for: ServerName, then each
  * ServerAlias without wildcards, each with ":port" unless the scheme's
  * default.  Appends malloc'd strings; none without a ServerName. */

@@ -33,9 +33,10 @@ plan_previews(const struct cf_config *c, struct cf_vhost *v,
 	 * ProxyPassReverse changes (plan.c decides the same way). */
 	px_vhost_build(c, v, &fx);
 	px_relabel_all(&fx);
+	px_fix_slashes(&fx);
 	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
 	    o->preserve_host == PLAN_ON;
-	if (o->forwarded_proto == PLAN_ON && px.tls && px.xfp == NULL &&
+	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px) &&
 	    conf_has_module(c, "headers_module"))
 		added = "https";
 	plan_redirect_decide(&fx, preserve, &added, &changes);

@@ -177,6 +177,29 @@ relabel(struct planner *pl, struct px_vhost *px)
 	}
 }
 
+/* trailing-slash where the URL has no path at all (proxy.h). */
+static void
+fix_slashes(struct planner *pl, struct px_vhost *px)
+{
+	size_t	i;
+
+	for (i = 0; i < px->passes.n; i++) {
+		struct px_pass	*pp = px->passes.v[i];
+		size_t		 k = pp->ctx_path ? 0 : 1;
+		char		*arg;
+
+		if (pp->server_level || !px_slash_fixable(pp))
+			continue;
+		arg = xasprintf("%s/", pp->dir->args[k]);
+		set_arg(pl, pp->dir->node, k, arg);
+		note(&pl->p->notes, "%s:%u: ProxyPass %s -> %s",
+		    pp->dir->node->file->path, pp->dir->node->line,
+		    pp->dir->args[k], arg);
+		free(arg);
+	}
+	px_fix_slashes(px);
+}
+
 /* Append the bytes [start, end) of f to out with the edits already
  * planned strictly inside that range applied, and drop those edits: the
  * text is moving elsewhere (a relabelled ProxyPass that proxypass-order
@@ -339,7 +362,21 @@ plan_redirect_decide(const struct px_vhost *px, int preserve,
     const char **added_xfp, struct vec *changes)
 {
 	struct rd_verdict	vd;
+	size_t			i;
 
+	/* A RewriteRule [P]'s redirects are beyond the model: with an
+	 * http:// ProxyPassReverse for them, https from the header would
+	 * leave them unmapped. */
+	for (i = 0; *added_xfp != NULL && px->rewrite_proxies &&
+	    i < px->revs.n; i++) {
+		const struct px_rev	*r = px->revs.v[i];
+
+		if (!r->server_level && str_startswith(r->url, "http://")) {
+			*added_xfp = NULL;
+			redirect_fix_decide(px, preserve, NULL, changes);
+			return 1;
+		}
+	}
 	/* ProxyPassReverse lines change only when the model says the
 	 * change makes every redirect right (redirect.h). */
 	if (redirect_fix_decide(px, preserve, *added_xfp, changes) ||
@@ -374,11 +411,13 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 	}
 	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
 	    o->preserve_host == PLAN_ON;
-	if (o->forwarded_proto == PLAN_ON && px.tls && px.xfp == NULL &&
+	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px) &&
 	    module_ok(c, "headers_module"))
 		added_xfp = "https";
-	/* Labels first: the ProxyPassReverse lines follow the new URLs. */
+	/* Labels and slashes first: the ProxyPassReverse lines follow the
+	 * new URLs. */
 	relabel(pl, &px);
+	fix_slashes(pl, &px);
 	if (plan_redirect_decide(&px, preserve, &added_xfp, &changes))
 		/* The backend would redirect with https:// and no line
 		 * maps it back: leave the header to a human. */
@@ -409,7 +448,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 		    anchor->file->path, anchor->line, preserve ? "On" : "Off");
 	}
 
-	if (o->forwarded_proto == PLAN_ON && px.tls && px.xfp == NULL) {
+	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px)) {
 		if (added_xfp != NULL) {
 			char	*l = new_line(anchor, "RequestHeader",
 			    "set X-Forwarded-Proto \"https\"");

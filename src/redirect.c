@@ -181,8 +181,9 @@ applies_at(const char *ctx_path, const char *path)
 	    strlen(ctx_path)) == 0;
 }
 
-int
-redirect_xfp(const struct px_vhost *px, const char *path,
+/* One header's value as the backend gets it (redirect_xfp). */
+static int
+header_value(const struct px_vhost *px, const char *name, const char *path,
     const char *client, const char *added, char **value)
 {
 	char	*v = client ? xstrdup(client) : NULL;
@@ -196,7 +197,8 @@ redirect_xfp(const struct px_vhost *px, const char *path,
 		struct buf		 b = { 0 };
 		int			 holds;
 
-		if (!applies_at(d->ctx_path, path))
+		if (!applies_at(d->ctx_path, path) ||
+		    !str_caseeq(d->args[1], name))
 			continue;
 		cond = d->nargs > (unset ? 2u : 3u) ? d->args[unset ? 2 : 3] :
 		    NULL;
@@ -246,6 +248,43 @@ unknown:
 	free(v);
 	*value = NULL;
 	return -1;
+}
+
+int
+redirect_xfp(const struct px_vhost *px, const char *path,
+    const char *client, const char *added, char **value)
+{
+	return header_value(px, "X-Forwarded-Proto", path, client, added,
+	    value);
+}
+
+int
+redirect_backend_https(const struct px_vhost *px, const char *path,
+    const char *client, const char *added)
+{
+	static const struct {
+		const char	*name;
+		const char	*secure;
+	} h[] = {
+		/* gunicorn's secure_scheme_headers (exact values) */
+		{ "X-Forwarded-Proto", "https" },
+		{ "X-Forwarded-Protocol", "ssl" },
+		{ "X-Forwarded-Ssl", "on" },
+	};
+	size_t	i;
+	int	https = 0;
+
+	for (i = 0; i < sizeof h / sizeof *h; i++) {
+		char	*v;
+
+		if (header_value(px, h[i].name, path, i == 0 ? client : NULL,
+		    i == 0 ? added : NULL, &v) != 0)
+			return -1;
+		if (v != NULL && strcmp(v, h[i].secure) == 0)
+			https = 1;
+		free(v);
+	}
+	return https;
 }
 
 void
@@ -314,14 +353,7 @@ judge(const char *got, const char *want)
 static int
 declares_https(const struct px_vhost *px, const char *path)
 {
-	char	*v;
-	int	 r;
-
-	if (redirect_xfp(px, path, NULL, NULL, &v) != 0)
-		return 0;
-	r = v != NULL && strcmp(v, "https") == 0;
-	free(v);
-	return r;
+	return redirect_backend_https(px, path, NULL, NULL) > 0;
 }
 
 int
@@ -336,7 +368,7 @@ redirect_predict(const struct px_vhost *px, const struct px_pass *pp,
 	const char		*bpath = px_url_path(pp->url.backend);
 	char			*hbuf = NULL, *backend_req, *xfp;
 	size_t			 nrevs, i, n = 0, lp = strlen(pp->path);
-	int			 k, known;
+	int			 k, known, https;
 
 	memset(out, 0, sizeof *out);
 	if (!redirect_applies(pp))
@@ -362,14 +394,16 @@ redirect_predict(const struct px_vhost *px, const struct px_pass *pp,
 	known = redirect_xfp(px, out->request, o->client_xfp, o->added_xfp,
 	    &xfp) == 0;
 	out->xfp = xfp;
+	https = redirect_backend_https(px, out->request, o->client_xfp,
+	    o->added_xfp);
+	known = known && https >= 0;
 	out->backend_host = o->preserve_host ? xstrdup(host) :
 	    url_hostport(pp->url.backend);
 	{
 		char	*sib = sibling_next(backend_req);
 
-		out->backend_location = xasprintf("%s://%s%s",
-		    xfp != NULL && strcmp(xfp, "https") == 0 ? "https" :
-		    "http", out->backend_host, sib);
+		out->backend_location = xasprintf("%s://%s%s", https > 0 ?
+		    "https" : "http", out->backend_host, sib);
 		free(sib);
 	}
 	{
@@ -748,4 +782,11 @@ redirect_fix_decide(const struct px_vhost *px, int preserve,
 	vec_free_all(changes, redirect_change_free);
 	memset(changes, 0, sizeof *changes);
 	return 0;
+}
+
+int
+redirect_xfp_wanted(const struct px_vhost *px)
+{
+	return px->tls && px->xfp == NULL &&
+	    redirect_backend_https(px, "/", NULL, NULL) == 0;
 }

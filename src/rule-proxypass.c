@@ -32,7 +32,7 @@ const struct rule rule_proxypass_order = {
 const struct rule rule_trailing_slash = {
 	.id = "trailing-slash",
 	.sev = SEV_WARNING,
-	.fix = RULE_FIX_HAND,
+	.fix = RULE_FIX_AUTO,	/* only where the URL has no path at all */
 	.summary = "only one of the ProxyPass path and the backend URL ends "
 	    "in /",
 	.why = "Exactly one of the path and the backend URL ends with /, so "
@@ -77,7 +77,7 @@ check_slash(struct rule_ctx *rc, struct px_pass *pp)
 {
 	const char	*bp = px_url_path(pp->url.backend);
 	size_t		 lp = strlen(pp->path), lb = strlen(bp);
-	int		 ps, bs;
+	int		 ps, bs, glued;
 	struct finding	*f;
 	char		*fixed;
 
@@ -85,20 +85,38 @@ check_slash(struct rule_ctx *rc, struct px_pass *pp)
 		return;
 	ps = pp->path[lp - 1] == '/';
 	bs = lb > 0 && bp[lb - 1] == '/';
-	if (ps == bs)
+	/* mod_proxy_uwsgi collapses the doubled slash (PATH_INFO "/x" for
+	 * /app/x with ProxyPass /app uwsgi://h/, measured). */
+	if (ps == bs || (!ps && pp->url.scheme == PX_UWSGI))
 		return;
-	f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
-	    "ProxyPass %s ends %s \"/\" but its backend URL %s %s: requests "
-	    "are forwarded with a %s slash", pp->path, ps ? "with" : "without",
-	    pp->url.backend, bs ? "does" : "does not", ps ? "missing" :
-	    "doubled");
+	glued = px_slash_fixable(pp);
+	if (glued)
+		f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
+		    "ProxyPass %s ends with \"/\" but %s has no path: Apache "
+		    "glues the rest onto the %s (\"DNS lookup failure for: "
+		    "%sx\"), so every URL under %s but %s itself fails "
+		    "with 500", pp->path, pp->url.backend,
+		    strchr(strstr(pp->url.backend, "://") + 3, ':') ? "port" :
+		    "host", strstr(pp->url.backend, "://") + 3, pp->path,
+		    pp->path);
+	else
+		f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
+		    "ProxyPass %s ends %s \"/\" but its backend URL %s %s: "
+		    "requests are forwarded with a %s slash", pp->path, ps ?
+		    "with" : "without", pp->url.backend, bs ? "does" :
+		    "does not", ps ? "missing" : "doubled");
+	if (glued)
+		f->sev = SEV_ERROR;
+	else
+		f->fixable = 0;
 	if (ps)
 		fixed = xasprintf("%s/", pp->url.backend);
 	else
 		fixed = xstrndup(pp->url.backend, strlen(pp->url.backend) - 1);
 	if (pp->ctx_path != NULL)
-		rule_suggest(f, "ProxyPass %s%s%s", pp->url.socket ? "unix:" :
-		    "", pp->url.socket ? pp->url.socket : "", fixed);
+		rule_suggest(f, "ProxyPass %s%s%s%s", pp->url.socket ? "unix:" :
+		    "", pp->url.socket ? pp->url.socket : "", pp->url.socket ?
+		    "|" : "", fixed);
 	else
 		rule_suggest(f, "ProxyPass %s %s%s%s%s", pp->path,
 		    pp->url.socket ? "unix:" : "", pp->url.socket ?

@@ -55,7 +55,7 @@ const struct rule rule_reverse_mismatch = {
 
 const struct rule rule_reverse_missing = {
 	.id = "reverse-missing",
-	.sev = SEV_WARNING,
+	.sev = SEV_ERROR,
 	.fix = RULE_FIX_AUTO,
 	.summary = "a ProxyPass to a backend has no ProxyPassReverse",
 	.why = "This ProxyPass has no ProxyPassReverse for its path, so "
@@ -67,7 +67,7 @@ const struct rule rule_reverse_missing = {
 
 const struct rule rule_reverse_scheme_missing = {
 	.id = "reverse-scheme-missing",
-	.sev = SEV_WARNING,
+	.sev = SEV_ERROR,
 	.fix = RULE_FIX_AUTO,
 	.summary = "X-Forwarded-Proto https is sent but the https:// form of "
 	    "the backend URL has no ProxyPassReverse",
@@ -168,10 +168,11 @@ fixsim_build(struct rule_ctx *rc, struct fixsim *fs)
 	memset(fs, 0, sizeof *fs);
 	px_vhost_build(rc->config, px->vhost, &fs->px);
 	px_relabel_all(&fs->px);
+	px_fix_slashes(&fs->px);
 	px = &fs->px;
 	/* As plan.c: X-Forwarded-Proto https is added on a TLS vhost that
 	 * sets none, when mod_headers can send it. */
-	if (px->tls && px->xfp == NULL &&
+	if (redirect_xfp_wanted(px) &&
 	    conf_has_module(rc->config, "headers_module"))
 		fs->added_xfp = "https";
 	plan_redirect_decide(px, px->preserve_host, &fs->added_xfp,
@@ -391,6 +392,27 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
 	redirect_free(&r);
 }
 
+/* A ProxyPass an earlier, broader one of its context takes the requests
+ * of (proxypass-order): it redirects nobody until that is fixed. */
+static int
+covered(const struct px_vhost *px, size_t i)
+{
+	const struct px_pass	*b = px->passes.v[i];
+	size_t			 j;
+
+	for (j = 0; j < i; j++) {
+		const struct px_pass	*a = px->passes.v[j];
+
+		if (a->server_level == b->server_level && !a->url.bad_syntax &&
+		    (a->ctx_path == NULL) == (b->ctx_path == NULL) &&
+		    (a->ctx_path == NULL ||
+		    strcmp(a->ctx_path, b->ctx_path) == 0) &&
+		    px_path_covers(a->path, b->path))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 reverse_check(struct rule_ctx *rc)
 {
@@ -413,7 +435,7 @@ reverse_check(struct rule_ctx *rc)
 		struct px_pass	*pp = px->passes.v[i];
 
 		if (pp->server_level || px_pass_dead(px, i) ||
-		    !redirect_applies(pp))
+		    !redirect_applies(pp) || covered(px, i))
 			continue;
 		for (h = 0; h < hosts.n; h++) {
 			struct rd_opts		o;

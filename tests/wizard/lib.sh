@@ -175,6 +175,5 @@ walk_to_diff() {
 	keys Enter
 	wait_for "5/7 Review the diff" \
 	    "--- a/etc/apache2/sites-available/app.example.com.conf" \
-	    "-       ProxyPassReverse / unix:/run/gunicorn/app.sock|http://127" \
 	    "+       Header unset Server"
 }
