@@ -48,6 +48,8 @@ SERVER = [
     "ProxyPassReverse / http://127.0.0.1:@PC@/",
     'RequestHeader set X-Forwarded-Proto "https"',
     "ProxyPreserveHost On",
+    "Redirect /here/ http://server-level.test/",
+    "Alias /files/ @DOCS@/files/",
 ]
 
 
@@ -192,7 +194,7 @@ def gen_case(rnd, k):
     if rnd.random() < 0.2:
         for line in rnd.sample(SERVER, rnd.randint(1, 2)):
             text.append(line)
-            if line.startswith("ProxyPass "):
+            if line.split()[0] in ("ProxyPass", "Redirect", "Alias"):
                 server_mounts.append(line.split()[1])
     for i in range(rnd.randint(1, 4)):
         v, lines = gen_vhost(rnd, i, used)

@@ -298,6 +298,10 @@ def expected(h, case, ex):
         e["location"] = ex.get("target")
     elif ex["handler"] == "status":
         e["status"] = ex.get("target")
+    elif ex["handler"] == "alias":
+        # The file it names: there (200) or not (404).
+        e["status"] = "200" if os.path.isfile(ex.get("target") or "") \
+            else "404"
     return e
 
 
@@ -321,6 +325,9 @@ def observed(h, e):
             o["location"] = h.get("location")
         elif e["handler"] == "status":
             o["handler"] = "status"
+            o["status"] = st
+        elif e["handler"] == "alias":
+            o["handler"] = "alias" if st in ("200", "404") else st
             o["status"] = st
         else:
             o["handler"] = e["handler"] if st in ("200", "403",
