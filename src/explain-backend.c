@@ -278,12 +278,15 @@ explain_backend(struct ex_ctx *x)
 	else
 		r->h_host = url_host(r->backend_url);
 	r->add_headers = dir_flag(x, "ProxyAddHeaders", 1);
+	/* The client's own headers pass either way (verified: with
+	 * ProxyAddHeaders Off its X-Forwarded-Host reaches the backend). */
+	r->h_xff = r->client_xff ? xstrdup(r->client_xff) : NULL;
 	if (r->add_headers) {
-		r->h_xff = r->client_xff ? xstrdup(r->client_xff) : NULL;
 		r->h_xfh = r->client_xfh ? xasprintf("%s, %s", r->client_xfh,
 		    r->host_header) : xstrdup(r->host_header);
 		r->h_xfs = r->vhost_name ? xstrdup(r->vhost_name) : NULL;
-	}
+	} else
+		r->h_xfh = r->client_xfh ? xstrdup(r->client_xfh) : NULL;
 	r->xfp_known = explain_xfp(&x->px, r->path, r->client_xfp, &xfp) ==
 	    0;
 	r->h_xfp = xfp;

@@ -20,6 +20,18 @@ static const char *const handler_names[] = {
 
 #define XFF_CLIENT "<visitor address>"
 
+/* X-Forwarded-For as the backend gets it: the client's, then (unless
+ * ProxyAddHeaders Off) the visitor's address.  NULL: none.  Caller
+ * frees. */
+static char *
+xff_value(const struct ex_result *r)
+{
+	if (!r->add_headers)
+		return r->h_xff ? xstrdup(r->h_xff) : NULL;
+	return r->h_xff ? xasprintf("%s, %s", r->h_xff, XFF_CLIENT) :
+	    xstrdup(XFF_CLIENT);
+}
+
 /* ---- text ---- */
 
 static void
@@ -159,17 +171,18 @@ explain_text(const struct ex_result *r, struct buf *b)
 			inert(b, r->address);
 		buf_adds(b, "\n   the backend receives:\n");
 		header(b, "Host", r->h_host, "(none)");
-		if (r->add_headers) {
-			char	*xff = r->h_xff ? xasprintf("%s, %s", r->h_xff,
-				    XFF_CLIENT) : xstrdup(XFF_CLIENT);
+		{
+			char	*xff = xff_value(r);
 
-			header(b, "X-Forwarded-For", xff, "");
+			if (!r->add_headers)
+				buf_adds(b, "     (ProxyAddHeaders Off: the "
+				    "X-Forwarded-For/-Host/-Server the client "
+				    "sent, if any)\n");
+			header(b, "X-Forwarded-For", xff, "(none)");
 			free(xff);
 			header(b, "X-Forwarded-Host", r->h_xfh, "(none)");
 			header(b, "X-Forwarded-Server", r->h_xfs, "(none)");
-		} else
-			buf_adds(b, "     (no X-Forwarded-For/-Host/-Server: "
-			    "ProxyAddHeaders Off)\n");
+		}
 		header(b, "X-Forwarded-Proto", r->xfp_known ? r->h_xfp :
 		    "(not known)", "(not sent: the backend assumes http)");
 	}
@@ -317,9 +330,8 @@ explain_json(const struct ex_result *r, struct buf *b)
 		jstr(b, r->address);
 		buf_adds(b, ",\"headers\":{\"Host\":");
 		jstr(b, r->h_host);
-		if (r->add_headers) {
-			char	*xff = r->h_xff ? xasprintf("%s, %s", r->h_xff,
-				    XFF_CLIENT) : xstrdup(XFF_CLIENT);
+		{
+			char	*xff = xff_value(r);
 
 			buf_adds(b, ",\"X-Forwarded-For\":");
 			jstr(b, xff);

@@ -237,6 +237,8 @@ def gen_case(rnd, k):
             path += "?q=1"
         req = {"host": host, "tls": tls, "path": path,
                "xfp": rnd.choice([None, None, None, "https", "http"])}
+        if rnd.random() < 0.1:
+            req["xfh"] = "client.test"
         reqs.append(req)
     return {"case": k, "site": "\n".join(text) + "\n", "vhosts": vhosts,
             "requests": reqs}

@@ -212,7 +212,7 @@ class Harness:
         return h.get("x-diff-gen")
 
     # -- requests --
-    def curl(self, host, tls, path, xfp):
+    def curl(self, host, tls, path, xfp, xfh=None):
         port = self.p2 if tls else self.p1
         url = "%s://%s:%d%s" % ("https" if tls else "http", host, port,
                                 path)
@@ -223,6 +223,8 @@ class Harness:
             cmd += ["--resolve", "%s:%d:127.0.0.1" % (host, port)]
         if xfp is not None:
             cmd += ["-H", "X-Forwarded-Proto: " + xfp]
+        if xfh is not None:
+            cmd += ["-H", "X-Forwarded-Host: " + xfh]
         p = subprocess.run(cmd + [url], capture_output=True, text=True)
         h = {}
         for line in p.stdout.replace("\r", "").split("\n"):
@@ -233,7 +235,7 @@ class Harness:
                 h.setdefault(k.strip().lower(), v.strip())
         return h
 
-    def explain(self, host, tls, path, xfp):
+    def explain(self, host, tls, path, xfp, xfh=None):
         port = self.p2 if tls else self.p1
         url = "%s://%s:%d%s" % ("https" if tls else "http", host, port,
                                 path)
@@ -242,6 +244,8 @@ class Harness:
                "--format", "json"]
         if xfp is not None:
             cmd += ["-H", "X-Forwarded-Proto: " + xfp]
+        if xfh is not None:
+            cmd += ["-H", "X-Forwarded-Host: " + xfh]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
             raise RuntimeError("explain exited %d: %s" % (p.returncode,
@@ -409,13 +413,12 @@ def main():
                 total += 1
                 elog = os.path.join(h.run, "error.log")
                 esize = os.path.getsize(elog) if os.path.exists(elog) else 0
-                got = h.curl(req["host"], req["tls"], req["path"],
-                             req["xfp"])
+                args = (req["host"], req["tls"], req["path"], req["xfp"],
+                        req.get("xfh"))
+                got = h.curl(*args)
                 if got.get("x-diff-gen") != str(h.gen):
-                    got = h.curl(req["host"], req["tls"], req["path"],
-                                 req["xfp"])
-                ex = h.explain(req["host"], req["tls"], req["path"],
-                               req["xfp"])
+                    got = h.curl(*args)
+                ex = h.explain(*args)
                 e = expected(h, case, ex)
                 o = observed(got, e)
                 d = differ(e, o)
