@@ -73,6 +73,8 @@ struct px_vhost {
 	int			 rewrite_proxies; /* a RewriteRule [P] in
 						   effect (the vhost's or the
 						   main server's) */
+	int			 has_sockets;	/* a unix: URL in a ProxyPass,
+						   ProxyPassMatch or <Proxy> */
 	int			 redirects_all;	/* a RewriteRule sends every
 						   request to https:// first:
 						   passes and revs are left

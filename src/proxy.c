@@ -334,7 +334,7 @@ px_vhost_build(const struct cf_config *c, struct cf_vhost *v,
     struct px_vhost *p)
 {
 	int	pres_set = 0, xfp_set = 0, hide_set = 0;
-	size_t	i;
+	size_t	i, k;
 
 	memset(p, 0, sizeof *p);
 	p->config = c;
@@ -389,6 +389,26 @@ px_vhost_build(const struct cf_config *c, struct cf_vhost *v,
 	for (i = 0; v != NULL && i < v->dirs.n; i++)
 		if (is_xfp_line(v->dirs.v[i]))
 			vec_push(&p->xfp_lines, v->dirs.v[i]);
+	/* Workers can send a request to the wrong socket only where there
+	 * are sockets (px_label_conflict). */
+	for (i = 0; i < p->passes.n && !p->has_sockets; i++)
+		p->has_sockets = ((struct px_pass *)p->passes.v[i])->url.socket !=
+		    NULL;
+	for (k = 0; k < 2 && !p->has_sockets; k++) {
+		const struct vec	*dirs = k == 0 ? &c->server_dirs :
+		    v != NULL ? &v->dirs : NULL;
+
+		for (i = 0; dirs != NULL && i < dirs->n; i++) {
+			const struct cf_dir	*d = dirs->v[i];
+
+			if ((conf_is(d->node, "ProxyPassMatch") ||
+			    conf_is(d->node, "Proxy")) && d->nargs >= 1 &&
+			    strncasecmp(d->args[d->nargs >= 2 &&
+			    conf_is(d->node, "ProxyPassMatch") ? 1 : 0],
+			    "unix:", 5) == 0)
+				p->has_sockets = 1;
+		}
+	}
 	if (redirects_all(c, v)) {
 		/* Nothing reaches mod_proxy: no proxy lines to judge. */
 		for (i = 0; i < p->passes.n; i++) {
@@ -684,7 +704,8 @@ px_label_conflict(const struct px_vhost *p, size_t i,
 	int			 found = 0;
 
 	memset(out, 0, sizeof *out);
-	if (b->server_level || b->url.bad_syntax || b->url.scheme == PX_NONE)
+	if (b->server_level || b->url.bad_syntax || b->url.scheme == PX_NONE ||
+	    !p->has_sockets)
 		return 0;
 	defs_collect(p, &defs);
 	for (k = 0; k < defs.n; k++) {

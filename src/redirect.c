@@ -287,6 +287,42 @@ redirect_backend_https(const struct px_vhost *px, const char *path,
 	return https;
 }
 
+static const char *
+main_server_name(const struct cf_config *c)
+{
+	const char	*name = NULL;
+	size_t		 i;
+
+	for (i = 0; i < c->server_dirs.n; i++) {
+		const struct cf_dir	*d = c->server_dirs.v[i];
+
+		if (d->ctx == NULL && conf_is(d->node, "ServerName") &&
+		    d->nargs >= 1 && strstr(d->args[0], "${") == NULL)
+			name = d->args[0];
+	}
+	return name;
+}
+
+/* "RequestHeader set Host NAME" in the vhost: with ProxyPreserveHost On
+ * that is the Host the backend gets (measured, tests/realworld/37). */
+static const char *
+host_header_set(const struct px_vhost *px)
+{
+	const char	*h = NULL;
+	size_t		 i;
+
+	for (i = 0; px->vhost != NULL && i < px->vhost->dirs.n; i++) {
+		const struct cf_dir	*d = px->vhost->dirs.v[i];
+
+		if (d->ctx == NULL && conf_is(d->node, "RequestHeader") &&
+		    d->nargs == 3 && str_caseeq(d->args[0], "set") &&
+		    str_caseeq(d->args[1], "Host") &&
+		    strchr(d->args[2], '%') == NULL)
+			h = d->args[2];
+	}
+	return h;
+}
+
 void
 redirect_hosts(const struct px_vhost *px, struct vec *out)
 {
@@ -294,11 +330,19 @@ redirect_hosts(const struct px_vhost *px, struct vec *out)
 	char			 port[16] = "";
 	size_t			 i;
 
-	if (v == NULL || v->server_name == NULL)
+	const char		*name;
+
+	if (v == NULL)
+		return;
+	/* A vhost without ServerName takes the main server's. */
+	name = v->server_name != NULL ? v->server_name :
+	    main_server_name(px->config);
+	if (name == NULL)
 		return;
 	if (v->port != 0 && v->port != (px->tls ? 443 : 80))
 		snprintf(port, sizeof port, ":%d", v->port);
-	vec_push(out, xasprintf("%s%s", v->server_name, port));
+	vec_push(out, xasprintf("%.*s%s", (int)strcspn(name, ":"), name,
+	    port));
 	for (i = 0; i < v->naliases; i++)
 		if (strpbrk(v->aliases[i], "*?") == NULL)
 			vec_push(out, xasprintf("%s%s", v->aliases[i], port));
@@ -397,8 +441,9 @@ redirect_predict(const struct px_vhost *px, const struct px_pass *pp,
 	https = redirect_backend_https(px, out->request, o->client_xfp,
 	    o->added_xfp);
 	known = known && https >= 0;
-	out->backend_host = o->preserve_host ? xstrdup(host) :
-	    url_hostport(pp->url.backend);
+	out->backend_host = !o->preserve_host ? url_hostport(pp->url.backend) :
+	    host_header_set(px) != NULL ? xstrdup(host_header_set(px)) :
+	    xstrdup(host);
 	{
 		char	*sib = sibling_next(backend_req);
 
