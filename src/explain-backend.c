@@ -210,7 +210,7 @@ void
 explain_backend(struct ex_ctx *x)
 {
 	struct ex_result	*r = x->r;
-	struct vec		 ws = { 0 }, ds = { 0 };
+	struct vec		 ws = { 0 }, ds = { 0 }, hs = { 0 };
 	struct ex_worker	*w;
 	const char		*p, *auth_end;
 	char			*xfp = NULL;
@@ -287,6 +287,22 @@ explain_backend(struct ex_ctx *x)
 		r->h_xfs = r->vhost_name ? xstrdup(r->vhost_name) : NULL;
 	} else
 		r->h_xfh = r->client_xfh ? xstrdup(r->client_xfh) : NULL;
+	/* Only X-Forwarded-Proto's RequestHeader lines are evaluated. */
+	explain_dirs(x, 1, &hs);
+	for (i = 0; i < hs.n; i++) {
+		const struct cf_dir	*d = hs.v[i];
+
+		if (conf_is(d->node, "RequestHeader") && d->nargs >= 2 &&
+		    (str_caseeq(d->args[1], "Host") || (strncasecmp(
+		    d->args[1], "X-Forwarded-", 12) == 0 &&
+		    !str_caseeq(d->args[1], "X-Forwarded-Proto"))) &&
+		    (d->ctx_path == NULL ||
+		    explain_location_match(d->ctx_path, r->path)))
+			explain_note(r, d->node, "RequestHeader %s %s: the "
+			    "value the backend gets is not modelled",
+			    d->args[0], d->args[1]);
+	}
+	vec_free(&hs);
 	r->xfp_known = explain_xfp(&x->px, r->path, r->client_xfp, &xfp) ==
 	    0;
 	r->h_xfp = xfp;
