@@ -100,7 +100,8 @@ struct ex_result {
 	char		*h_xfh;
 	char		*h_xfs;
 	char		*h_xfp;		/* NULL: not sent */
-	int		 xfp_known;	/* 0: a line the model cannot evaluate */
+	int		 xfp_known;	/* 0: a line the model cannot
+					   evaluate */
 
 	/* 4. a backend redirect */
 	char		*backend_location;

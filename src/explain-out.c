@@ -127,7 +127,8 @@ explain_text(const struct ex_result *r, struct buf *b)
 			buf_adds(b, ": ");
 			inert(b, r->target);
 		} else
-			buf_adds(b, " (the DocumentRoot Apache was built with)");
+			buf_adds(b, " (the DocumentRoot Apache was built "
+			    "with)");
 		break;
 	case EX_UNKNOWN:
 		buf_adds(b, "not known: something the model does not cover "

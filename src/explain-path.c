@@ -49,9 +49,9 @@ set_pass(struct ex_result *r, const struct cf_node *n, const char *real,
 	set_proxy(r, n, url);
 	if (p != NULL && strchr(p + 3, '/') == NULL && *rest != '\0' &&
 	    *rest != '/') {
-		explain_step(&r->path_why, n, "the rest of the path, %s, is glued "
-		    "onto %s: Apache answers 500 (DNS lookup failure for: "
-		    "%s)", rest, p + 3, url + (p + 3 - real));
+		explain_step(&r->path_why, n, "the rest of the path, %s, is "
+		    "glued onto %s: Apache answers 500 (DNS lookup failure "
+		    "for: %s)", rest, p + 3, url + (p + 3 - real));
 		r->handler = EX_STATUS;
 		r->target = xstrdup("500");
 	}
@@ -79,28 +79,30 @@ location_pass(struct ex_ctx *x)
 		    !conf_is(d->node, "ProxyPass"))
 			continue;
 		if (!explain_is_location(d)) {
-			explain_note(r, d->node, "ProxyPass in <%s %s>: not modelled",
-			    d->ctx->name, d->ctx_path);
+			explain_note(r, d->node, "ProxyPass in <%s %s>: not "
+			    "modelled", d->ctx->name, d->ctx_path);
 			continue;
 		}
 		if (explain_location_match(d->ctx_path, r->path))
 			win = d;
 		else
-			explain_step(&r->path_why, d->node, "<Location %s> does not "
-			    "contain %s", d->ctx_path, r->path);
+			explain_step(&r->path_why, d->node, "<Location %s> "
+			    "does not contain %s", d->ctx_path, r->path);
 	}
 	if (win != NULL) {
 		size_t	len = explain_alias_match(r->path, win->ctx_path);
 
 		if (strcmp(win->args[0], "!") == 0) {
 			explain_decide(r, EX_FILES, win->node);
-			explain_step(&r->path_why, win->node, "ProxyPass ! in <Location "
-			    "%s>: nothing is proxied for %s", win->ctx_path,
-			    r->path);
+			explain_step(&r->path_why, win->node, "ProxyPass ! in "
+			    "<Location %s>: nothing is proxied for %s",
+			    win->ctx_path, r->path);
 			done = -1;
 		} else if (len > 0) {
 			char		*sock;
-			const char	*real = explain_de_socketfy(win->args[0], &sock);
+			const char	*real;
+
+			real = explain_de_socketfy(win->args[0], &sock);
 
 			set_pass(r, win->node, real, r->path + len);
 			free(sock);
@@ -139,14 +141,15 @@ server_pass(struct ex_ctx *x)
 				    d->args[0]);
 
 			if (len == 0) {
-				explain_step(&r->path_why, d->node, "%s does not "
-				    "cover %s", d->args[0], r->path);
+				explain_step(&r->path_why, d->node, "%s does "
+				    "not cover %s", d->args[0], r->path);
 				continue;
 			}
 			if (strcmp(d->args[1], "!") == 0) {
 				explain_decide(r, EX_FILES, d->node);
-				explain_step(&r->path_why, d->node, "ProxyPass %s !: "
-				    "%s is not proxied", d->args[0], r->path);
+				explain_step(&r->path_why, d->node, "ProxyPass "
+				    "%s !: %s is not proxied", d->args[0],
+				    r->path);
 				rc = -1;
 				continue;
 			}
@@ -158,30 +161,31 @@ server_pass(struct ex_ctx *x)
 			regmatch_t	m[10];
 
 			if (explain_regex_compile(&re, d->args[0], 0) != 0) {
-				explain_note(r, d->node, "ProxyPassMatch %s: a regular "
-				    "expression beyond the model", d->args[0]);
+				explain_note(r, d->node, "ProxyPassMatch %s: a "
+				    "regular expression beyond the model",
+				    d->args[0]);
 				explain_decide(r, EX_UNKNOWN, d->node);
 				rc = 1;
 				continue;
 			}
 			if (regexec(&re, r->path, 10, m, 0) != 0) {
 				regfree(&re);
-				explain_step(&r->path_why, d->node, "%s does not match "
-				    "%s", d->args[0], r->path);
+				explain_step(&r->path_why, d->node, "%s does "
+				    "not match %s", d->args[0], r->path);
 				continue;
 			}
 			regfree(&re);
 			if (strcmp(d->args[1], "!") == 0) {
 				explain_decide(r, EX_FILES, d->node);
-				explain_step(&r->path_why, d->node, "ProxyPassMatch "
-				    "%s !: %s is not proxied", d->args[0],
-				    r->path);
+				explain_step(&r->path_why, d->node,
+				    "ProxyPassMatch %s !: %s is not proxied",
+				    d->args[0], r->path);
 				rc = -1;
 				continue;
 			}
 			if (explain_regex_subst(real, r->path, m, &url) != 0) {
-				explain_note(r, d->node, "ProxyPassMatch URL %s: a "
-				    "reference beyond the model", real);
+				explain_note(r, d->node, "ProxyPassMatch URL "
+				    "%s: a reference beyond the model", real);
 				explain_decide(r, EX_UNKNOWN, d->node);
 				rc = 1;
 				continue;
@@ -262,13 +266,14 @@ rewrite(struct ex_ctx *x)
 
 		if (d->ctx != NULL && (conf_is(d->node, "RewriteRule")) &&
 		    explain_location_match(d->ctx_path, r->path))
-			explain_note(r, d->node, "RewriteRule in <%s %s>: per-directory "
-			    "rewriting is not modelled", d->ctx->name,
-			    d->ctx_path);
+			explain_note(r, d->node, "RewriteRule in <%s %s>: "
+			    "per-directory rewriting is not modelled",
+			    d->ctx->name, d->ctx_path);
 	}
-	if (v != NULL && explain_server_directive(x->c, "RewriteRule") != NULL &&
-	    explain_vhost_directive(v, "RewriteOptions") != NULL)
-		explain_note(r, explain_vhost_directive(v, "RewriteOptions")->node,
+	if (v != NULL && explain_server_directive(x->c, "RewriteRule") !=
+	    NULL && explain_vhost_directive(v, "RewriteOptions") != NULL)
+		explain_note(r, explain_vhost_directive(v,
+		    "RewriteOptions")->node,
 		    "RewriteOptions: inherited rewrite rules are not "
 		    "modelled");
 	if (eng == NULL || !str_caseeq(eng->args[0], "on"))
@@ -296,36 +301,36 @@ rewrite(struct ex_ctx *x)
 		pat = d->args[0];
 		neg = pat[0] == '!';
 		if (explain_regex_compile(&re, pat + neg, f.nocase) != 0) {
-			explain_note(r, d->node, "RewriteRule %s: a regular expression "
-			    "beyond the model", pat);
+			explain_note(r, d->node, "RewriteRule %s: a regular "
+			    "expression beyond the model", pat);
 			explain_decide(r, EX_UNKNOWN, d->node);
 			return 1;
 		}
 		hit = regexec(&re, r->path, 10, m, 0) == 0;
 		regfree(&re);
 		if (hit == neg) {
-			explain_step(&r->path_why, d->node, "RewriteRule %s does not "
-			    "match %s", pat, r->path);
+			explain_step(&r->path_why, d->node, "RewriteRule %s "
+			    "does not match %s", pat, r->path);
 			cond = NULL;
 			continue;
 		}
 		if (cond != NULL) {
-			explain_note(r, cond->node, "RewriteRule with RewriteCond at "
-			    "%s:%u: not modelled", d->node->file->path,
-			    d->node->line);
+			explain_note(r, cond->node, "RewriteRule with "
+			    "RewriteCond at %s:%u: not modelled",
+			    d->node->file->path, d->node->line);
 			explain_decide(r, EX_UNKNOWN, d->node);
 			return 1;
 		}
 		if (f.unknown) {
-			explain_note(r, d->node, "RewriteRule flag %s: not modelled",
-			    f.unknown_name);
+			explain_note(r, d->node, "RewriteRule flag %s: not "
+			    "modelled", f.unknown_name);
 			explain_decide(r, EX_UNKNOWN, d->node);
 			return 1;
 		}
 		if (strcmp(d->args[1], "-") == 0)
 			sub = xstrdup("-");
-		else if (neg || explain_regex_subst(d->args[1], r->path, m, &sub) !=
-		    0) {
+		else if (neg || explain_regex_subst(d->args[1], r->path, m,
+		    &sub) != 0) {
 			explain_note(r, d->node, "RewriteRule %s: %s", strstr(
 			    d->args[1], "${") ? "with a RewriteMap or a "
 			    "variable" : "a substitution beyond the model",
@@ -341,8 +346,9 @@ rewrite(struct ex_ctx *x)
 		}
 		if (f.proxy) {
 			if (!explain_is_url(sub))
-				explain_note(r, d->node, "RewriteRule [P] to %s: not an "
-				    "http(s) URL, not modelled", sub);
+				explain_note(r, d->node, "RewriteRule [P] to "
+				    "%s: not an http(s) URL, not modelled",
+				    sub);
 			set_proxy(r, d->node, sub);
 			free(sub);
 			return 1;
@@ -362,16 +368,16 @@ rewrite(struct ex_ctx *x)
 				r->target = t;
 			}
 			if (!f.last && i + 1 < dirs->n)
-				explain_note(r, d->node, "RewriteRule [R] without [L]: "
-				    "later rules could change the target; not "
-				    "modelled");
+				explain_note(r, d->node, "RewriteRule [R] "
+				    "without [L]: later rules could change the "
+				    "target; not modelled");
 			free(sub);
 			return 1;
 		}
 		if (strcmp(sub, "-") != 0) {
-			explain_note(r, d->node, "RewriteRule rewrites %s to %s: what "
-			    "handles the new path is not modelled", r->path,
-			    sub);
+			explain_note(r, d->node, "RewriteRule rewrites %s to "
+			    "%s: what handles the new path is not modelled",
+			    r->path, sub);
 			explain_decide(r, EX_UNKNOWN, d->node);
 			free(sub);
 			return 1;
@@ -416,10 +422,10 @@ alias(struct ex_ctx *x)
 
 		if (d->ctx != NULL && (strncasecmp(d->node->name, "Redirect",
 		    8) == 0 || strncasecmp(d->node->name, "Alias", 5) == 0) &&
-		    explain_is_location(d) && explain_location_match(d->ctx_path,
-		    r->path))
-			explain_note(r, d->node, "%s in <Location %s>: not modelled",
-			    d->node->name, d->ctx_path);
+		    explain_is_location(d) &&
+		    explain_location_match(d->ctx_path, r->path))
+			explain_note(r, d->node, "%s in <Location %s>: not "
+			    "modelled", d->node->name, d->ctx_path);
 	}
 	for (pass = 0; pass < 2 && rc == 0; pass++)
 		for (i = 0; i < ds.n && rc == 0; i++) {
@@ -462,23 +468,26 @@ alias(struct ex_ctx *x)
 				continue;
 			dest = d->nargs > a + 1 ? d->args[a + 1] : NULL;
 			if (match) {
-				if (explain_regex_compile(&re, d->args[a], 0) != 0) {
-					explain_note(r, d->node, "%s %s: a regular "
-					    "expression beyond the model", nm,
-					    d->args[a]);
+				if (explain_regex_compile(&re, d->args[a],
+				    0) != 0) {
+					explain_note(r, d->node, "%s %s: a "
+					    "regular expression beyond the "
+					    "model", nm, d->args[a]);
 					continue;
 				}
 				if (regexec(&re, r->path, 10, m, 0) != 0) {
 					regfree(&re);
-					explain_step(&r->path_why, d->node, "%s does not "
-					    "match %s", d->args[a], r->path);
+					explain_step(&r->path_why, d->node,
+					    "%s does not match %s", d->args[a],
+					    r->path);
 					continue;
 				}
 				regfree(&re);
-				if (dest != NULL && explain_regex_subst(dest, r->path,
-				    m, &t) != 0) {
-					explain_note(r, d->node, "%s: a substitution "
-					    "beyond the model", nm);
+				if (dest != NULL && explain_regex_subst(dest,
+				    r->path, m, &t) != 0) {
+					explain_note(r, d->node, "%s: a "
+					    "substitution beyond the model",
+					    nm);
 					explain_decide(r, EX_UNKNOWN, d->node);
 					rc = 1;
 					continue;
@@ -486,8 +495,9 @@ alias(struct ex_ctx *x)
 			} else {
 				len = explain_alias_match(r->path, d->args[a]);
 				if (len == 0) {
-					explain_step(&r->path_why, d->node, "%s does not "
-					    "cover %s", d->args[a], r->path);
+					explain_step(&r->path_why, d->node,
+					    "%s does not cover %s", d->args[a],
+					    r->path);
 					continue;
 				}
 				if (dest != NULL)
@@ -504,8 +514,9 @@ alias(struct ex_ctx *x)
 				/* A URL-path gets the server's scheme and
 				 * host. */
 				if (t != NULL && t[0] == '/') {
-					char	*u = explain_construct_url(r, t);
+					char	*u;
 
+					u = explain_construct_url(r, t);
 					free(t);
 					t = u;
 				}

@@ -134,7 +134,8 @@ parse_request(const struct ex_request *q, struct ex_result *r, char **err)
 	} else
 		auth = u;
 	end = auth + strcspn(auth, "/?#");
-	if (explain_parse_hostport(auth, (size_t)(end - auth), &host, &port) != 0) {
+	if (explain_parse_hostport(auth, (size_t)(end - auth), &host,
+	    &port) != 0) {
 		free(host);
 		*err = xasprintf("URL '%s': no host[:port] in it", u);
 		return -1;
@@ -166,8 +167,8 @@ parse_request(const struct ex_request *q, struct ex_result *r, char **err)
 		char	*hn = NULL, *p;
 		int	 hp;
 
-		if (explain_parse_hostport(r->host_header, strlen(r->host_header),
-		    &hn, &hp) != 0) {
+		if (explain_parse_hostport(r->host_header,
+		    strlen(r->host_header), &hn, &hp) != 0) {
 			free(hn);
 			hn = xstrdup(r->host_header);
 		}
@@ -186,8 +187,8 @@ parse_request(const struct ex_request *q, struct ex_result *r, char **err)
 		char	*a = NULL;
 		int	 vp;
 
-		if (explain_parse_hostport(q->via, strlen(q->via), &a, &vp) != 0 ||
-		    vp == 0) {
+		if (explain_parse_hostport(q->via, strlen(q->via), &a,
+		    &vp) != 0 || vp == 0) {
 			free(a);
 			free(host);
 			*err = xasprintf("--via '%s': give ADDR:PORT "
@@ -209,9 +210,9 @@ parse_request(const struct ex_request *q, struct ex_result *r, char **err)
 		r->local_addr[strcspn(r->local_addr, "]")] = '\0';
 	}
 	if (strchr(r->path, '%') != NULL)
-		explain_note(r, NULL, "the path %s holds percent-encoded reserved "
-		    "characters: how Apache decodes and re-encodes them is not "
-		    "modelled", r->path);
+		explain_note(r, NULL, "the path %s holds percent-encoded "
+		    "reserved characters: how Apache decodes and re-encodes "
+		    "them is not modelled", r->path);
 	if ((hv = header_value(q, "X-Forwarded-Proto")) != NULL)
 		r->client_xfp = xstrdup(hv);
 	if ((hv = header_value(q, "X-Forwarded-For")) != NULL)
@@ -397,21 +398,22 @@ select_vhost(struct ex_ctx *x)
 	if (pick != NULL) {
 		char	*a = addrs_text(pick);
 
-		explain_step(&r->vhost_why, pick->node, "<VirtualHost %s> takes a "
-		    "connection to %s%s", a, conn, exact ? " (the address "
-		    "itself: vhosts on * are not considered)" : "");
+		explain_step(&r->vhost_why, pick->node, "<VirtualHost %s> "
+		    "takes a connection to %s%s", a, conn, exact ? " (the "
+		    "address itself: vhosts on * are not considered)" : "");
 		free(a);
-		explain_step(&r->vhost_why, name_node(c, pick, how, which), "%s %s is "
-		    "the requested host %s%s", how == 1 ? "ServerName" :
-		    how == 2 ? "ServerAlias" : "the wildcard ServerAlias",
-		    how == 1 && pick->server_name == NULL ? r->vhost_name :
-		    which, r->hostname, how == 1 && pick->server_name == NULL ?
+		explain_step(&r->vhost_why, name_node(c, pick, how, which),
+		    "%s %s is the requested host %s%s", how == 1 ?
+		    "ServerName" : how == 2 ? "ServerAlias" :
+		    "the wildcard ServerAlias", how == 1 &&
+		    pick->server_name == NULL ? r->vhost_name : which,
+		    r->hostname, how == 1 && pick->server_name == NULL ?
 		    " (the vhost has none: the main server's)" : "");
 	} else if (chain.n > 0) {
 		pick = chain.v[0];
-		explain_step(&r->vhost_why, pick->node, "no vhost on %s has the name "
-		    "%s: the first one in the configuration answers (the "
-		    "default for that address:port)", conn, r->hostname);
+		explain_step(&r->vhost_why, pick->node, "no vhost on %s has "
+		    "the name %s: the first one in the configuration answers "
+		    "(the default for that address:port)", conn, r->hostname);
 	} else {
 		explain_step(&r->vhost_why, NULL, "no <VirtualHost> takes a "
 		    "connection to %s: the main server answers", conn);
@@ -447,17 +449,17 @@ select_vhost(struct ex_ctx *x)
 			    r->local_addr == NULL ? " (a connection to that "
 			    "address would reach it: see --via)" : "");
 		} else if (am == 1 && exact)
-			explain_step(&r->others, v->node, "%s: on %s, but a vhost on "
-			    "the address %s itself exists: only those are "
-			    "considered", conf_vhost_name(v), a,
+			explain_step(&r->others, v->node, "%s: on %s, but a "
+			    "vhost on the address %s itself exists: only those "
+			    "are considered", conf_vhost_name(v), a,
 			    r->local_addr);
 		else if (vhost_name_match(c, v, r->hostname, &w) != 0)
-			explain_step(&r->others, v->node, "%s: %s also names %s, but "
-			    "an earlier vhost on the same address:port does",
-			    conf_vhost_name(v), w, r->hostname);
+			explain_step(&r->others, v->node, "%s: %s also names "
+			    "%s, but an earlier vhost on the same address:port "
+			    "does", conf_vhost_name(v), w, r->hostname);
 		else
-			explain_step(&r->others, v->node, "%s: on %s, but none of "
-			    "its names is %s", conf_vhost_name(v), a,
+			explain_step(&r->others, v->node, "%s: on %s, but none "
+			    "of its names is %s", conf_vhost_name(v), a,
 			    r->hostname);
 		free(a);
 	}
@@ -495,8 +497,8 @@ explain_request(const struct cf_config *c, const struct ex_request *q,
 		if (!f->parse_failed)
 			explain_note_sections(r, &f->top);
 		else
-			explain_note(r, NULL, "%s could not be parsed: what it holds "
-			    "is not modelled", f->path);
+			explain_note(r, NULL, "%s could not be parsed: what it "
+			    "holds is not modelled", f->path);
 	}
 	if (r->handler == EX_PROXY)
 		explain_backend(&x);
