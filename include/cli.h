@@ -20,9 +20,8 @@ struct cli_explain {
 	const char	*via;
 	struct vec	 headers;	/* const char *: "Name: value" */
 	const char	*location;
-	int		 json;
 };
-int	 cli_explain(const struct cf_opts *, const char *url,
+int	 cli_explain(const struct cf_opts *, const char *url, int json,
 	    const struct cli_explain *);
 
 /* cli-write.c: after the diff of "fix": ask, then the safe write. */

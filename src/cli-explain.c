@@ -10,7 +10,7 @@
 #include "report.h"
 
 int
-cli_explain(const struct cf_opts *load, const char *url,
+cli_explain(const struct cf_opts *load, const char *url, int json,
     const struct cli_explain *o)
 {
 	struct cf_config	*c;
@@ -39,7 +39,7 @@ cli_explain(const struct cf_opts *load, const char *url,
 		conf_free(c);
 		return EXIT_USAGE;
 	}
-	if (o->json)
+	if (json)
 		explain_json(&r, &b);
 	else
 		explain_text(&r, &b);
