@@ -39,6 +39,7 @@ struct cli {
 	struct cli_auto		 autom;		/* --format, --fail-on, --ignore,
 						   --rule, -q, -v */
 	const char		*test_timeout;	/* --configtest-timeout */
+	struct cli_explain	 explain;	/* --via, -H, --location */
 	int			 color;		/* -1 auto, 0, 1 */
 	int			 demo;
 	int			 ascii;
@@ -60,7 +61,7 @@ enum cli_opt_id {
 	OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST, OPT_NO_CONFIGTEST,
 	OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD, OPT_LIST, OPT_FORCE,
 	OPT_HELP, OPT_VERSION, OPT_FAIL_ON, OPT_IGNORE, OPT_RULE, OPT_QUIET,
-	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT,
+	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT, OPT_VIA, OPT_HEADER, OPT_LOCATION,
 	OPT_COUNT
 };
 #define CLI_OPT(id)	(1UL << (id))
@@ -180,6 +181,12 @@ static const struct cli_opt options[OPT_COUNT] = {
 	[OPT_CONFIGTEST_TIMEOUT] = { "configtest-timeout", "SECONDS",
 	    "fix, rollback: kill a configtest or reload running longer",
 	    AT(test_timeout), NULL },
+	[OPT_VIA] = { "via", "ADDRESS", "explain: ADDR:PORT the request "
+	    "arrives on", AT(explain.via), NULL },
+	[OPT_HEADER] = { "header", "HEADER", "explain: a header 'Name: value' "
+	    "(-H, repeatable)", AT(explain.headers), NULL, 1, 'H' },
+	[OPT_LOCATION] = { "location", "URL", "explain: the Location a "
+	    "backend redirects to (default /)", AT(explain.location), NULL },
 };
 
 /* A command.  The wizard is the entry without a name. */
@@ -201,6 +208,13 @@ static int	cmd_check(struct cli *, char **, int);
 static int	cmd_fix(struct cli *, char **, int);
 static int	cmd_rollback(struct cli *, char **, int);
 
+static int
+cmd_explain(struct cli *cl, char **args, int nargs)
+{
+	return cli_explain(&cl->load, args[nargs - 1], cl->report.json,
+	    &cl->explain);
+}
+
 static const struct cli_cmd commands[] = {
 	{ NULL, "[--dry-run] [choices]", "the wizard (on a terminal)", 0, 0,
 	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_ASCII) | CLI_OPT(OPT_DRY_RUN) |
@@ -219,6 +233,10 @@ static const struct cli_cmd commands[] = {
 	  CLI_OPT(OPT_ALL) | CLI_CHOICES | CLI_WRITE | CLI_OPT(OPT_FORMAT) |
 	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_VERBOSE) | CLI_OPT(OPT_FORCE),
 	  cmd_fix },
+	{ "explain", "URL [--via ADDR:PORT] [-H HEADER]... [--location URL]",
+	  "the way of a request through the configuration", 1, 1,
+	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_VIA) | CLI_OPT(OPT_HEADER) |
+	  CLI_OPT(OPT_LOCATION), cmd_explain },
 	{ "rollback", "[ID] [--list] [--force]",
 	  "restore a backup set (default: the newest)", 0, 1,
 	  CLI_OPT(OPT_LIST) | CLI_OPT(OPT_FORCE) | CLI_OPT(OPT_FORMAT) |
@@ -403,7 +421,7 @@ parse_options(struct cli *cl, int argc, char **argv)
 	}
 	memset(&lo[OPT_COUNT], 0, sizeof lo[0]);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hqv", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hqvH:", lo, NULL)) != -1) {
 		for (i = 0; i < OPT_COUNT && c < 256; i++)
 			if (options[i].letter != 0 && options[i].letter == c)
 				c = 256 + (int)i;
@@ -430,58 +448,6 @@ use_color(const struct cli *cl)
 	if (no_color != NULL && *no_color != '\0')
 		return 0;
 	return isatty(STDOUT_FILENO);
-}
-
-/* "did you mean": the nearest of the ServerNames and aliases, at most 3. */
-static void
-near_names(const struct cf_config *c, const char *typed, struct buf *out)
-{
-	struct vec	 names = { 0 };
-	const char	*best[3];
-	size_t		 i, j, n;
-
-	for (i = 0; i < c->vhosts.n; i++) {
-		const struct cf_vhost	*v = c->vhosts.v[i];
-
-		if (v->server_name != NULL)
-			vec_push(&names, v->server_name);
-		for (j = 0; j < v->naliases; j++)
-			vec_push(&names, v->aliases[j]);
-	}
-	n = str_nearest(typed, (const char *const *)names.v, names.n, best, 3);
-	for (i = 0; i < n; i++) {
-		char	*s = report_inert(best[i]);
-
-		buf_printf(out, "%s%s", i ? ", " : "", s);
-		free(s);
-	}
-	vec_free(&names);
-}
-
-static int
-select_vhosts(const struct cf_config *c, char **names, int n,
-    struct vec *sel)
-{
-	int	i, rc = 0;
-
-	for (i = 0; i < n; i++) {
-		struct buf	near = { 0 };
-		char		*inert;
-
-		if (conf_find_vhosts(c, names[i], sel) > 0)
-			continue;
-		near_names(c, names[i], &near);
-		inert = report_inert(names[i]);
-		fprintf(stderr, "vhostfix: unknown vhost '%s' under %s: no "
-		    "ServerName, ServerAlias, NAME:PORT or FILE:LINE matches%s%s"
-		    "%s\n", inert, c->root, near.len ? " (did you mean " : "",
-		    near.len ? near.data : "", near.len ? "?)" : "; 'vhostfix "
-		    "list' shows them");
-		free(inert);
-		buf_free(&near);
-		rc = -1;
-	}
-	return rc;
 }
 
 static int
@@ -524,7 +490,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	if (cl->all) {
 		for (i = 0; i < c->vhosts.n; i++)
 			vec_push(&sel, c->vhosts.v[i]);
-	} else if (select_vhosts(c, args, nargs, &sel) != 0) {
+	} else if (cli_select_vhosts(c, args, nargs, &sel) != 0) {
 		vec_free(&sel);
 		conf_free(c);
 		return EXIT_USAGE;
@@ -628,7 +594,7 @@ cmd_check(struct cli *cl, char **args, int nargs)
 		return rc;
 	}
 	cli_warn_open(c->root, cl->write.backup_dir);
-	if (nargs > 0 && select_vhosts(c, args, nargs, &sel) != 0) {
+	if (nargs > 0 && cli_select_vhosts(c, args, nargs, &sel) != 0) {
 		conf_free(c);
 		vec_free(&sel);
 		return EXIT_USAGE;
@@ -792,5 +758,6 @@ cli_main(int argc, char **argv)
 		rc = (int)monitor_nagios_unknown(stdout, "usage or input "
 		    "error (vhostfix says why on stderr)");
 	cli_auto_free(&cl.autom);
+	vec_free(&cl.explain.headers);
 	return rc;
 }

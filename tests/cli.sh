@@ -58,8 +58,9 @@ value_for()
 # everybody's): it takes every option but these.
 grep -v -e '^--format ' -e '^--yes ' -e '^--all ' -e '^--list ' \
     -e '^--force ' -e '^--fail-on ' -e '^--ignore ' -e '^--rule ' \
-    -e '^--quiet ' -e '^--verbose ' "$T/all-opts" >"$T/wizard-opts"
-for cmd in "" list check fix rollback; do
+    -e '^--quiet ' -e '^--verbose ' -e '^--via ' -e '^--header ' \
+    -e '^--location ' "$T/all-opts" >"$T/wizard-opts"
+for cmd in "" list check fix explain rollback; do
 	label=${cmd:-wizard}
 	[ -n "$cmd" ] && "$VHOSTFIX" "$cmd" --help | opts_of >"$T/$label-opts"
 	[ -s "$T/$label-opts" ] || fail "'$cmd --help' lists no options"
@@ -132,7 +133,7 @@ grep -q "did you mean rollback?" "$T/rollbak.err" ||
     fail "rollbak: no 'did you mean rollback?'"
 run zzz qqqqqqq
 [ "$rc" -eq 2 ] || fail "qqqqqqq: exit $rc, want 2"
-grep -q "the commands are list, check, fix, rollback" "$T/zzz.err" ||
+grep -q "the commands are list, check, fix, explain, rollback" "$T/zzz.err" ||
     fail "qqqqqqq: the commands are not listed"
 
 # Argument counts.
