@@ -42,6 +42,9 @@ RULES = {
     "reverse-no-effect": {"info"},
     "forwarded-proto-spoofable": {"info"},
     "preserve-host-conflict": {"warning"},
+    "listen-duplicate": {"error"},
+    "servername-duplicate": {"warning"},
+    "open-proxy": {"error"},
 }
 PREVIEW_RULES = {"reverse-socket-prefix", "reverse-mismatch",
                  "reverse-missing", "reverse-scheme-missing"}
