@@ -45,6 +45,9 @@ RULES = {
     "listen-duplicate": {"error"},
     "servername-duplicate": {"warning"},
     "open-proxy": {"error"},
+    "tls-certificate-missing": {"error"},
+    "tls-port-plain": {"error"},
+    "ssl-proxy-engine-missing": {"error"},
 }
 PREVIEW_RULES = {"reverse-socket-prefix", "reverse-mismatch",
                  "reverse-missing", "reverse-scheme-missing"}
