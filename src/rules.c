@@ -30,6 +30,8 @@ const struct rule *const rules_table[] = {
 	&rule_tls_certificate_missing,
 	&rule_tls_port_plain,
 	&rule_ssl_proxy_engine_missing,
+	&rule_proxypass_not_url,
+	&rule_alias_shadowed,
 	&rule_reverse_socket_prefix,
 	&rule_reverse_mismatch,
 	&rule_reverse_missing,

@@ -48,6 +48,8 @@ RULES = {
     "tls-certificate-missing": {"error"},
     "tls-port-plain": {"error"},
     "ssl-proxy-engine-missing": {"error"},
+    "proxypass-not-url": {"error"},
+    "alias-shadowed": {"warning"},
 }
 PREVIEW_RULES = {"reverse-socket-prefix", "reverse-mismatch",
                  "reverse-missing", "reverse-scheme-missing"}
