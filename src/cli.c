@@ -519,24 +519,26 @@ print_diff(FILE *fp, const struct buf *d, int color)
 	}
 }
 
-/* What the fix leaves to a human, with the line or command to use. */
-static void
+/* What the fix leaves to a human, with the line or command to use: the
+ * selected vhosts' findings and those outside any vhost (the server
+ * config's, which check reports too).  Returns how many. */
+static size_t
 explain_unfixed(const struct cf_config *c, const struct vec *sel)
 {
 	struct vec	fs = { 0 };
-	size_t		i, j, k;
+	size_t		i, j, k, n = 0;
 
 	rules_run(c, &fs);
 	for (i = 0; i < fs.n; i++) {
 		struct finding	*f = fs.v[i];
-		int		 mine = f->vhost == NULL &&
-				    f->rule == &rule_parse_error;
+		int		 mine = f->vhost == NULL;
 		char		*m;
 
 		for (j = 0; j < sel->n && !mine; j++)
 			mine = sel->v[j] == f->vhost;
 		if (!mine || f->fixable)
 			continue;
+		n++;
 		m = report_inert(f->message);
 		fprintf(stderr, "vhostfix: not fixed automatically: %s:%u: %s "
 		    "[%s]\n", f->path ? f->path : "-", f->line, m, f->rule->id);
@@ -548,6 +550,7 @@ explain_unfixed(const struct cf_config *c, const struct vec *sel)
 		}
 	}
 	vec_free_all(&fs, finding_free);
+	return n;
 }
 
 static int
@@ -556,7 +559,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	struct cf_config	*c;
 	struct vec		 sel = { 0 };
 	struct wz_fix		 fix;
-	size_t			 i;
+	size_t			 i, unfixed;
 	int			 rc;
 
 	if (nargs == 0 && !cl->all)
@@ -593,9 +596,14 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		fprintf(stderr, "vhostfix: needs you: %s\n", s);
 		free(s);
 	}
-	explain_unfixed(c, &sel);
+	unfixed = explain_unfixed(c, &sel);
 	if (fix.rendered.n == 0) {
-		if (!cl->json)
+		if (!cl->json && unfixed > 0)
+			fprintf(stderr, "vhostfix: nothing changed "
+			    "automatically; %zu finding%s above %s left to "
+			    "you\n", unfixed, unfixed == 1 ? "" : "s",
+			    unfixed == 1 ? "is" : "are");
+		else if (!cl->json)
 			fprintf(stderr, "vhostfix: nothing to change\n");
 		rc = EXIT_CLEAN;
 		goto done;
