@@ -24,13 +24,17 @@ const struct cf_node *rule_vhost_node(const struct rule_ctx *);
 /* Name used for the visitor's Host in explanations. */
 const char	*rule_host(const struct rule_ctx *);
 
-/* Helpers of rule-server.c the other rule files use. */
+/* rule-util.c: what several rule files need to know. */
+/* The last directive called name at vhost or server level (not in a
+ * <Location>) in dirs, or NULL. */
+const struct cf_dir *rule_last_dir(const struct vec *dirs, const char *name);
 /* Is an on/off server or vhost directive (SSLEngine, SSLProxyEngine) on
  * for the context: its vhost's last one, else the server config's? */
 int		 rule_flag_on(const struct rule_ctx *, const char *name);
 /* The directive lists that apply to the context, the most specific
  * first: the vhost's (NULL for the main server), the server config's. */
-void		 rule_levels(const struct rule_ctx *, const struct vec *out[2]);
+void		 rule_levels(const struct rule_ctx *,
+		    const struct vec *out[2]);
 /* Is TLS on for the context's visitors: SSLEngine (or GnuTLSEnable) on in
  * the vhost, else in the server config?  (A vhost on port 443 without it
  * speaks plain HTTP.) */

@@ -109,7 +109,7 @@ struct backends {
 	int	plain_http;	/* an http:// (or balancer) backend a
 				   browser's page or redirect comes from
 				   (not https://, not a websocket) */
-	int	passes;		/* through ProxyPass (the fix's anchor) */
+	int	passes;		/* through ProxyPass (fix's anchor) */
 };
 
 static void
