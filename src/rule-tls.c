@@ -154,10 +154,17 @@ tls_check(struct rule_ctx *rc)
 		    "/etc/letsencrypt/live/%s/privkey.pem", rule_host(rc));
 	}
 	if (v != NULL && on_port_443(v) && !rule_tls_on(rc)) {
+		int	ssl = conf_has_module(rc->config, "ssl_module");
+
+		/* Without mod_ssl an SSLEngine line can only be in a
+		 * <IfModule mod_ssl.c> that does not hold. */
 		f = rule_add(rc, &rule_tls_port_plain, v->node, "%s listens on "
-		    "port 443 without SSLEngine on: it answers plain HTTP "
+		    "port 443 without SSLEngine on%s: it answers plain HTTP "
 		    "there and https:// visitors get a TLS error",
-		    rule_host(rc));
+		    rule_host(rc), ssl ? "" : " (mod_ssl is not loaded)");
+		if (!ssl)
+			rule_suggest(f, rc->config->debian ? "a2enmod ssl" :
+			    "LoadModule ssl_module modules/mod_ssl.so");
 		rule_suggest(f, "SSLEngine on");
 		if (!has_certificate(rc))
 			rule_suggest(f, "SSLCertificateFile and "
