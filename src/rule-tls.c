@@ -141,7 +141,10 @@ tls_check(struct rule_ctx *rc)
 	const struct cf_dir	*d;
 	struct finding		*f;
 
+	/* Without mod_ssl, an SSLEngine line in effect is an "Invalid
+	 * command" that apache2 -t reports itself. */
 	if (v != NULL && rule_flag_on(rc, "SSLEngine") &&
+	    conf_has_module(rc->config, "ssl_module") &&
 	    !has_certificate(rc)) {
 		f = rule_add(rc, &rule_tls_certificate_missing, v->node,
 		    "SSLEngine on but no SSLCertificateFile for %s: apache2 -t "
