@@ -7,10 +7,11 @@ cd "$(dirname "$0")"
 
 # Build: compiler, autotools, Augeas and ncurses.  Tests: a real Apache
 # and gunicorn, curl, openssl (a throwaway certificate), patch, tmux (the
-# wizard through a real terminal), jq and python3 (JSON checks).
+# wizard through a real terminal), jq, python3 and python3-jsonschema
+# (JSON checks).
 packages="build-essential autoconf automake pkg-config libaugeas-dev
 augeas-lenses augeas-tools libncurses-dev apache2 ssl-cert gunicorn curl openssl patch
-tmux jq python3 xxd attr acl e2fsprogs hyperfine time"
+tmux jq python3 python3-jsonschema xxd attr acl e2fsprogs hyperfine time"
 
 missing=""
 for p in $packages; do

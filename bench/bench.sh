@@ -27,6 +27,7 @@ export APACHE_RUN_DIR=$work/run APACHE_PID_FILE=$work/run/pid \
 "$here/gen-tree.sh" "$work/files4000" 4000
 "$here/gen-tree.sh" "$work/one2000" 2000 one
 "$here/gen-tree.sh" "$work/small20" 20
+"$here/gen-tree.sh" "$work/files20000" 20000
 
 # median seconds of a command (hyperfine), peak RSS in KB (/usr/bin/time)
 median() {
@@ -80,6 +81,22 @@ printf '%-34s %9ss %51s  %s\n' "check, small20" "$s" "" \
 d=$(median "$V --root $work/files2000 fix site1000.example.com --dry-run")
 printf '%-34s %9ss %51s  %s\n' "fix --dry-run 1 vhost, files2000" "$d" "" \
     "<=0.2 s: $(verdict "$d <= 0.2")"
+
+# fix --all --dry-run on a hosting server: at most twice check's time on
+# the same tree, peak memory at most Apache's own for apache2 -t there.
+"$APACHE" -t -d "$work/files20000/etc/apache2" \
+    -f "$work/files20000/etc/apache2/apache2.conf" >/dev/null 2>&1 ||
+    { echo "bench: apache2 rejects the files20000 tree" >&2; exit 2; }
+fixall="$V --root $work/files20000 fix --all --dry-run"
+c=$(RUNS=3 median "$(check_cmd "$work/files20000")")
+f=$(RUNS=3 median "$fixall")
+fr=$(rss "$fixall")
+ar=$(rss "$(apache_cmd "$work/files20000")")
+r=$(python3 -c "print('%.2f' % ($f / $c))")
+m=$(python3 -c "print('%.2f' % ($fr / $ar))")
+printf '%-34s %9ss %9ss %7s %10s %10s %6s  %s\n' "fix --all --dry-run, files20000" \
+    "$f" "$c" "$r" "$fr" "$ar" "$m" \
+    "vs check <=2.0, rss<=apache: $(verdict "$r <= 2.0 and $m <= 1.0")"
 
 # The wizard's first screen: time from start until the list is drawn, in
 # a real terminal (tmux, its server started beforehand so its own start-up

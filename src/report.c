@@ -150,8 +150,8 @@ json_finding(struct buf *b, const struct finding *f)
 	buf_addc(b, '}');
 }
 
-static int
-selected(const struct vec *sel, const struct cf_vhost *v)
+int
+report_selected(const struct vec *sel, const struct cf_vhost *v)
 {
 	size_t	i;
 
@@ -180,7 +180,7 @@ print_json(FILE *fp, const struct cf_config *c, const struct vec *fs,
 	for (i = 0; i < c->vhosts.n; i++) {
 		struct cf_vhost	*v = c->vhosts.v[i];
 
-		if (!selected(sel, v))
+		if (!report_selected(sel, v))
 			continue;
 		if (!first)
 			buf_addc(&b, ',');
@@ -317,7 +317,7 @@ print_list(FILE *fp, const struct cf_config *c, const struct vec *sel)
 		struct buf	 addrs = { 0 };
 		char		*name, *a, *path;
 
-		if (!selected(sel, v))
+		if (!report_selected(sel, v))
 			continue;
 		for (j = 0; j < v->naddrs; j++)
 			buf_printf(&addrs, "%s%s", j ? " " : "", v->addrs[j]);
@@ -350,13 +350,15 @@ report_print(FILE *fp, const struct cf_config *c, const struct vec *fs,
 	for (i = 0; i < fs->n; i++) {
 		const struct finding	*f = fs->v[i];
 
-		if (f->vhost != NULL && !selected(sel, f->vhost))
+		if (f->vhost != NULL && !report_selected(sel, f->vhost))
 			continue;
 		print_finding(fp, f, o->color);
 		counts[f->sev]++;
 	}
+	if (o->no_summary)
+		return;
 	for (i = 0; i < c->vhosts.n; i++)
-		if (selected(sel, c->vhosts.v[i]))
+		if (report_selected(sel, c->vhosts.v[i]))
 			nv++;
 	fprintf(fp, "%zu error%s, %zu warning%s, %zu info%s in %zu vhost%s "
 	    "(%zu file%s read)\n", counts[SEV_ERROR],
