@@ -9,7 +9,8 @@
  *   "/.well-known/acme-challenge/") is answered by the backend, never from
  *   the directory, unless a "ProxyPass /static/ !" comes first.  Let's
  *   Encrypt's HTTP challenge then reaches the application and renewals
- *   fail. */
+ *   fail.  A "ProxyPass !" in a <Location> for the path excludes it
+ *   wherever it stands (the <Location> is tried first). */
 #include "config.h"
 
 #include <regex.h>
@@ -114,13 +115,16 @@ pass_matches(const struct cf_dir *d, const char *path)
 	return hit;
 }
 
-/* The line that decides where a request for path goes: the first
- * ProxyPass or ProxyPassMatch of the vhost, then of the server config,
- * that maps it; NULL if none does. */
+/* The line that decides where a request for path goes.  mod_proxy tries
+ * the ProxyPass of the <Location> the request falls in first (the last
+ * such section wins the merge), then the ProxyPass and ProxyPassMatch
+ * lines of the vhost, then those of the server config, in order.  NULL
+ * if none maps it. */
 static const struct cf_dir *
 decider(const struct rule_ctx *rc, const char *path)
 {
 	const struct vec	*vs[2];
+	const struct cf_dir	*loc = NULL;
 	size_t			 i, k;
 
 	rule_levels(rc, vs);
@@ -128,8 +132,18 @@ decider(const struct rule_ctx *rc, const char *path)
 		for (i = 0; vs[k] != NULL && i < vs[k]->n; i++) {
 			const struct cf_dir	*d = vs[k]->v[i];
 
-			if (pass_url(d) != NULL && (d->ctx == NULL ||
-			    conf_is(d->ctx, "Location")) &&
+			if (pass_url(d) != NULL && d->ctx != NULL &&
+			    conf_is(d->ctx, "Location") &&
+			    pass_matches(d, path) && (loc == NULL || k == 0))
+				loc = d;
+		}
+	if (loc != NULL)
+		return loc;
+	for (k = 0; k < 2; k++)
+		for (i = 0; vs[k] != NULL && i < vs[k]->n; i++) {
+			const struct cf_dir	*d = vs[k]->v[i];
+
+			if (pass_url(d) != NULL && d->ctx == NULL &&
 			    pass_matches(d, path))
 				return d;
 		}
