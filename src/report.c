@@ -307,11 +307,31 @@ print_finding(FILE *fp, const struct finding *f, int color)
 	free(msg);
 }
 
+/* Vhost i has no ServerName: is it the first vhost on each of its
+ * addresses, the one Apache gives a request no other name matches? */
+static int
+list_first_on(const struct cf_config *c, size_t i)
+{
+	const struct cf_vhost	*v = c->vhosts.v[i];
+	size_t			 k, a, b;
+
+	for (k = 0; k < i; k++) {
+		const struct cf_vhost	*w = c->vhosts.v[k];
+
+		for (a = 0; a < v->naddrs; a++)
+			for (b = 0; b < w->naddrs; b++)
+				if (strcmp(v->addrs[a], w->addrs[b]) == 0)
+					return 0;
+	}
+	return 1;
+}
+
 static void
 print_list(FILE *fp, const struct cf_config *c, const struct vec *sel)
 {
 	size_t	i, j;
 
+	fprintf(fp, "%-30s %-16s %s\n", "NAME", "ADDRESS", "FILE:LINE");
 	for (i = 0; i < c->vhosts.n; i++) {
 		struct cf_vhost	*v = c->vhosts.v[i];
 		struct buf	 addrs = { 0 };
@@ -321,7 +341,9 @@ print_list(FILE *fp, const struct cf_config *c, const struct vec *sel)
 			continue;
 		for (j = 0; j < v->naddrs; j++)
 			buf_printf(&addrs, "%s%s", j ? " " : "", v->addrs[j]);
-		name = report_inert(conf_vhost_name(v));
+		name = report_inert(v->server_name != NULL ? v->server_name :
+		    list_first_on(c, i) ? "(default vhost)" :
+		    "(no ServerName)");
 		a = report_inert(addrs.data ? addrs.data : "");
 		path = report_inert(v->node->file->path);
 		fprintf(fp, "%-30s %-16s %s:%u%s\n", name, a, path,
