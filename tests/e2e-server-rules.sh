@@ -9,8 +9,9 @@
 # plain HTTP on the TLS port, proxy for anyone, or answer from the backend
 # instead of the files.  Where the suggestion is a line to add, the line is
 # added and Apache must then behave.  Also: a port-80 vhost that only
-# redirects gets no server-header-exposed (Apache answers itself), and fix
-# says what it leaves to a human.
+# redirects gets no server-header-exposed (Apache answers itself), a TLS
+# vhost sending X-Forwarded-Ssl: on no forwarded-proto-missing (gunicorn
+# reports https), and fix says what it leaves to a human.
 
 . "$top_srcdir/tests/e2e/lib.sh"
 
@@ -363,6 +364,29 @@ apache_start || e2e_fail "$NAME: apache2 did not start"
 r=$(get http app.example.test /seen)
 expect_grep "a 301 from Apache" "^HTTP/1.1 301" "$r"
 expect_grep "Apache's own Server header" "^Server: Apache" "$r"
+apache_stop
+
+# 10. A TLS vhost telling the scheme with X-Forwarded-Ssl: gunicorn
+# (trusting 127.0.0.1) reports https: no forwarded-proto-missing.
+write_tree xfssl <<'EOF'
+<VirtualHost *:@PORT@>
+	ServerName app.example.test
+	SSLEngine on
+	SSLCertificateFile @T@/tls/cert.pem
+	SSLCertificateKeyFile @T@/tls/key.pem
+	ProxyPreserveHost On
+	RequestHeader set X-Forwarded-Ssl on
+	ProxyPass / http://127.0.0.1:@BPORT@/
+	Header unset Server
+</VirtualHost>
+EOF
+expect_no_rule forwarded-proto-missing
+apache_start || e2e_fail "$NAME: apache2 did not start"
+expect_grep "the backend sees https" "scheme=https" \
+    "$(get https app.example.test /seen)"
+expect_grep "its redirect is https" \
+    "^Location: https://app.example.test:$PORT/next" \
+    "$(get https app.example.test /next)"
 apache_stop
 
 e2e_finish
