@@ -39,9 +39,11 @@ void		 rule_levels(const struct rule_ctx *,
  * the vhost, else in the server config?  (A vhost on port 443 without it
  * speaks plain HTTP.) */
 int		 rule_tls_on(const struct rule_ctx *);
-/* The substitution of a "RewriteRule PATTERN URL [P]" (a proxy through
- * mod_rewrite), or NULL for any other directive. */
-const char	*rule_rewrite_proxy(const struct cf_dir *);
+/* The substitution of a "RewriteRule PATTERN URL [P]" of dirs (a proxy
+ * through mod_rewrite, RewriteEngine on where it stands), or NULL for any
+ * other directive. */
+const char	*rule_rewrite_proxy(const struct vec *dirs,
+		    const struct cf_dir *);
 /* Is every request of the vhost answered by Apache's own redirect (a
  * RewriteRule [R] for every path, or a Redirect in <Location />), so that
  * nothing is proxied? */

@@ -152,7 +152,7 @@ backends_of(const struct rule_ctx *rc, struct backends *b)
 		b->passes = 1;
 	}
 	for (i = 0; i < dirs->n; i++) {
-		const char	*u = rule_rewrite_proxy(dirs->v[i]);
+		const char	*u = rule_rewrite_proxy(dirs, dirs->v[i]);
 		struct px_url	 pu;
 
 		if (u == NULL || strstr(u, "://") == NULL)
@@ -237,7 +237,8 @@ headers_check(struct rule_ctx *rc)
 		return;
 	if (vn == NULL && px->vhost == NULL)
 		for (i = 0; i < rc->config->server_dirs.n && vn == NULL; i++)
-			if (rule_rewrite_proxy(rc->config->server_dirs.v[i]))
+			if (rule_rewrite_proxy(&rc->config->server_dirs,
+			    rc->config->server_dirs.v[i]))
 				vn = ((struct cf_dir *)
 				    rc->config->server_dirs.v[i])->node;
 	if (vn == NULL)

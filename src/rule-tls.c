@@ -87,7 +87,7 @@ first_tls_backend(const struct rule_ctx *rc)
 
 			u = d->nargs > k ? d->args[k] : NULL;
 		} else
-			u = rule_rewrite_proxy(d);
+			u = rule_rewrite_proxy(dirs, d);
 		if (u != NULL && is_tls_url(u))
 			return d;
 	}

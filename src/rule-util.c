@@ -83,13 +83,32 @@ rewrite_flag(const char *flags, char want)
 	return 0;
 }
 
+/* Is mod_rewrite on where d stands: "RewriteEngine On" in its
+ * <Location>, or at vhost (server) level for a rule there? */
+static int
+rewrite_on(const struct vec *dirs, const struct cf_dir *d)
+{
+	const struct cf_dir	*e = NULL;
+	size_t			 i;
+
+	for (i = 0; i < dirs->n; i++) {
+		const struct cf_dir	*x = dirs->v[i];
+
+		if (x->ctx == d->ctx && x->nargs >= 1 &&
+		    conf_is(x->node, "RewriteEngine"))
+			e = x;
+	}
+	return e != NULL && str_caseeq(e->args[0], "on");
+}
+
 const char *
-rule_rewrite_proxy(const struct cf_dir *d)
+rule_rewrite_proxy(const struct vec *dirs, const struct cf_dir *d)
 {
 	if (!conf_is(d->node, "RewriteRule") || d->nargs < 3 ||
-	    d->args[0][0] == '!')
+	    d->args[0][0] == '!' || !rewrite_flag(d->args[2], 'P') ||
+	    !rewrite_on(dirs, d))
 		return NULL;
-	return rewrite_flag(d->args[2], 'P') ? d->args[1] : NULL;
+	return d->args[1];
 }
 
 /* A pattern every path matches: "^", ".*", "^/?(.*)$", "/(.*)". */
