@@ -75,7 +75,8 @@ int	 cli_fix_json(const struct cli_fix *);
 /* The diff as is for patch(1), or with colored -/+ lines; config text
  * inert whenever a terminal is listening. */
 void	 cli_print_diff(FILE *, const struct buf *, int color);
-/* What the fix leaves to a human, grouped by rule, on stderr. */
-void	 cli_fix_left(const struct cli_fix *);
+/* What the fix leaves to a human, grouped by rule, on stderr.  Returns
+ * how many findings that is. */
+size_t	 cli_fix_left(const struct cli_fix *);
 
 #endif

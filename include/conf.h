@@ -158,6 +158,9 @@ char	*conf_resolve(const struct cf_config *, const char *rel);
  * FILE:LINE.  Returns the number found. */
 size_t	 conf_find_vhosts(const struct cf_config *, const char *sel,
 	    struct vec *out);
+/* Is name the vhost's ServerName or one of its ServerAliases (as written,
+ * case-insensitively)? */
+int	 conf_vhost_answers(const struct cf_vhost *, const char *name);
 /* Display name of a vhost: ServerName, else first address. */
 const char *conf_vhost_name(const struct cf_vhost *);
 

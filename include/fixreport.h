@@ -18,7 +18,8 @@
 
 /* Append to out (const struct finding *, borrowed from findings, in their
  * order) the findings the fix of the vhosts in sel leaves to a human, and
- * the parse errors outside vhosts. */
+ * every finding outside vhosts (parse errors, the server config's: check
+ * reports them whatever vhosts it is given). */
 void	 fixrep_left(const struct cf_config *, const struct vec *findings,
 	    const struct vec *sel, struct vec *out);
 

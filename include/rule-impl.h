@@ -24,6 +24,31 @@ const struct cf_node *rule_vhost_node(const struct rule_ctx *);
 /* Name used for the visitor's Host in explanations. */
 const char	*rule_host(const struct rule_ctx *);
 
+/* rule-util.c: what several rule files need to know. */
+/* The last directive called name at vhost or server level (not in a
+ * <Location>) in dirs, or NULL. */
+const struct cf_dir *rule_last_dir(const struct vec *dirs, const char *name);
+/* Is an on/off server or vhost directive (SSLEngine, SSLProxyEngine) on
+ * for the context: its vhost's last one, else the server config's? */
+int		 rule_flag_on(const struct rule_ctx *, const char *name);
+/* The directive lists that apply to the context, the most specific
+ * first: the vhost's (NULL for the main server), the server config's. */
+void		 rule_levels(const struct rule_ctx *,
+		    const struct vec *out[2]);
+/* Is TLS on for the context's visitors: SSLEngine (or GnuTLSEnable) on in
+ * the vhost, else in the server config?  (A vhost on port 443 without it
+ * speaks plain HTTP.) */
+int		 rule_tls_on(const struct rule_ctx *);
+/* The substitution of a "RewriteRule PATTERN URL [P]" of dirs (a proxy
+ * through mod_rewrite, RewriteEngine on where it stands), or NULL for any
+ * other directive. */
+const char	*rule_rewrite_proxy(const struct vec *dirs,
+		    const struct cf_dir *);
+/* Is every request of the vhost answered by Apache's own redirect (a
+ * RewriteRule [R] for every path, or a Redirect in <Location />), so that
+ * nothing is proxied? */
+int		 rule_redirects_all(const struct rule_ctx *);
+
 /* The entries each rule-*.c defines (rules.c lists them in rules_table).
  * A check reports with rule_add(rc, &rule_reverse_missing, ...). */
 /* rule-module.c */
@@ -44,6 +69,17 @@ extern const struct rule rule_socket_missing;
 extern const struct rule rule_socket_permission;
 extern const struct rule rule_socket_path_too_long;
 extern const struct rule rule_socket_in_private_tmp;
+/* rule-tls.c */
+extern const struct rule rule_tls_certificate_missing;
+extern const struct rule rule_tls_port_plain;
+extern const struct rule rule_ssl_proxy_engine_missing;
+/* rule-server.c */
+extern const struct rule rule_listen_duplicate;
+extern const struct rule rule_servername_duplicate;
+extern const struct rule rule_open_proxy;
+/* rule-alias.c */
+extern const struct rule rule_proxypass_not_url;
+extern const struct rule rule_alias_shadowed;
 /* rule-headers.c */
 extern const struct rule rule_forwarded_proto_missing;
 extern const struct rule rule_server_header_exposed;

@@ -78,4 +78,13 @@ const char *sev_name(enum sev);
 
 void	 preview_free(void *);
 
+/* forwarded-proto-missing and server-header-exposed, for the planner:
+ * does the vhost need "RequestHeader set X-Forwarded-Proto" (real TLS, an
+ * http:// backend a page comes from, no X-Forwarded-Proto, -Ssl or
+ * -Protocol the backend honours) or "Header unset Server" (a backend that
+ * sends one, reached by some request)? */
+int	 rules_needs_forwarded_proto(const struct cf_config *,
+	    struct cf_vhost *);
+int	 rules_needs_hide_server(const struct cf_config *, struct cf_vhost *);
+
 #endif

@@ -58,19 +58,22 @@ cli_print_diff(FILE *fp, const struct buf *d, int color)
 	}
 }
 
-void
+size_t
 cli_fix_left(const struct cli_fix *x)
 {
 	struct vec		left = { 0 };
 	struct fixrep_text	o;
 	const char		*cs = nl_langinfo(CODESET);
+	size_t			n;
 
 	fixrep_left(x->c, x->findings, x->vhosts, &left);
 	o.root = x->c->root;
 	o.examples = x->verbose ? (size_t)-1 : 3;
 	o.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 	fixrep_print_left(stderr, &left, &o);
+	n = left.n;
 	vec_free(&left);
+	return n;
 }
 
 static int

@@ -474,7 +474,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	struct vec		 sel = { 0 }, fs = { 0 };
 	struct wz_fix		 fix;
 	struct cli_fix		 x;
-	size_t			 i;
+	size_t			 i, left;
 	int			 rc;
 
 	if (nargs == 0 && !cl->all)
@@ -530,12 +530,18 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		fprintf(stderr, "vhostfix: needs you: %s\n", s);
 		free(s);
 	}
-	cli_fix_left(&x);
+	left = cli_fix_left(&x);
 	/* With --force, nothing to change may still finish an interrupted
 	 * fix (the write layer tests and closes it). */
 	cl->write.force = cl->force;
 	if (fix.rendered.n == 0 && !(cl->force && !cl->dry_run)) {
-		fprintf(stderr, "vhostfix: nothing to change\n");
+		if (left > 0)
+			fprintf(stderr, "vhostfix: nothing changed "
+			    "automatically; %zu finding%s above %s left to "
+			    "you\n", left, left == 1 ? "" : "s",
+			    left == 1 ? "is" : "are");
+		else
+			fprintf(stderr, "vhostfix: nothing to change\n");
 		rc = EXIT_CLEAN;
 		goto done;
 	}

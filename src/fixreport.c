@@ -32,7 +32,7 @@ fixrep_left(const struct cf_config *c, const struct vec *fs,
 		int			 in;
 
 		if (f->vhost == NULL)
-			in = f->rule == &rule_parse_error;
+			in = 1;	/* parse errors, the server config's */
 		else
 			in = f->vhost->index >= 0 &&
 			    (size_t)f->vhost->index < c->vhosts.n &&

@@ -253,8 +253,8 @@ conf_vhost_name(const struct cf_vhost *v)
 	return "(no name)";
 }
 
-static int
-vhost_answers(const struct cf_vhost *v, const char *name)
+int
+conf_vhost_answers(const struct cf_vhost *v, const char *name)
 {
 	size_t	i;
 
@@ -282,7 +282,7 @@ conf_find_vhosts(const struct cf_config *c, const char *sel,
 	}
 	for (i = 0; i < c->vhosts.n; i++) {
 		struct cf_vhost	*v = c->vhosts.v[i];
-		int		 hit = vhost_answers(v, sel);
+		int		 hit = conf_vhost_answers(v, sel);
 
 		if (!hit && name != NULL) {
 			/* FILE:LINE (as included or the real file), or
@@ -295,7 +295,7 @@ conf_find_vhosts(const struct cf_config *c, const char *sel,
 			    strlen(name) - 1] == '/')) &&
 			    v->node->line == (unsigned)num)
 				hit = 1;
-			else if (vhost_answers(v, name) && v->port == num)
+			else if (conf_vhost_answers(v, name) && v->port == num)
 				hit = 1;
 		}
 		if (hit) {

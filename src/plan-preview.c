@@ -2,7 +2,7 @@
  *
  * The wizard shows, for the choices made so far, what each proxied path's
  * redirect does now and what it will do, both from the one redirect model
- * (redirect.h), with the planner's own decisions (plan_redirect_decide). */
+ * (redirect.h), with the planner's own decisions (redirect_fix_plan). */
 #include "config.h"
 
 #include <stdio.h>
@@ -36,10 +36,11 @@ plan_previews(const struct cf_config *c, struct cf_vhost *v,
 	px_fix_slashes(&fx);
 	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
 	    o->preserve_host == PLAN_ON;
-	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px) &&
+	if (o->forwarded_proto == PLAN_ON &&
+	    rules_needs_forwarded_proto(c, v) &&
 	    conf_has_module(c, "headers_module"))
 		added = "https";
-	plan_redirect_decide(&fx, preserve, &added, &changes);
+	redirect_fix_plan(&fx, preserve, &added, &changes);
 	redirect_revs_changed(&fx, &changes, &after);
 	arr = xcalloc(after.n + 1, sizeof *arr);
 	for (i = 0; i < after.n; i++)

@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "proxy.h"
 #include "redirect.h"
+#include "rules.h"
 
 struct planner {
 	const struct cf_config	*c;
@@ -358,39 +359,6 @@ module_ok(const struct cf_config *c, const char *id)
 	return conf_has_module(c, id);
 }
 
-int
-plan_redirect_decide(const struct px_vhost *px, int preserve,
-    const char **added_xfp, struct vec *changes)
-{
-	struct rd_verdict	vd;
-	size_t			i;
-
-	/* A RewriteRule [P]'s redirects are beyond the model: with an
-	 * http:// ProxyPassReverse for them, https from the header would
-	 * leave them unmapped. */
-	for (i = 0; *added_xfp != NULL && px->rewrite_proxies &&
-	    i < px->revs.n; i++) {
-		const struct px_rev	*r = px->revs.v[i];
-
-		if (!r->server_level && str_startswith(r->url, "http://")) {
-			*added_xfp = NULL;
-			redirect_fix_decide(px, preserve, NULL, changes);
-			return 1;
-		}
-	}
-	/* ProxyPassReverse lines change only when the model says the
-	 * change makes every redirect right (redirect.h). */
-	if (redirect_fix_decide(px, preserve, *added_xfp, changes) ||
-	    *added_xfp == NULL)
-		return 0;
-	redirect_judge(px, preserve, *added_xfp, changes, &vd);
-	if (!vd.worse)
-		return 0;
-	*added_xfp = NULL;
-	redirect_fix_decide(px, preserve, NULL, changes);
-	return 1;
-}
-
 static void
 plan_vhost(struct planner *pl, struct cf_vhost *v)
 {
@@ -401,7 +369,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 	struct buf		 head = { 0 };
 	struct vec		 changes = { 0 };
 	const char		*added_xfp = NULL;
-	int			 preserve;
+	int			 preserve, xfp_needed;
 	size_t			 i;
 
 	px_vhost_build(c, v, &px);
@@ -412,14 +380,16 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 	}
 	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
 	    o->preserve_host == PLAN_ON;
-	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px) &&
+	/* The header rules' own test: what check reports, fix adds. */
+	xfp_needed = rules_needs_forwarded_proto(c, v);
+	if (o->forwarded_proto == PLAN_ON && xfp_needed &&
 	    module_ok(c, "headers_module"))
 		added_xfp = "https";
 	/* Labels and slashes first: the ProxyPassReverse lines follow the
 	 * new URLs. */
 	relabel(pl, &px);
 	fix_slashes(pl, &px);
-	if (plan_redirect_decide(&px, preserve, &added_xfp, &changes))
+	if (redirect_fix_plan(&px, preserve, &added_xfp, &changes))
 		/* The backend would redirect with https:// and no line
 		 * maps it back: leave the header to a human. */
 		note(&pl->p->manual, "%s:%u: X-Forwarded-Proto https would "
@@ -449,7 +419,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 		    anchor->file->path, anchor->line, preserve ? "On" : "Off");
 	}
 
-	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px)) {
+	if (o->forwarded_proto == PLAN_ON && xfp_needed) {
 		if (added_xfp != NULL) {
 			char	*l = new_line(anchor, "RequestHeader",
 			    "set X-Forwarded-Proto \"https\"");
@@ -469,7 +439,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			    "headers");
 		}
 	}
-	if (o->hide_server == PLAN_ON && px.hide_server == NULL) {
+	if (o->hide_server == PLAN_ON && rules_needs_hide_server(c, v)) {
 		if (module_ok(c, "headers_module")) {
 			char	*l = new_line(anchor, "Header",
 			    "unset Server");

@@ -329,3 +329,36 @@ redirect_fix_decide(const struct px_vhost *px, int preserve,
 	memset(changes, 0, sizeof *changes);
 	return 0;
 }
+
+int
+redirect_fix_plan(const struct px_vhost *px, int preserve,
+    const char **added_xfp, struct vec *changes)
+{
+	struct rd_verdict	vd;
+	size_t			i;
+
+	/* A RewriteRule [P]'s redirects are beyond the model: with an
+	 * http:// ProxyPassReverse for them, https from the header would
+	 * leave them unmapped. */
+	for (i = 0; *added_xfp != NULL && px->rewrite_proxies &&
+	    i < px->revs.n; i++) {
+		const struct px_rev	*r = px->revs.v[i];
+
+		if (!r->server_level && str_startswith(r->url, "http://")) {
+			*added_xfp = NULL;
+			redirect_fix_decide(px, preserve, NULL, changes);
+			return 1;
+		}
+	}
+	/* ProxyPassReverse lines change only when the model says the
+	 * change makes every redirect right (redirect.h). */
+	if (redirect_fix_decide(px, preserve, *added_xfp, changes) ||
+	    *added_xfp == NULL)
+		return 0;
+	redirect_judge(px, preserve, *added_xfp, changes, &vd);
+	if (!vd.worse)
+		return 0;
+	*added_xfp = NULL;
+	redirect_fix_decide(px, preserve, NULL, changes);
+	return 1;
+}

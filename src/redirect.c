@@ -440,6 +440,11 @@ redirect_predict(const struct px_vhost *px, const struct px_pass *pp,
 	out->xfp = xfp;
 	https = redirect_backend_https(px, out->request, o->client_xfp,
 	    o->added_xfp);
+	/* A TLS backend knows its own scheme: with no header saying
+	 * otherwise it redirects with https://. */
+	if (https == 0 && xfp == NULL &&
+	    strncasecmp(pp->url.backend, "https://", 8) == 0)
+		https = 1;
 	known = known && https >= 0;
 	out->backend_host = !o->preserve_host ? url_hostport(pp->url.backend) :
 	    host_header_set(px) != NULL ? xstrdup(host_header_set(px)) :

@@ -175,7 +175,7 @@ fixsim_build(struct rule_ctx *rc, struct fixsim *fs)
 	if (redirect_xfp_wanted(px) &&
 	    conf_has_module(rc->config, "headers_module"))
 		fs->added_xfp = "https";
-	plan_redirect_decide(px, px->preserve_host, &fs->added_xfp,
+	redirect_fix_plan(px, px->preserve_host, &fs->added_xfp,
 	    &fs->changes);
 	fs->offered = fs->changes.n > 0;
 	redirect_revs_changed(px, &fs->changes, &fs->after);

@@ -24,6 +24,14 @@ const struct rule rule_parse_error = {
  * check once, in this order, and findings on one line keep it. */
 const struct rule *const rules_table[] = {
 	&rule_module_missing,
+	&rule_listen_duplicate,
+	&rule_servername_duplicate,
+	&rule_open_proxy,
+	&rule_tls_certificate_missing,
+	&rule_tls_port_plain,
+	&rule_ssl_proxy_engine_missing,
+	&rule_proxypass_not_url,
+	&rule_alias_shadowed,
 	&rule_reverse_socket_prefix,
 	&rule_reverse_mismatch,
 	&rule_reverse_missing,
@@ -173,11 +181,9 @@ run_context(const struct cf_config *c, struct cf_vhost *v, struct vec *out)
 	struct vec	 mine = { 0 };
 	size_t		 i, j;
 
+	/* The main server's context runs even without proxy lines: some
+	 * rules are about the server config itself (Listen lines). */
 	px_vhost_build(c, v, &px);
-	if (v == NULL && px.passes.n == 0 && px.revs.n == 0) {
-		px_vhost_free(&px);
-		return;
-	}
 	rc.config = c;
 	rc.px = &px;
 	rc.out = &mine;

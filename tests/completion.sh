@@ -98,7 +98,7 @@ expect "--reload${nl}--reload-cmd" vhostfix fix --relo
 expect "json${nl}nagios${nl}prometheus${nl}text" vhostfix check --format ""
 expect "error${nl}info${nl}warning" vhostfix check --fail-on ""
 expect "socket-in-private-tmp${nl}socket-label-shared${nl}socket-missing${nl}socket-path-too-long${nl}socket-permission${nl}socket-url-syntax" vhostfix check --rule socket-
-expect "server-header-exposed" vhostfix check --ignore serv
+expect "server-header-exposed${nl}servername-duplicate" vhostfix check --ignore serv
 expect "--quiet" vhostfix check --qu
 expect "json" vhostfix check --format j
 expect "json" vhostfix check --format = j

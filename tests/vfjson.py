@@ -43,6 +43,14 @@ RULES = {
     "reverse-no-effect": {"info"},
     "forwarded-proto-spoofable": {"info"},
     "preserve-host-conflict": {"warning"},
+    "listen-duplicate": {"error"},
+    "servername-duplicate": {"warning"},
+    "open-proxy": {"error"},
+    "tls-certificate-missing": {"error"},
+    "tls-port-plain": {"error"},
+    "ssl-proxy-engine-missing": {"error"},
+    "proxypass-not-url": {"error"},
+    "alias-shadowed": {"warning"},
 }
 PREVIEW_RULES = {"reverse-socket-prefix", "reverse-mismatch",
                  "reverse-missing", "reverse-scheme-missing"}

@@ -119,6 +119,8 @@ cat >"$SA/pair.example.com-le-ssl.conf" <<'CONF'
 	SSLEngine on
 	ProxyPass        / unix:/run/gunicorn/pair.sock|http://127.0.0.1/
 	ProxyPassReverse / unix:/run/gunicorn/pair.sock|http://127.0.0.1/
+	SSLCertificateFile /etc/letsencrypt/live/pair.example.com/fullchain.pem
+	SSLCertificateKeyFile /etc/letsencrypt/live/pair.example.com/privkey.pem
 </VirtualHost>
 CONF
 ln -s ../sites-available/pair.example.com.conf \

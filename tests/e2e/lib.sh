@@ -211,6 +211,35 @@ e2e_make_cert()
 	    { cat "$TLSDIR/openssl.log"; e2e_fail "openssl req"; exit 1; }
 }
 
+# The main server's lines of a test's apache2.conf, listening on
+# 127.0.0.1:$PORT: e2e_main_conf SUFFIX MODULE... (SUFFIX tells apart the
+# pid, log and cache files of several trees in one $T/run).
+e2e_main_conf()
+{
+	sfx=$1
+	shift
+	echo "DefaultRuntimeDir $T/run"
+	echo "PidFile $T/run/apache2$sfx.pid"
+	echo "Mutex file:$T/run default"
+	echo "ErrorLog $T/run/error$sfx.log"
+	echo "LogLevel notice"
+	echo "ServerName localhost"
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "User www-data"
+		echo "Group www-data"
+	fi
+	echo "Listen 127.0.0.1:$PORT"
+	for m in "$@"; do
+		echo "LoadModule ${m}_module $MODDIR/mod_$m.so"
+	done
+	echo "StartServers 1"
+	echo "ThreadsPerChild 8"
+	echo "MinSpareThreads 8"
+	echo "MaxSpareThreads 16"
+	echo "MaxRequestWorkers 16"
+	echo "SSLSessionCache shmcb:$T/run/ssl_scache$sfx(512000)"
+}
+
 # ROOT/etc/apache2 for $PORT: the main config, and the scenario's vhost in
 # sites-available/app.conf, enabled by a symlink as a2ensite does.
 e2e_write_tree()
@@ -221,27 +250,8 @@ e2e_write_tree()
 	echo "static from apache" >"$ROOT/var/www/app/static/hello.txt"
 	{
 		echo "# apache2.conf for a vhostfix end-to-end test"
-		echo "DefaultRuntimeDir $T/run"
-		echo "PidFile $T/run/apache2.pid"
-		echo "Mutex file:$T/run default"
-		echo "ErrorLog $T/run/error.log"
-		echo "LogLevel notice"
-		echo "ServerName localhost"
-		if [ "$(id -u)" -eq 0 ]; then
-			echo "User www-data"
-			echo "Group www-data"
-		fi
-		echo "Listen 127.0.0.1:$PORT"
-		for m in mpm_event authz_core proxy proxy_http headers \
-		    socache_shmcb ssl ${E2E_MODULES:-}; do
-			echo "LoadModule ${m}_module $MODDIR/mod_$m.so"
-		done
-		echo "StartServers 1"
-		echo "ThreadsPerChild 8"
-		echo "MinSpareThreads 8"
-		echo "MaxSpareThreads 16"
-		echo "MaxRequestWorkers 16"
-		echo "SSLSessionCache shmcb:$T/run/ssl_scache(512000)"
+		e2e_main_conf "" mpm_event authz_core proxy proxy_http \
+		    headers socache_shmcb ssl ${E2E_MODULES:-}
 		echo "<Directory />"
 		echo "	AllowOverride None"
 		echo "	Require all denied"
