@@ -7,10 +7,10 @@
 . "$top_srcdir/tests/write/lib.sh"
 
 app=etc/apache2/sites-available/app.example.com.conf
-shop=etc/apache2/sites-available/shop.example.com.conf
+other=etc/apache2/sites-available/wiki.example.com.conf
 newroot f1
 cp "$R/$app" "$work/app.orig"
-cp "$R/$shop" "$work/shop.orig"
+cp "$R/$other" "$work/other.orig"
 # A colleague's edit, then Apache's verdict: rejected.
 edit=$work/colleague.sh
 cat >"$edit" <<EOS
@@ -24,9 +24,9 @@ vf "$work/out" "$work/err" --root "$R" fix --all --yes --configtest "$edit"
 [ "$rc" -eq 6 ] || fail "foreign edit: exit $rc, not 6"
 tail -n1 "$R/$app" | grep -qF "# colleague: raised the timeout" ||
     fail "the colleague's edit was lost"
-cmp -s "$R/$shop" "$work/shop.orig" || fail "shop.example.com.conf not restored"
+cmp -s "$R/$other" "$work/other.orig" || fail "wiki.example.com.conf not restored"
 has "$work/err" "app.example.com.conf): changed by someone else meanwhile, left as they wrote it"
-has "$work/err" "shop.example.com.conf): as before"
+has "$work/err" "wiki.example.com.conf): as before"
 has "$work/err" "NOT as it was before"
 has "$work/err" "rollback"
 id=$(sed -n 's/.*finish the restore with: .* rollback \([^ ]*\).*/\1/p' "$work/err")
