@@ -60,7 +60,7 @@ static size_t
 vf_header(char *p, size_t size, size_t n, void *arg)
 {
 	struct vf_answer	*a = arg;
-	size_t			 len = size * n, k;
+	size_t			 len = size * n, k = 0;
 	char			**slot = NULL;
 
 	if (len > 9 && strncasecmp(p, "Location:", 9) == 0) {
