@@ -1,10 +1,12 @@
 #!/bin/sh
 # Wizard 2 (issue 16): every broken demo vhost fixed in one walk, with one
-# backup set and at most 12 key presses; undo from the Done screen puts
+# backup set and at most 12 key presses; a batch whose vhosts differ in
+# ProxyPreserveHost keeps each one's setting; undo from the Done screen puts
 # the files back; the session summary is printed after curses ends; a
 # certbot pair is one row and fixed together (the port-80 vhost that only
 # redirects is not touched); the Host step is skipped when no finding
-# depends on it; a user who cannot write the tree gets the not-root banner.
+# depends on it, and has no "keep each" answer when the batch's vhosts
+# agree; a user who cannot write the tree gets the not-root banner.
 . "$top_srcdir/tests/wizard/lib.sh"
 
 NKEYS=0
@@ -15,15 +17,23 @@ press() {
 }
 
 # ---- the batch: A marks errors and warnings, Enter walks them ---------
+# A marks the three rows with errors or warnings (app, wiki and the secure
+# 80/443 pair), not shop: its ProxyPassReverse is dead (an info) since it
+# preserves the Host header.  Space marks shop too, so the batch mixes
+# ProxyPreserveHost On (shop) with Off (the others).
 start_wizard "" --no-configtest
 wait_for "Step 1 of 7 Virtual hosts" "0 marked  1/6"
 press A
-wait_for "4 marked"
+wait_for "3 marked  1/6" "▶*✗ error   app.example.com" \
+    " *✗ error   wiki.example.com" " *! warning secure.example.com *:80 *:443" \
+    "  ✓ fine    shop.example.com"
+press End Space
+wait_for "4 marked  6/6" "▶*✓ fine    shop.example.com"
 press Enter
 wait_for "Step 2 of 7 Diagnosis: 5 vhosts" "5 vhosts fixed together"
 press Enter
 wait_for "Step 3 of 7 Host header" "One answer for all 5 vhosts" \
-    "(•) Keep each vhost's own setting"
+    "(•) Keep each vhost's own setting   (current settings differ)"
 press Enter
 wait_for "Step 4 of 7 Extras"
 press Enter
@@ -33,27 +43,35 @@ wait_for "Step 5 of 7 Review the diff" "Host header per vhost" \
 # shop keeps its ProxyPreserveHost On, the others keep theirs off
 # the jump list of files, and n jumps to the next file's diff
 tmux -S "$SOCK" resize-window -t wiz -x 80 -y 50
-wait_for "files (n/Tab jumps to the next):" \
+wait_for "3 files (n/Tab jumps to the next):" \
     "/etc/apache2/sites-available/wiki.example.com.conf"
+screen | grep -q "^ *[0-9]*\. /etc/apache2/sites-available/shop" &&
+    fail "shop's file, with nothing to fix, is in the review's file list"
 tmux -S "$SOCK" resize-window -t wiz -x 80 -y 24
 keys n
 wait_for "diff --git a/etc/apache2/"
 keys Home
 same_tree "$PRISTINE" "$ROOT"
 press Enter
-wait_for "Step 6 of 7 Write" "for 5 vhosts" "Press y to write"
+wait_for "Step 6 of 7 Write" "Ready to write 3 files for 5 vhosts" \
+    "Press y to write"
 press y
-wait_for "Written: "
+wait_for "Written: 3 files changed."
 [ "$NKEYS" -le 12 ] || fail "the batch took $NKEYS key presses (max 12)"
 echo "batch of 5 vhosts (4 rows) written in $NKEYS key presses"
 nsets=$(ls "$ROOT/var/backups/vhostfix" | wc -l)
 [ "$nsets" = 1 ] || fail "$nsets backup sets for one batch write"
-# the four vhosts' files changed
-for site in app wiki secure shop; do
+# the three broken vhosts' files changed; shop's, with only a dead line
+# (an info) and its own ProxyPreserveHost On kept, did not: the answer
+# "No" would have turned it Off
+for site in app wiki secure; do
 	cmp -s "$PRISTINE/etc/apache2/sites-available/$site.example.com.conf" \
 	    "$ROOT/etc/apache2/sites-available/$site.example.com.conf" &&
 	    fail "$site.example.com.conf not changed by the batch"
 done
+cmp -s "$PRISTINE/etc/apache2/sites-available/shop.example.com.conf" \
+    "$ROOT/etc/apache2/sites-available/shop.example.com.conf" ||
+    fail "shop.example.com.conf changed by the batch"
 
 grep -q "ProxyPreserveHost On" \
     "$ROOT/etc/apache2/sites-available/shop.example.com.conf" ||
@@ -101,6 +119,24 @@ wait_for "Step 2 of 7 Diagnosis: wiki.example.com" "proxypass-order"
 # no extras: wiki already hides the backend's Server header)
 keys Enter
 wait_for "Step 5 of 7 Review the diff: wiki.example.com"
+keys q y
+wait_exit >/dev/null
+
+# ---- one setting in the batch: no "keep each" answer ------------------
+# A alone marks app, wiki and the secure pair, all without
+# ProxyPreserveHost: the Host step offers yes or no, no third answer.
+new_tree "$ROOT"
+start_wizard "" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts"
+keys A
+wait_for "3 marked"
+keys Enter
+wait_for "Step 2 of 7 Diagnosis: 4 vhosts" "4 vhosts fixed together"
+keys Enter
+wait_for "Step 3 of 7 Host header: 4 vhosts" "One answer for all 4 vhosts" \
+    "(•) No, send the backend's address   (current setting)"
+screen | grep -q "Keep each vhost's own setting" &&
+    fail "keep each vhost's setting offered when all have the same"
 keys q y
 wait_exit >/dev/null
 
