@@ -17,10 +17,13 @@ enum plan_tri {
 };
 
 struct plan_opts {
-	int	preserve_host;		/* enum plan_tri */
-	int	forwarded_proto;	/* PLAN_ON: auto (TLS vhosts); OFF */
-	int	hide_server;		/* PLAN_ON (default) / PLAN_OFF */
-	int	server_tokens_prod;	/* PLAN_ON adds ServerTokens Prod */
+	/* The command line's options table stores ints into these
+	 * (enum plan_tri has negative values: its type is int). */
+	enum plan_tri	preserve_host;
+	enum plan_tri	forwarded_proto;	/* PLAN_ON: auto (TLS vhosts) */
+	enum plan_tri	hide_server;		/* PLAN_ON (default) */
+	enum plan_tri	server_tokens_prod;	/* PLAN_ON: ServerTokens
+						   Prod */
 };
 void	 plan_opts_default(struct plan_opts *);
 

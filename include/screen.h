@@ -208,7 +208,7 @@ struct tui_prompt {
 struct tui {
 	struct tui_opts		*opts;
 	struct wizard		 wz;		/* the walk (the controller) */
-	int			 step;		/* enum tui_step */
+	enum tui_step		 step;
 	const struct screen	*screen;	/* the step's screen */
 	void			*data;		/* the current screen's own */
 	char			*filter;	/* the list's filter: kept
@@ -232,7 +232,7 @@ int	 tui_interrupted(void);
 void	 tui_redraw(struct tui *);
 
 /* Navigation: leave the current screen, enter step. */
-void	 tui_goto(struct tui *, int step);
+void	 tui_goto(struct tui *, enum tui_step);
 /* The next or previous step this walk needs (the Host and extras steps
  * are skipped when nothing in them applies). */
 void	 tui_goto_next(struct tui *);

@@ -191,7 +191,7 @@ tui_stop(void)
 /* ---- navigation ------------------------------------------------------- */
 
 void
-tui_goto(struct tui *t, int step)
+tui_goto(struct tui *t, enum tui_step step)
 {
 	const struct screen	*old = tui_screens[t->step];
 
