@@ -26,6 +26,10 @@
 MODDIR=/usr/lib/apache2/modules
 CONFIG=/etc/apache2/apache2.conf
 E2E_TLS=${E2E_TLS:-0}
+# Extra modules a scenario loads (mod_NAME.so in MODDIR), and the pids of
+# helper processes it starts with e2e_bg (stopped on exit).
+E2E_MODULES=${E2E_MODULES:-}
+E2E_PIDS=
 E2E_FAILED=0
 T=
 APACHE_PID=
@@ -99,6 +103,9 @@ e2e_cleanup()
 	fi
 	e2e_stop_pid "$APACHE_PID"
 	e2e_stop_pid "$GUNICORN_PID"
+	for pid in $E2E_PIDS; do
+		e2e_stop_pid "$pid"
+	done
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -n "$T" ]; then
 		for f in "$T"/run/error.log "$T"/run/gunicorn.log \
 		    "$T"/run/apache2.out; do
@@ -111,6 +118,13 @@ e2e_cleanup()
 	exit "$rc"
 }
 
+# e2e_bg COMMAND...: a helper process in the background, stopped on exit.
+e2e_bg()
+{
+	"$@" </dev/null >>"$T/run/helpers.log" 2>&1 &
+	E2E_PIDS="$E2E_PIDS $!"
+}
+
 e2e_find_tools()
 {
 	APACHE2=$(command -v apache2 || true)
@@ -120,7 +134,7 @@ e2e_find_tools()
 	GUNICORN=$(command -v gunicorn || command -v gunicorn3 || true)
 	[ -n "$GUNICORN" ] || e2e_skip "gunicorn is not installed"
 	for m in mpm_event authz_core proxy proxy_http headers ssl \
-	    socache_shmcb; do
+	    socache_shmcb $E2E_MODULES; do
 		[ -f "$MODDIR/mod_$m.so" ] ||
 		    e2e_skip "$MODDIR/mod_$m.so is missing"
 	done
@@ -206,7 +220,7 @@ e2e_write_tree()
 		fi
 		echo "Listen 127.0.0.1:$PORT"
 		for m in mpm_event authz_core proxy proxy_http headers \
-		    socache_shmcb ssl; do
+		    socache_shmcb ssl $E2E_MODULES; do
 			echo "LoadModule ${m}_module $MODDIR/mod_$m.so"
 		done
 		echo "StartServers 1"
