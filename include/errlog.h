@@ -47,6 +47,7 @@ struct el_event {
 					   ERRLOG_SAMPLE_MAX bytes */
 	int		 matched;	/* set by whoever attaches it to a
 					   finding */
+	char		*log;		/* the file it was read from */
 };
 #define ERRLOG_SAMPLE_MAX	400
 

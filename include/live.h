@@ -91,6 +91,27 @@ void	 live_tcp_test(const char *host, int port, int timeout_ms,
 	    struct live_tcp_result *r);
 void	 live_tcp_result_free(struct live_tcp_result *);
 
+/* The live stage (rule-live.c), after rules_run(). */
+struct live_opts {
+	int	live;		/* the tree is the running system's: test
+				   sockets and TCP backends, take absolute
+				   log paths as this machine's */
+	int	logs;		/* read the error logs */
+	int	timeout_ms;	/* per connect() */
+};
+
+struct vec;
+/* Test every ProxyPass backend (when o->live) and read the error logs:
+ * adds socket-stale, socket-backlog-full, backend-ipv6-first,
+ * backend-unreachable and log-unmatched findings, replaces the static
+ * socket-missing/socket-permission findings a live test answered, and
+ * attaches the log's events to the findings they explain (their
+ * evidence).  Keeps findings grouped by vhost in Apache's order.  Appends
+ * one-line notes (char *) about what was skipped and why. */
+struct cf_config;
+void	 live_run(const struct cf_config *, const struct live_opts *,
+	    struct vec *findings, struct vec *notes);
+
 /* A non-blocking connect() (as Apache's) bounded by timeout_ms: 0, or
  * the errno (ETIMEDOUT when no answer came). */
 int	 live_connect(const struct sockaddr *, socklen_t, int timeout_ms);

@@ -49,5 +49,11 @@ extern const struct rule rule_forwarded_proto_missing;
 extern const struct rule rule_server_header_exposed;
 extern const struct rule rule_forwarded_proto_spoofable;
 extern const struct rule rule_preserve_host_conflict;
+/* rule-live.c (run by live_run, not per context) */
+extern const struct rule rule_socket_stale;
+extern const struct rule rule_socket_backlog_full;
+extern const struct rule rule_backend_ipv6_first;
+extern const struct rule rule_backend_unreachable;
+extern const struct rule rule_log_unmatched;
 
 #endif

@@ -68,6 +68,9 @@ struct finding {
 						   the rule's fix, unless the
 						   check knows better) */
 	struct preview		*preview;	/* reverse-* only, or NULL */
+	struct vec		 evidence;	/* struct el_event * (errlog.h):
+						   the error log's lines about
+						   it (live_run), or empty */
 };
 
 /* Run every rule.  Appends struct finding * to out, in file order within

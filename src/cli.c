@@ -455,8 +455,10 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 		vec_free(&sel);
 		return EXIT_USAGE;
 	}
-	if (findings)
+	if (findings) {
 		rules_run(c, &fs);
+		cli_live(c, cl->load.root, &fs);
+	}
 	ro.json = cl->json;
 	ro.color = use_color(cl);
 	ro.findings = findings;

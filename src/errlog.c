@@ -54,6 +54,7 @@ el_event_free(void *p)
 	free(e->addr);
 	free(e->urlpath);
 	free(e->sample);
+	free(e->log);
 	free(e);
 }
 
@@ -370,6 +371,7 @@ errlog_read(const char *path, size_t max, struct vec *events, char **err)
 	struct buf	 cur = { 0 }, old = { 0 };
 	off_t		 size = 0, osize = 0;
 	char		*prev;
+	size_t		 i;
 
 	if (read_tail(path, max, &cur, &size) != 0) {
 		*err = xasprintf("%s: %s", path, strerror(errno));
@@ -383,6 +385,12 @@ errlog_read(const char *path, size_t max, struct vec *events, char **err)
 		free(prev);
 	}
 	count_lines(events, &cur);
+	for (i = 0; i < events->n; i++) {
+		struct el_event	*e = events->v[i];
+
+		if (e->log == NULL)
+			e->log = xstrdup(path);
+	}
 	buf_free(&old);
 	buf_free(&cur);
 	return 0;

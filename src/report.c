@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "errlog.h"
 #include "report.h"
 
 static size_t
@@ -118,6 +119,39 @@ json_str_or_null(struct buf *b, const char *s)
 		report_json_string(b, s);
 }
 
+/* "evidence": the error log's lines about a finding, one object per kind
+ * of failure (code, errno, backend). */
+static void
+json_evidence(struct buf *b, const struct vec *ev)
+{
+	size_t	i;
+
+	buf_adds(b, ",\"evidence\":[");
+	for (i = 0; i < ev->n; i++) {
+		const struct el_event	*e = ev->v[i];
+
+		buf_adds(b, i ? ",{\"log\":" : "{\"log\":");
+		json_str_or_null(b, e->log);
+		buf_adds(b, ",\"code\":");
+		report_json_string(b, e->code);
+		buf_printf(b, ",\"errno\":%d,\"error\":", e->err);
+		json_str_or_null(b, e->errtext);
+		buf_adds(b, ",\"backend\":");
+		report_json_string(b, e->backend);
+		buf_adds(b, ",\"address\":");
+		json_str_or_null(b, e->addr);
+		buf_printf(b, ",\"count\":%lu,\"first\":", e->count);
+		json_str_or_null(b, e->first[0] ? e->first : NULL);
+		buf_adds(b, ",\"last\":");
+		json_str_or_null(b, e->last[0] ? e->last : NULL);
+		buf_printf(b, ",\"debug\":%s,\"sample\":",
+		    e->debug ? "true" : "false");
+		json_str_or_null(b, e->sample);
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
 static void
 json_finding(struct buf *b, const struct finding *f)
 {
@@ -147,6 +181,8 @@ json_finding(struct buf *b, const struct finding *f)
 		json_str_or_null(b, f->preview->visitor_after);
 		buf_addc(b, '}');
 	}
+	if (f->evidence.n > 0)
+		json_evidence(b, &f->evidence);
 	buf_addc(b, '}');
 }
 
@@ -269,6 +305,38 @@ leaks(const struct finding *f)
 	return 1;
 }
 
+/* "Apache logged 37 x AH02454 (13 Permission denied) for /run/app.sock
+ * from ... to ...", then the newest such line. */
+static void
+print_evidence(FILE *fp, const struct vec *ev)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->n; i++) {
+		const struct el_event	*e = ev->v[i];
+		char			*b = report_inert(e->backend);
+		char			*l = report_inert(e->log ? e->log : "-");
+		char			*t = report_inert(e->errtext ?
+					    e->errtext : "");
+
+		fprintf(fp, "    evidence: Apache logged %lu x %s", e->count,
+		    e->code);
+		if (e->errtext != NULL) {
+			if (e->err != 0)
+				fprintf(fp, " (%d %s)", e->err, t);
+			else
+				fprintf(fp, " (%s)", t);
+		}
+		fprintf(fp, " for %s%s from %s to %s in %s\n", b,
+		    e->debug ? " (at LogLevel debug)" : "", e->first,
+		    e->last, l);
+		fprintf(fp, "      %s\n", e->sample ? e->sample : "");
+		free(b);
+		free(l);
+		free(t);
+	}
+}
+
 static void
 print_finding(FILE *fp, const struct finding *f, int color)
 {
@@ -303,6 +371,7 @@ print_finding(FILE *fp, const struct finding *f, int color)
 		free(vb);
 		free(va);
 	}
+	print_evidence(fp, &f->evidence);
 	free(path);
 	free(msg);
 }
