@@ -163,9 +163,12 @@ errlog_line(struct vec *events, const char *line, size_t len)
 	}
 	debug = strstr(s, ":debug] ") != NULL && strstr(s, ":debug] ") < at;
 	/* "(13)Permission denied: " or "(EAI 2)Name ...: " before the code,
-	 * after the "[pid ...] " part. */
-	for (p = s; (p = strstr(p, "] (")) != NULL && p < at; p += 3) {
-		char	*num = p + 3, *close = strchr(num, ')'), *colon;
+	 * after "] " (or, at debug level, after "proxy_util.c(3949): "). */
+	for (p = s; (p = strstr(p, " (")) != NULL && p < at; p += 2) {
+		char	*num = p + 2, *close = strchr(num, ')'), *colon;
+
+		if (p == s || (p[-1] != ']' && p[-1] != ':'))
+			continue;
 
 		if (close == NULL || close > at)
 			continue;
