@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # and gunicorn, curl, openssl (a throwaway certificate), patch, tmux (the
 # wizard through a real terminal), jq and python3 (JSON checks).
 packages="build-essential autoconf automake pkg-config libaugeas-dev
-augeas-lenses libncurses-dev apache2 ssl-cert gunicorn curl openssl patch
+augeas-lenses augeas-tools libncurses-dev apache2 ssl-cert gunicorn curl openssl patch
 tmux jq python3 xxd attr acl e2fsprogs hyperfine time"
 
 missing=""

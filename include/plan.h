@@ -32,19 +32,41 @@ struct edit {
 	unsigned	 seq;		/* insertion order at equal offsets */
 };
 
+/* A line the planner cannot add itself: a human adds it (after
+ * enabling module, when set). */
+struct plan_line {
+	const struct cf_file	*file;	/* where it goes */
+	unsigned		 line;	/* near this line; 0: at the end */
+	char			*text;	/* the directive, "Header unset
+					   Server" */
+	const char		*module;	/* static: the module it needs
+					   ("headers"), or NULL */
+};
+
 struct plan {
 	struct vec	 edits;		/* struct edit * */
 	struct vec	 notes;		/* char *: what was changed, one line
 					   each ("app.conf:12 ProxyPassReverse
 					   rewritten") */
-	struct vec	 manual;	/* char *: what needs a human (module
-					   commands, socket fixes) */
+	struct vec	 manual;	/* char *: what needs a human, in words,
+					   one line each (for people: the
+					   data is in modules and by_hand) */
+	struct vec	 modules;	/* const char * (static): modules to
+					   enable, each once ("headers") */
+	struct vec	 by_hand;	/* struct plan_line * */
 };
 
 /* Plan the fix of the given vhosts.  Returns 0; the plan may be empty. */
 int	 plan_build(const struct cf_config *, struct cf_vhost *const *vhosts,
 	    size_t n, const struct plan_opts *, struct plan *out);
 void	 plan_free(struct plan *);
+
+/* Redirect previews of a vhost's proxied paths for the given fix choices
+ * (plan-preview.c): before = as configured now, after = with the planned
+ * lines and settings.  Appends struct preview * (rules.h; free with
+ * preview_free). */
+void	 plan_previews(const struct cf_config *, struct cf_vhost *,
+	    const struct plan_opts *, struct vec *out);
 
 struct rendered {
 	struct cf_file	*file;

@@ -22,4 +22,8 @@ struct preview_rev {
 char	*preview_map(const char *location, const struct preview_rev *revs,
 	    size_t nrevs, int tls, const char *host, int port);
 
+/* The Location a backend sends for the sample page "next" under url:
+ * url + "next", with a slash between when url has none.  Caller frees. */
+char	*preview_next(const char *url);
+
 #endif

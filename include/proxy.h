@@ -100,6 +100,9 @@ int	 px_order_movable(const struct px_pass *a, const struct px_pass *b);
  * given again): its redirects never happen, so it needs no
  * ProxyPassReverse. */
 int	 px_pass_dead(const struct px_vhost *, size_t i);
+/* The name a visitor asks for, in explanations and previews: ServerName,
+ * else the first ServerAlias, else "yourdomain.example". */
+const char *px_host_name(const struct cf_vhost *);
 /* Apache's alias_match: does path a cover path b? */
 int	 px_path_covers(const char *a, const char *b);
 

@@ -21,7 +21,7 @@ struct preview {
 	char	*backend_location;
 	char	*visitor_before;
 	char	*visitor_after;		/* NULL until the fix is planned */
-	char	*backend_after;		/* rules_previews(): where the backend
+	char	*backend_after;		/* plan_previews(): where the backend
 					   redirects once the choices apply,
 					   if that differs */
 };
@@ -79,13 +79,6 @@ void	 rules_run(const struct cf_config *, struct vec *out);
 void	 finding_free(void *);
 const char *sev_name(enum sev);
 
-struct plan_opts;
-/* Redirect previews of a vhost's proxied paths for the given fix choices
- * (the wizard's diff screen): before = as configured now, after = with the
- * planned lines and settings.  Appends struct preview * (free with
- * preview_free). */
-void	 rules_previews(const struct cf_config *, struct cf_vhost *,
-	    const struct plan_opts *, struct vec *out);
 void	 preview_free(void *);
 
 #endif

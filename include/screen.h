@@ -1,25 +1,30 @@
-/* screen.h: what the wizard's steps share with tui.c.
+/* screen.h: what the wizard's steps share with the tui*.c files.
  *
- * tui.c owns curses (init, colors, glyphs, signals, restore) and the loop;
- * each screen-*.c is one step of the walk, a const struct screen whose
- * keymap table drives both its key dispatch and its help and key line.
- * Screens draw only through the tui_* helpers below, which make every
- * string inert (control bytes and escape sequences become visible text),
- * so nothing read from a config file reaches the terminal raw. */
+ * tui.c owns curses (init, signals, restore) and the loop;
+ * tui-draw.c the drawing helpers, tui-view.c the text view and the list
+ * widget, tui-overlay.c help, questions, prompts and the key line.  Each
+ * screen-*.c is one step of the walk, a const struct screen whose keymap
+ * table drives both its key dispatch and its help and key line.  A screen
+ * allocates its own state on enter and frees it on leave (t->data, as
+ * tmux's window modes do); the walk itself (vhost, choices, plan, result)
+ * is the controller's (wizard.h), and screens only draw it and map keys to
+ * its calls.  Screens draw only through the tui_* helpers below, which
+ * make every string inert (control bytes and escape sequences become
+ * visible text), so nothing read from a config file reaches the terminal
+ * raw. */
 #ifndef VHOSTFIX_SCREEN_H
 #define VHOSTFIX_SCREEN_H
 
 #include <stddef.h>
 
 #include "conf.h"
-#include "plan.h"
 #include "rules.h"
 #include "tui.h"
 #include "util.h"
-#include "write.h"
+#include "wizard.h"
 
-/* Display attributes: one table in tui.c maps each to a color pair and to
- * a monochrome attribute. */
+/* Display attributes: one table in tui-draw.c maps each to a color pair
+ * and to a monochrome attribute. */
 enum tui_attr {
 	TA_NORMAL,
 	TA_TITLE,
@@ -40,7 +45,7 @@ enum tui_attr {
 	TA__COUNT
 };
 
-/* Our own glyphs: a UTF-8 table and an ASCII table in tui.c. */
+/* Our own glyphs: a UTF-8 table and an ASCII table in tui-draw.c. */
 enum tui_glyph {
 	TG_HLINE,
 	TG_VLINE,
@@ -102,7 +107,7 @@ struct screen_key {
 					   screen's mode() bits */
 };
 
-/* The keymap rows of a scrollable text view (tui_lines_key), for the
+/* The keymap rows of a scrollable text view (tui_view_key), for the
  * keymaps of the screens that are one: a macro, so that each screen keeps
  * one table, in the order its key line shows.  right_help is the help
  * line of l/>.  Needs <curses.h>. */
@@ -134,10 +139,11 @@ struct screen {
 	const struct screen_key	*keys;
 	size_t			 nkeys;
 	unsigned		(*mode)(struct tui *);	/* NULL: all keys */
-	void			(*enter)(struct tui *);
+	void			(*enter)(struct tui *);	/* sets t->data */
 	void			(*draw)(struct tui *, int y, int h);
 	void			(*key)(struct tui *, int action, int ch);
-	void			(*leave)(struct tui *);
+	void			(*leave)(struct tui *);	/* frees t->data;
+							   NULL: free() */
 };
 
 extern const struct screen screen_list;
@@ -157,6 +163,24 @@ struct tui_line {
 	char	*text;
 };
 
+/* A scrollable text view: a screen that shows text owns one. */
+struct tui_view {
+	struct vec	 lines;		/* struct tui_line * */
+	size_t		 scroll;	/* in rows as drawn */
+	size_t		 hscroll;
+	int		 view_h;	/* rows of the last draw */
+	size_t		 view_total;	/* rows of all lines, as drawn at the
+					   last width */
+};
+
+/* A list or menu: the cursor over n items, the first row shown. */
+struct tui_menu {
+	size_t		 n;
+	size_t		 sel;
+	size_t		 top;
+	int		 rows;		/* rows shown at the last draw */
+};
+
 /* A yes/no question over the current screen. */
 struct tui_ask {
 	char	*question;
@@ -173,58 +197,17 @@ struct tui_prompt {
 	void	(*change)(struct tui *, const char *);	/* may be NULL */
 };
 
-/* The wizard's state.  Drawing is a function of it, so a resize redraws
- * everything from here. */
+/* What crosses the wizard's steps.  Drawing is a function of it and of
+ * the screen's own data, so a resize redraws everything from here. */
 struct tui {
 	struct tui_opts		*opts;
-	struct cf_config	*config;
-	struct vec		 findings;	/* struct finding *: rules */
-	int			*worst;		/* by vhost index: worst
-						   severity, -1 none */
+	struct wizard		 wz;		/* the walk (the controller) */
 	int			 step;		/* enum tui_step */
+	void			*data;		/* the current screen's own */
+	char			*filter;	/* the list's filter: kept
+						   while the walk goes on */
 	int			 glyph_ascii;
 	int			 mono;
-
-	/* scrollable text view of the current screen */
-	struct vec		 lines;		/* struct tui_line * */
-	size_t			 scroll;	/* in rows as drawn */
-	size_t			 hscroll;
-	int			 view_h;	/* rows of the last draw */
-	size_t			 view_total;	/* rows of all lines, as drawn
-						   at the last width */
-
-	/* step 1: the list */
-	struct vec		 rows;		/* struct list_row *, shown */
-	size_t			 sel;
-	size_t			 top;
-	char			*filter;	/* NULL or "" : none */
-
-	/* step 2..: the chosen vhost and the user's choices */
-	struct cf_vhost		*vhost;
-	int			 vhost_index;	/* to find it after a reload */
-	int			 cur_preserve;	/* current ProxyPreserveHost */
-	struct plan_opts	 popts;
-	char			*a2enmod;	/* "a2enmod proxy_http ..." from
-						   the plan's manual steps */
-	int			 run_a2enmod;	/* offered on live roots */
-	int			 choice;	/* cursor of host/extras */
-
-	/* step 5..: the plan */
-	struct plan		 plan;
-	int			 have_plan;
-	struct vec		 rendered;	/* struct rendered * */
-	struct buf		 diff;
-	char			*plan_err;
-	int			 pending;	/* prepared, not written */
-
-	/* step 6..: the write */
-	struct wr_result	 res;
-	int			 have_res;
-	char			*extra_out;	/* a2enmod's output */
-	char			*patch_path;	/* dry run: saved there */
-	char			*ask_path;	/* dry run: overwrite this? */
-	int			 reload;	/* graceful reload after the
-						   write (offered when live) */
 
 	/* overlays */
 	int			 help;
@@ -241,15 +224,11 @@ int	 tui_interrupted(void);
 /* Show the current state now (before a slow call such as the write). */
 void	 tui_redraw(struct tui *);
 
-/* Navigation. */
+/* Navigation: leave the current screen, enter step. */
 void	 tui_goto(struct tui *, int step);
 void	 tui_request_quit(struct tui *);
-/* Free plan, rendered texts and diff; pending becomes 0. */
-void	 tui_drop_plan(struct tui *);
-/* Reload the tree from disk (after a write) and rerun the rules. */
-int	 tui_reload(struct tui *);
 
-/* Overlays.  Strings are copied. */
+/* Overlays (tui-overlay.c).  Strings are copied. */
 void	 tui_ask(struct tui *, const char *question, void (*yes)(struct tui *),
 	    void (*no)(struct tui *));
 void	 tui_prompt(struct tui *, const char *label, const char *initial,
@@ -259,39 +238,47 @@ void	 tui_prompt(struct tui *, const char *label, const char *initial,
 void	 tui_message(struct tui *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* Drawing.  Every string is drawn inert, clipped to w columns, starting at
- * display column skip of the text (horizontal scroll).  Returns the
- * columns used. */
+/* Drawing (tui-draw.c).  Every string is drawn inert, clipped to w
+ * columns, starting at display column skip of the text (horizontal
+ * scroll).  Returns the columns used. */
 int	 tui_put(struct tui *, int y, int x, int w, int attr, const char *s,
 	    size_t skip);
 void	 tui_fill(struct tui *, int y, int x, int w, int attr);
 void	 tui_hline(struct tui *, int y, int x, int w);
 void	 tui_box(struct tui *, int y, int x, int h, int w);
 const char *tui_glyph(const struct tui *, int glyph);
-int	 tui_cols(void);
 /* Display width of s as tui_put draws it. */
 size_t	 tui_width(const char *s);
-
-/* Text view. */
-void	 tui_lines_clear(struct tui *);
-void	 tui_line(struct tui *, int attr, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
-void	 tui_wline(struct tui *, int attr, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
-/* A screen that is all text view has this as its draw. */
-void	 tui_draw_lines(struct tui *, int y, int h);
-/* Scroll actions for the text view, and Back by Left on a view scrolled
- * sideways (it scrolls left instead); returns 1 if handled. */
-int	 tui_lines_key(struct tui *, int action, int ch);
-
-/* Severity as attribute, glyph and word. */
+/* A menu row: the selection bar, a glyph (radio, check box) and the
+ * label in heading style. */
+void	 tui_choice(struct tui *, int y, int selected, int glyph,
+	    const char *label);
+/* Severity as attribute and glyph. */
 int	 tui_sev_attr(enum sev);
 int	 tui_sev_glyph(enum sev);
 
-/* The vhost's worst finding: -1 none, else enum sev. */
-void	 tui_run_rules(struct tui *);
-int	 tui_vhost_worst(const struct tui *, const struct cf_vhost *);
-/* The vhost proxies (has a ProxyPass). */
-int	 tui_vhost_proxies(const struct cf_vhost *);
+/* Text view (tui-view.c). */
+void	 tui_view_clear(struct tui_view *);
+void	 tui_line(struct tui_view *, int attr, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 tui_wline(struct tui_view *, int attr, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Each line of a multi-line text, indented, as its own line. */
+void	 tui_lines(struct tui_view *, int attr, const char *indent,
+	    const char *text);
+void	 tui_view_draw(struct tui *, struct tui_view *, int y, int h);
+/* Scroll actions for the view, and Back by Left on a view scrolled
+ * sideways (it scrolls left instead); returns 1 if handled. */
+int	 tui_view_key(struct tui_view *, int action, int ch);
+/* A screen whose data starts with a struct tui_view and that is all text
+ * view has these as its draw and leave. */
+void	 tui_view_screen_draw(struct tui *, int y, int h);
+void	 tui_view_screen_leave(struct tui *);
+
+/* The list widget (tui-view.c): Up, Down, PgUp, PgDn, Home, End move the
+ * cursor; returns 1 if handled. */
+int	 tui_menu_key(struct tui_menu *, int action);
+/* Before drawing rows rows: keep the cursor on an item and in view. */
+void	 tui_menu_fit(struct tui_menu *, int rows);
 
 #endif

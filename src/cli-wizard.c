@@ -19,8 +19,6 @@ cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
 {
 	struct tui_opts	 o;
 	char		*err = NULL;
-	const char	**paths;
-	size_t		 i;
 	int		 rc;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -31,7 +29,7 @@ cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
 		return EXIT_USAGE;
 	}
 	memset(&o, 0, sizeof o);
-	o.load = *load;
+	o.wizard.load = *load;
 	if (conf_load(load, &o.config, &err) != 0) {
 		char	*s = report_inert(err);
 
@@ -40,27 +38,18 @@ cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
 		free(err);
 		return EXIT_USAGE;
 	}
-	o.plan = *plan;
-	o.dry_run = dry_run;
+	o.wizard.plan = *plan;
+	o.wizard.dry_run = dry_run;
+	o.wizard.live_root = strcmp(o.config->root, "/") == 0;
+	o.wizard.write.backup_dir = backup_dir;
+	o.wizard.write.configtest = configtest;
+	o.wizard.write.no_configtest = no_configtest;
+	o.wizard.write.apache_bin = apache_bin;
+	o.wizard.write.reload = reload;
+	o.wizard.write.reload_cmd = reload_cmd;
+	o.wizard.write.lock_wait = -1;
 	o.color = color;
 	o.ascii = ascii;
-	o.live_root = strcmp(o.config->root, "/") == 0;
-	o.write.root = o.config->root;
-	o.write.backup_dir = backup_dir;
-	o.write.configtest = configtest;
-	o.write.no_configtest = no_configtest;
-	o.write.apache_bin = apache_bin;
-	o.write.reload = reload;
-	o.write.reload_cmd = reload_cmd;
-	o.write.lock_wait = -1;
-	paths = xcalloc(o.config->files.n + 1, sizeof *paths);
-	for (i = 0; i < o.config->files.n; i++)
-		paths[i] = ((struct cf_file *)o.config->files.v[i])->real;
-	o.tree.server_root = o.config->server_root;
-	o.tree.main_config = o.config->main_config;
-	o.tree.files = paths;
-	o.tree.nfiles = o.config->files.n;
 	rc = tui_run(&o);
-	free(paths);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "plan.h"
 #include "report.h"
 #include "rules.h"
+#include "wizard.h"
 
 enum {
 	OPT_ROOT = 256, OPT_CONFIG, OPT_DEMO, OPT_FORMAT, OPT_COLOR,
@@ -555,10 +556,8 @@ static int
 cmd_fix(struct cli *cl, char **args, int nargs)
 {
 	struct cf_config	*c;
-	struct vec		 sel = { 0 }, out = { 0 };
-	struct plan		 plan;
-	struct buf		 diff = { 0 };
-	char			*err = NULL;
+	struct vec		 sel = { 0 };
+	struct wz_fix		 fix;
 	size_t			 i;
 	int			 rc;
 
@@ -578,34 +577,26 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		conf_free(c);
 		return EXIT_USAGE;
 	}
-	plan_build(c, (struct cf_vhost *const *)sel.v, sel.n, &cl->plan,
-	    &plan);
-	if (render_plan(c, &plan, &out, &err) != 0) {
-		char	*inert = report_inert(err);
+	if (wizard_fix_build(c, (struct cf_vhost *const *)sel.v, sel.n,
+	    &cl->plan, &fix) != 0) {
+		char	*inert = report_inert(fix.err);
 
 		fprintf(stderr, "vhostfix: %s\n", inert);
 		free(inert);
-		free(err);
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	for (i = 0; i < out.n; i++) {
-		struct rendered	*r = out.v[i];
-
-		diff_unified(&diff, r->file->real, r->file->text, r->file->len,
-		    r->text, r->len);
-	}
-	if (diff.len > 0)
-		print_diff(stdout, &diff, use_color(cl));
+	if (fix.diff.len > 0)
+		print_diff(stdout, &fix.diff, use_color(cl));
 	fflush(stdout);
-	for (i = 0; i < plan.manual.n; i++) {
-		char	*s = report_inert(plan.manual.v[i]);
+	for (i = 0; i < fix.plan.manual.n; i++) {
+		char	*s = report_inert(fix.plan.manual.v[i]);
 
 		fprintf(stderr, "vhostfix: needs you: %s\n", s);
 		free(s);
 	}
 	explain_unfixed(c, &sel);
-	if (out.n == 0) {
+	if (fix.rendered.n == 0) {
 		if (!cl->json)
 			fprintf(stderr, "vhostfix: nothing to change\n");
 		rc = EXIT_CLEAN;
@@ -615,13 +606,11 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		rc = EXIT_FINDINGS;
 		goto done;
 	}
-	rc = cli_write(cl->self, c, &out, &sel, cl->yes, cl->backup_dir,
-	    cl->configtest, cl->no_configtest, cl->apache_bin, cl->reload,
-	    cl->reload_cmd);
+	rc = cli_write(cl->self, c, &fix.rendered, &sel, cl->yes,
+	    cl->backup_dir, cl->configtest, cl->no_configtest, cl->apache_bin,
+	    cl->reload, cl->reload_cmd);
 done:
-	buf_free(&diff);
-	vec_free_all(&out, rendered_free);
-	plan_free(&plan);
+	wizard_fix_free(&fix);
 	vec_free(&sel);
 	conf_free(c);
 	return rc;

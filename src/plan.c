@@ -58,6 +58,27 @@ note(struct vec *v, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A line for a human to add, and the module it needs (noted once). */
+static void
+by_hand(struct planner *pl, const struct cf_file *f, unsigned line,
+    const char *text, const char *module)
+{
+	struct plan_line	*l = xcalloc(1, sizeof *l);
+	size_t			 i;
+
+	l->file = f;
+	l->line = line;
+	l->text = xstrdup(text);
+	l->module = module;
+	vec_push(&pl->p->by_hand, l);
+	if (module == NULL)
+		return;
+	for (i = 0; i < pl->p->modules.n; i++)
+		if (strcmp(pl->p->modules.v[i], module) == 0)
+			return;
+	vec_push(&pl->p->modules, (void *)module);
+}
+
 static const char *
 eol(const struct cf_file *f)
 {
@@ -418,11 +439,15 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			note(&pl->p->notes, "%s:%u: RequestHeader set "
 			    "X-Forwarded-Proto \"https\" added",
 			    anchor->file->path, anchor->line);
-		} else
+		} else {
 			note(&pl->p->manual, "%s:%u: X-Forwarded-Proto needs "
 			    "mod_headers: %s, then run the fix again",
 			    anchor->file->path, anchor->line, c->debian ?
 			    "a2enmod headers" : "load mod_headers");
+			by_hand(pl, anchor->file, anchor->line,
+			    "RequestHeader set X-Forwarded-Proto \"https\"",
+			    "headers");
+		}
 	}
 	if (o->hide_server == PLAN_ON && px.hide_server == NULL) {
 		if (module_ok(c, "headers_module")) {
@@ -433,12 +458,17 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 			free(l);
 			note(&pl->p->notes, "%s:%u: Header unset Server added",
 			    anchor->file->path, anchor->line);
-		} else if (o->forwarded_proto != PLAN_ON || !px.tls ||
-		    px.xfp != NULL)
-			note(&pl->p->manual, "%s:%u: Header unset Server needs "
-			    "mod_headers: %s, then run the fix again",
-			    anchor->file->path, anchor->line, c->debian ?
-			    "a2enmod headers" : "load mod_headers");
+		} else {
+			if (o->forwarded_proto != PLAN_ON || !px.tls ||
+			    px.xfp != NULL)
+				note(&pl->p->manual, "%s:%u: Header unset "
+				    "Server needs mod_headers: %s, then run "
+				    "the fix again", anchor->file->path,
+				    anchor->line, c->debian ?
+				    "a2enmod headers" : "load mod_headers");
+			by_hand(pl, anchor->file, anchor->line,
+			    "Header unset Server", "headers");
+		}
 	}
 
 	/* Added before the first ProxyPass, and before anything moved
@@ -525,6 +555,7 @@ plan_server_tokens(struct planner *pl)
 		 * that does. */
 		note(&pl->p->manual, "%s does not parse: fix it, then add "
 		    "\"ServerTokens Prod\" to it", main_file->path);
+		by_hand(pl, main_file, 0, "ServerTokens Prod", NULL);
 		return;
 	}
 	{
@@ -568,10 +599,21 @@ edit_free(void *p)
 	free(e);
 }
 
+static void
+plan_line_free(void *p)
+{
+	struct plan_line	*l = p;
+
+	free(l->text);
+	free(l);
+}
+
 void
 plan_free(struct plan *p)
 {
 	vec_free_all(&p->edits, edit_free);
 	vec_free_all(&p->notes, free);
 	vec_free_all(&p->manual, free);
+	vec_free(&p->modules);
+	vec_free_all(&p->by_hand, plan_line_free);
 }

@@ -145,3 +145,11 @@ preview_map(const char *location, const struct preview_rev *revs,
 	}
 	return xstrdup(location);
 }
+
+char *
+preview_next(const char *url)
+{
+	size_t	n = strlen(url);
+
+	return xasprintf("%s%snext", url, n && url[n - 1] == '/' ? "" : "/");
+}

@@ -399,3 +399,13 @@ px_pass_dead(const struct px_vhost *p, size_t i)
 	}
 	return 0;
 }
+
+const char *
+px_host_name(const struct cf_vhost *v)
+{
+	if (v != NULL && v->server_name != NULL)
+		return v->server_name;
+	if (v != NULL && v->naliases > 0)
+		return v->aliases[0];
+	return "yourdomain.example";
+}

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plan.h"
 #include "preview.h"
 #include "rule-impl.h"
 
@@ -125,15 +124,6 @@ suggest_revs(struct finding *f, const struct px_pass *pp,
 	}
 }
 
-/* "next" appended to a URL that ends in a slash (or "/next"). */
-static char *
-next_of(const char *url)
-{
-	size_t	n = strlen(url);
-
-	return xasprintf("%s%snext", url, n && url[n - 1] == '/' ? "" : "/");
-}
-
 static void
 map_into(struct preview_rev *pr, const struct vec *revs, size_t *n,
     const char *path)
@@ -159,7 +149,7 @@ attach_preview(struct rule_ctx *rc, struct finding *f,
 	size_t			 i, n = 0;
 	int			 port = v ? v->port : 0;
 
-	p->backend_location = next_of(backend_url);
+	p->backend_location = preview_next(backend_url);
 	pr = xcalloc(cur->n + req->n + 1, sizeof *pr);
 	for (i = 0; i < cur->n; i++)
 		vec_push(&urls, (void *)((struct px_rev *)cur->v[i])->url);
@@ -343,101 +333,4 @@ reverse_check(struct rule_ctx *rc)
 				    r->path);
 		}
 	}
-}
-
-/* Where the backend redirects for a pass: to the URL it was reached at
- * (the visitor's host when it is preserved), with https:// when it is told
- * so by X-Forwarded-Proto. */
-static char *
-backend_redirect(const struct px_vhost *px, const struct px_pass *pp,
-    int preserve, int xfp_https, const char *host)
-{
-	const struct cf_vhost	*v = px->vhost;
-	const char		*u = pp->url.backend;
-	char			 port[16] = "";
-
-	if (preserve) {
-		if (v != NULL && v->port != 0 && v->port != 80 &&
-		    v->port != 443)
-			snprintf(port, sizeof port, ":%d", v->port);
-		return xasprintf("%s://%s%s%s", xfp_https ? "https" : "http",
-		    host, port, px_url_path(u));
-	}
-	if (xfp_https && strncasecmp(u, "http://", 7) == 0)
-		return xasprintf("https://%s", u + 7);
-	return xstrdup(u);
-}
-
-static char *
-map_with(const char *loc, const struct px_pass *pp, const struct vec *urls,
-    const struct px_vhost *px, const char *host)
-{
-	struct preview_rev	*pr = xcalloc(urls->n + 1, sizeof *pr);
-	size_t			 i;
-	char			*r;
-
-	for (i = 0; i < urls->n; i++) {
-		pr[i].path = pp->path;
-		pr[i].url = urls->v[i];
-	}
-	r = preview_map(loc, pr, urls->n, px->tls, host,
-	    px->vhost ? px->vhost->port : 0);
-	free(pr);
-	return r;
-}
-
-void
-rules_previews(const struct cf_config *c, struct cf_vhost *v,
-    const struct plan_opts *o, struct vec *out)
-{
-	struct px_vhost	 px;
-	struct rule_ctx	 rc;
-	const char	*host;
-	int		 preserve, xfp;
-	size_t		 i, j;
-
-	px_vhost_build(c, v, &px);
-	rc.config = c;
-	rc.px = &px;
-	rc.out = NULL;
-	host = rule_host(&rc);
-	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
-	    o->preserve_host == PLAN_ON;
-	/* As the planner: the header is added on TLS vhosts when mod_headers
-	 * is there to send it. */
-	xfp = px.xfp_https || (o->forwarded_proto == PLAN_ON && px.tls &&
-	    px.xfp == NULL && conf_has_module(c, "headers_module"));
-	for (i = 0; i < px.passes.n; i++) {
-		struct px_pass	*pp = px.passes.v[i];
-		struct vec	 cur = { 0 }, curl = { 0 }, req = { 0 };
-		struct preview	*p;
-		char		*now, *then;
-
-		if (pp->server_level || pp->url.scheme != PX_HTTP ||
-		    pp->url.bad_syntax)
-			continue;
-		px_required_revs(&px, pp, preserve, xfp, &req);
-		px_revs_for(&px, pp, &cur);
-		for (j = 0; j < cur.n; j++)
-			vec_push(&curl, (void *)((struct px_rev *)cur.v[j])->url);
-		p = xcalloc(1, sizeof *p);
-		now = backend_redirect(&px, pp, px.preserve_host, px.xfp_https,
-		    host);
-		then = backend_redirect(&px, pp, preserve, xfp, host);
-		p->backend_location = next_of(now);
-		p->visitor_before = map_with(p->backend_location, pp, &curl,
-		    &px, host);
-		if (strcmp(now, then) != 0)
-			p->backend_after = next_of(then);
-		p->visitor_after = map_with(p->backend_after ?
-		    p->backend_after : p->backend_location, pp,
-		    req.n ? &req : &curl, &px, host);
-		vec_push(out, p);
-		free(now);
-		free(then);
-		vec_free(&cur);
-		vec_free(&curl);
-		vec_free_all(&req, free);
-	}
-	px_vhost_free(&px);
 }

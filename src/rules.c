@@ -126,13 +126,7 @@ rule_vhost_node(const struct rule_ctx *rc)
 const char *
 rule_host(const struct rule_ctx *rc)
 {
-	const struct cf_vhost	*v = rc->px->vhost;
-
-	if (v != NULL && v->server_name != NULL)
-		return v->server_name;
-	if (v != NULL && v->naliases > 0)
-		return v->aliases[0];
-	return "yourdomain.example";
+	return px_host_name(rc->px->vhost);
 }
 
 void

@@ -58,36 +58,21 @@ diag_source_line(const struct cf_node *n)
 	return buf_steal(&b);
 }
 
-static int
-diag_offends(const struct tui *t, const struct cf_node *n)
-{
-	size_t	i;
-
-	for (i = 0; i < t->findings.n; i++) {
-		const struct finding	*f = t->findings.v[i];
-
-		if (f->vhost == t->vhost && f->node == n &&
-		    f->sev != SEV_INFO)
-			return 1;
-	}
-	return 0;
-}
-
 static void
-diag_finding(struct tui *t, const struct finding *f)
+diag_finding(struct tui *t, struct tui_view *tv, const struct finding *f)
 {
 	size_t	i;
 
-	tui_line(t, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
+	tui_line(tv, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
 	    tui_glyph(t, tui_sev_glyph(f->sev)), sev_name(f->sev), f->rule->id,
 	    f->path != NULL ? f->path : "", f->line);
-	tui_wline(t, TA_NORMAL, "    %s", f->message);
-	tui_wline(t, TA_NORMAL, "    Why: %s", f->rule->why);
-	tui_wline(t, TA_NORMAL, "    For a visitor: %s", f->rule->visitor);
+	tui_wline(tv, TA_NORMAL, "    %s", f->message);
+	tui_wline(tv, TA_NORMAL, "    Why: %s", f->rule->why);
+	tui_wline(tv, TA_NORMAL, "    For a visitor: %s", f->rule->visitor);
 	if (f->preview != NULL && f->preview->backend_location != NULL) {
-		tui_line(t, TA_NORMAL, "    Backend sends Location: %s",
+		tui_line(tv, TA_NORMAL, "    Backend sends Location: %s",
 		    f->preview->backend_location);
-		tui_line(t, TA_HILITE, "    %s visitor is sent to %s%s",
+		tui_line(tv, TA_HILITE, "    %s visitor is sent to %s%s",
 		    tui_glyph(t, TG_ARROW),
 		    f->preview->visitor_before != NULL ?
 		    f->preview->visitor_before : "?",
@@ -95,29 +80,31 @@ diag_finding(struct tui *t, const struct finding *f)
 		    strcmp(f->preview->visitor_before,
 		    f->preview->backend_location) == 0 ? " (unchanged)" : "");
 		if (f->preview->visitor_after != NULL)
-			tui_line(t, TA_OK, "    after the fix %s %s (Host "
+			tui_line(tv, TA_OK, "    after the fix %s %s (Host "
 			    "setting kept)",
 			    tui_glyph(t, TG_ARROW),
 			    f->preview->visitor_after);
 	}
 	for (i = 0; i < f->suggest.n; i++)
-		tui_line(t, TA_OK, "    %s %s", i == 0 ? "Use:" : "    ",
+		tui_line(tv, TA_OK, "    %s %s", i == 0 ? "Use:" : "    ",
 		    (const char *)f->suggest.v[i]);
-	tui_line(t, TA_NORMAL, "%s", "");
+	tui_line(tv, TA_NORMAL, "%s", "");
 }
 
 static void
 diag_enter(struct tui *t)
 {
-	const struct cf_vhost	*v = t->vhost;
+	struct tui_view		*tv = xcalloc(1, sizeof *tv);
+	const struct vec	*fs = &t->wz.findings;
+	const struct cf_vhost	*v = t->wz.vhost;
 	const struct cf_file	*file = v->node->file;
 	size_t			 i, n = 0, nf = 0;
 	char			*src;
 
-	tui_line(t, TA_HEADING, "%s", "Proxy lines as they are");
+	tui_line(tv, TA_HEADING, "%s", "Proxy lines as they are");
 	src = diag_source_line(v->node);
-	tui_line(t, TA_FILE, "  %s", file->path);
-	tui_line(t, TA_DIM, "  %5u  %s", v->node->line, src);
+	tui_line(tv, TA_FILE, "  %s", file->path);
+	tui_line(tv, TA_DIM, "  %5u  %s", v->node->line, src);
 	free(src);
 	for (i = 0; i < v->dirs.n; i++) {
 		const struct cf_dir	*d = v->dirs.v[i];
@@ -125,43 +112,44 @@ diag_enter(struct tui *t)
 
 		if (!diag_is_proxy_line(d->node))
 			continue;
-		bad = diag_offends(t, d->node);
+		bad = wizard_node_offends(&t->wz, d->node);
 		src = diag_source_line(d->node);
-		tui_line(t, bad ? TA_HILITE : TA_NORMAL, "%s %5u  %s",
+		tui_line(tv, bad ? TA_HILITE : TA_NORMAL, "%s %5u  %s",
 		    bad ? tui_glyph(t, TG_POINTER) : " ", d->node->line, src);
 		free(src);
 		n++;
 	}
 	if (n == 0)
-		tui_line(t, TA_NORMAL, "%s",
+		tui_line(tv, TA_NORMAL, "%s",
 		    "  (no proxy lines: this vhost does not proxy)");
-	tui_line(t, TA_NORMAL, "%s", "");
+	tui_line(tv, TA_NORMAL, "%s", "");
 
-	for (i = 0; i < t->findings.n; i++) {
-		const struct finding	*f = t->findings.v[i];
+	for (i = 0; i < fs->n; i++) {
+		const struct finding	*f = fs->v[i];
 
 		if (f->vhost == v)
 			nf++;
 	}
-	tui_line(t, TA_HEADING, "Findings (%zu)", nf);
+	tui_line(tv, TA_HEADING, "Findings (%zu)", nf);
 	if (nf == 0)
-		tui_line(t, TA_OK, "  %s %s", tui_glyph(t, TG_FINE),
+		tui_line(tv, TA_OK, "  %s %s", tui_glyph(t, TG_FINE),
 		    "Nothing wrong found: this vhost looks right.");
 	/* errors first: they are what breaks a visitor's request */
 	for (n = 3; n-- > 0;)
-		for (i = 0; i < t->findings.n; i++) {
-			const struct finding	*f = t->findings.v[i];
+		for (i = 0; i < fs->n; i++) {
+			const struct finding	*f = fs->v[i];
 
 			if (f->vhost == v && (size_t)f->sev == n)
-				diag_finding(t, f);
+				diag_finding(t, tv, f);
 		}
-	tui_line(t, TA_NORMAL, "%s", "Press Enter to choose how to fix it.");
+	tui_line(tv, TA_NORMAL, "%s", "Press Enter to choose how to fix it.");
+	t->data = tv;
 }
 
 static void
 diag_key(struct tui *t, int action, int ch)
 {
-	if (tui_lines_key(t, action, ch))
+	if (tui_view_key(t->data, action, ch))
 		return;
 	switch (action) {
 	case TUI_ENTER:
@@ -178,6 +166,7 @@ const struct screen screen_diag = {
 	.keys = diag_keys,
 	.nkeys = sizeof diag_keys / sizeof diag_keys[0],
 	.enter = diag_enter,
-	.draw = tui_draw_lines,
+	.draw = tui_view_screen_draw,
 	.key = diag_key,
+	.leave = tui_view_screen_leave,
 };

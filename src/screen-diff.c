@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
 #include "screen.h"
 
 enum {
@@ -31,7 +30,7 @@ static const struct screen_key diff_keys[] = {
 static unsigned
 diff_mode(struct tui *t)
 {
-	return t->diff.len > 0 ? DM_CHANGE : DM_EMPTY;
+	return t->wz.fix.diff.len > 0 ? DM_CHANGE : DM_EMPTY;
 }
 
 static int
@@ -56,109 +55,94 @@ diff_line_attr(const char *s, int *in_header)
 	return TA_NORMAL;
 }
 
+/* Before: as configured now; after: with these choices (the backend may
+ * redirect elsewhere once the Host or the scheme it sees changes). */
+static void
+diff_previews(struct tui *t, struct tui_view *tv)
+{
+	struct vec	pv = { 0 };
+	size_t		i;
+
+	wizard_previews(&t->wz, &pv);
+	for (i = 0; i < pv.n; i++) {
+		const struct preview	*pw = pv.v[i];
+
+		tui_line(tv, TA_NORMAL, "Backend redirects to %s:",
+		    pw->backend_location);
+		tui_line(tv, TA_DEL, "  before: visitor sent to %s",
+		    pw->visitor_before);
+		if (pw->backend_after != NULL)
+			tui_line(tv, TA_NORMAL, "  after the change the "
+			    "backend redirects to %s", pw->backend_after);
+		tui_line(tv, TA_ADD, "  after:  visitor sent to %s",
+		    pw->visitor_after);
+	}
+	vec_free_all(&pv, preview_free);
+}
+
 static void
 diff_enter(struct tui *t)
 {
-	size_t	 i;
-	int	 in_header = 0;
-	char	*p, *nl;
+	struct tui_view		*tv = xcalloc(1, sizeof *tv);
+	const struct wz_fix	*fix = &t->wz.fix;
+	size_t			 i;
+	int			 in_header = 0;
+	char			*p, *nl, *line;
 
-	tui_drop_plan(t);
-	memset(&t->plan, 0, sizeof t->plan);
-	if (plan_build(t->config, &t->vhost, 1, &t->popts, &t->plan) != 0) {
-		tui_line(t, TA_ERROR, "%s", "vhostfix could not plan a fix.");
+	t->data = tv;
+	if (wizard_prepare(&t->wz) != 0) {
+		tui_wline(tv, TA_ERROR, "The fix did not render: %s",
+		    fix->err);
+		tui_line(tv, TA_NORMAL, "%s", "Nothing can be written; this "
+		    "is a bug in vhostfix, please report it.");
 		return;
 	}
-	t->have_plan = 1;
-	if (render_plan(t->config, &t->plan, &t->rendered, &t->plan_err) !=
-	    0) {
-		tui_wline(t, TA_ERROR, "The fix did not render: %s",
-		    t->plan_err != NULL ? t->plan_err : "unknown error");
-		tui_line(t, TA_NORMAL, "%s", "Nothing can be written; this is "
-		    "a bug in vhostfix, please report it.");
-		vec_free_all(&t->rendered, rendered_free);
-		return;
-	}
-	for (i = 0; i < t->rendered.n; i++) {
-		const struct rendered	*r = t->rendered.v[i];
-
-		diff_unified(&t->diff, r->file->real, r->file->text,
-		    r->file->len, r->text, r->len);
-	}
-	t->pending = t->diff.len > 0;
-
-	tui_wline(t, TA_NORMAL, "Choices: Host header preserved: %s; "
+	tui_wline(tv, TA_NORMAL, "Choices: Host header preserved: %s; "
 	    "X-Forwarded-Proto: %s; Header unset Server: %s; ServerTokens "
 	    "Prod: %s.",
-	    t->popts.preserve_host == PLAN_ON ? "yes" : "no",
-	    t->vhost->tls && t->popts.forwarded_proto == PLAN_ON ? "yes" :
-	    "no", t->popts.hide_server == PLAN_ON ? "yes" : "no",
-	    t->popts.server_tokens_prod == PLAN_ON ? "yes" : "no");
-	{
-		/* Before: as configured now; after: with these choices (the
-		 * backend may redirect elsewhere once the Host or the scheme
-		 * it sees changes). */
-		struct vec	pv = { 0 };
-
-		rules_previews(t->config, t->vhost, &t->popts, &pv);
-		for (i = 0; i < pv.n; i++) {
-			const struct preview	*pw = pv.v[i];
-
-			tui_line(t, TA_NORMAL, "Backend redirects to %s:",
-			    pw->backend_location);
-			tui_line(t, TA_DEL, "  before: visitor sent to %s",
-			    pw->visitor_before);
-			if (pw->backend_after != NULL)
-				tui_line(t, TA_NORMAL, "  after the change the "
-				    "backend redirects to %s", pw->backend_after);
-			tui_line(t, TA_ADD, "  after:  visitor sent to %s",
-			    pw->visitor_after);
-		}
-		vec_free_all(&pv, preview_free);
-	}
-	tui_line(t, TA_NORMAL, "%s", "");
-	if (t->diff.len == 0) {
-		tui_wline(t, TA_OK, "%s", "Nothing to change: with these "
+	    t->wz.choices.plan.preserve_host == PLAN_ON ? "yes" : "no",
+	    wizard_is_on(&t->wz, WZ_FORWARDED_PROTO) ? "yes" : "no",
+	    wizard_is_on(&t->wz, WZ_HIDE_SERVER) ? "yes" : "no",
+	    wizard_is_on(&t->wz, WZ_SERVER_TOKENS) ? "yes" : "no");
+	diff_previews(t, tv);
+	tui_line(tv, TA_NORMAL, "%s", "");
+	if (fix->diff.len == 0)
+		tui_wline(tv, TA_OK, "%s", "Nothing to change: with these "
 		    "choices this vhost is already right.");
-	}
-	for (p = t->diff.data; p != NULL && *p != '\0'; p = nl + 1) {
+	for (p = fix->diff.data; p != NULL && *p != '\0'; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (nl == NULL)
 			nl = p + strlen(p);
-		{
-			char	*line = xstrndup(p, (size_t)(nl - p));
-
-			tui_line(t, diff_line_attr(line, &in_header), "%s",
-			    line);
-			free(line);
-		}
+		line = xstrndup(p, (size_t)(nl - p));
+		tui_line(tv, diff_line_attr(line, &in_header), "%s", line);
+		free(line);
 		if (*nl == '\0')
 			break;
 	}
-	for (i = 0; i < t->plan.manual.n; i++) {
+	for (i = 0; i < fix->plan.manual.n; i++) {
 		if (i == 0) {
-			tui_line(t, TA_NORMAL, "%s", "");
-			tui_line(t, TA_HEADING, "%s", "Still needs a human:");
+			tui_line(tv, TA_NORMAL, "%s", "");
+			tui_line(tv, TA_HEADING, "%s", "Still needs a human:");
 		}
-		tui_wline(t, TA_WARNING, "  %s",
-		    (const char *)t->plan.manual.v[i]);
+		tui_wline(tv, TA_WARNING, "  %s",
+		    (const char *)fix->plan.manual.v[i]);
 	}
 }
 
 static void
 diff_key(struct tui *t, int action, int ch)
 {
-	if (tui_lines_key(t, action, ch))
+	if (tui_view_key(t->data, action, ch))
 		return;
 	switch (action) {
 	case TUI_ENTER:
-		if (t->diff.len > 0)
+		if (t->wz.fix.diff.len > 0)
 			tui_goto(t, STEP_WRITE);
 		else
 			tui_goto(t, STEP_LIST);
 		break;
 	case TUI_BACK:
-		tui_drop_plan(t);
+		wizard_drop(&t->wz);
 		tui_goto(t, STEP_EXTRAS);
 		break;
 	}
@@ -170,6 +154,7 @@ const struct screen screen_diff = {
 	.nkeys = sizeof diff_keys / sizeof diff_keys[0],
 	.mode = diff_mode,
 	.enter = diff_enter,
-	.draw = tui_draw_lines,
+	.draw = tui_view_screen_draw,
 	.key = diff_key,
+	.leave = tui_view_screen_leave,
 };

@@ -32,143 +32,92 @@ static const struct screen_key host_keys[] = {
 	    "back to the diagnosis", TUI_BACK, 0 },
 };
 
-/* The first ProxyPass to a backend: (path, url) as Apache reads them. */
-static int
-host_first_proxypass(const struct cf_vhost *v, const char **path,
-    const char **url)
-{
-	size_t	i;
-
-	for (i = 0; i < v->dirs.n; i++) {
-		const struct cf_dir	*d = v->dirs.v[i];
-
-		if (!conf_is(d->node, "ProxyPass"))
-			continue;
-		if (d->ctx != NULL && d->nargs >= 1 &&
-		    strcmp(d->args[0], "!") != 0) {
-			*path = d->ctx_path;
-			*url = d->args[0];
-			return 1;
-		}
-		if (d->ctx == NULL && d->nargs >= 2 &&
-		    strcmp(d->args[1], "!") != 0) {
-			*path = d->args[0];
-			*url = d->args[1];
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* "unix:/run/app.sock|http://127.0.0.1/" -> "http://127.0.0.1/" */
-static const char *
-host_strip_socket(const char *url)
-{
-	const char	*bar;
-
-	if (strncasecmp(url, "unix:", 5) == 0 &&
-	    (bar = strchr(url, '|')) != NULL)
-		return bar + 1;
-	return url;
-}
-
-/* The path part of a URL: "http://h:8000/app/" -> "/app/". */
-static const char *
-host_url_path(const char *url)
-{
-	const char	*p = strstr(url, "://");
-
-	if (p == NULL)
-		return "/";
-	p = strchr(p + 3, '/');
-	return p != NULL ? p : "/";
-}
+/* The screen's own state: the two answers explained, and the cursor. */
+struct host_data {
+	struct tui_view		 text;		/* heading lines: the answers */
+	struct tui_menu		 menu;
+};
 
 static void
-host_option(struct tui *t, int yes)
+host_option(struct tui *t, struct tui_view *tv, int yes)
 {
-	const struct cf_vhost	*v = t->vhost;
-	const char		*path = "/", *url = NULL;
-	int			 have = host_first_proxypass(v, &path, &url);
-	int			 cur = t->cur_preserve == (yes ? PLAN_ON :
+	const struct cf_vhost	*v = t->wz.vhost;
+	const struct wz_proxy	*px = &t->wz.proxy;
+	int			 cur = px->preserve_host == (yes ? PLAN_ON :
 				    PLAN_OFF);
 	size_t			 i;
 
 	if (yes) {
-		tui_line(t, TA_HEADING, "Yes, preserve the Host header%s",
+		tui_line(tv, TA_HEADING, "Yes, preserve the Host header%s",
 		    cur ? "   (current setting)" : "");
-		tui_line(t, TA_NORMAL, "      The backend sees %s, as the "
+		tui_line(tv, TA_NORMAL, "      The backend sees %s, as the "
 		    "visitor typed it.", v->server_name != NULL ?
 		    v->server_name : "your domain");
-		tui_line(t, TA_NORMAL, "%s", "      ProxyPassReverse must "
+		tui_line(tv, TA_NORMAL, "%s", "      ProxyPassReverse must "
 		    "name your domain (one per ServerName/Alias):");
 		if (v->server_name != NULL)
-			tui_line(t, TA_OK, "        ProxyPassReverse %s "
-			    "http://%s%s", path, v->server_name,
-			    have ? host_url_path(host_strip_socket(url)) :
-			    "/");
+			tui_line(tv, TA_OK, "        ProxyPassReverse %s "
+			    "http://%s%s", px->path, v->server_name,
+			    px->backend_path);
 		for (i = 0; i < v->naliases && i < 2; i++)
-			tui_line(t, TA_OK, "        ProxyPassReverse %s "
-			    "http://%s%s", path, v->aliases[i],
-			    have ? host_url_path(host_strip_socket(url)) :
-			    "/");
+			tui_line(tv, TA_OK, "        ProxyPassReverse %s "
+			    "http://%s%s", px->path, v->aliases[i],
+			    px->backend_path);
 		if (v->naliases > 2)
-			tui_line(t, TA_OK, "        ... and %zu more",
+			tui_line(tv, TA_OK, "        ... and %zu more",
 			    v->naliases - 2);
 	} else {
-		tui_line(t, TA_HEADING, "No, send the backend's address%s",
+		tui_line(tv, TA_HEADING, "No, send the backend's address%s",
 		    cur ? "   (current setting)" : "");
-		tui_line(t, TA_NORMAL, "      The backend sees the address in "
-		    "ProxyPass%s%s%s.", have ? " (" : "",
-		    have ? host_strip_socket(url) : "", have ? ")" : "");
-		tui_line(t, TA_NORMAL, "%s", "      ProxyPassReverse must "
+		tui_line(tv, TA_NORMAL, "      The backend sees the address in "
+		    "ProxyPass%s%s%s.", px->have ? " (" : "",
+		    px->have ? px->backend : "", px->have ? ")" : "");
+		tui_line(tv, TA_NORMAL, "%s", "      ProxyPassReverse must "
 		    "repeat that URL, without any unix:...| part:");
-		tui_line(t, TA_OK, "        ProxyPassReverse %s %s", path,
-		    have ? host_strip_socket(url) : "http://backend/");
+		tui_line(tv, TA_OK, "        ProxyPassReverse %s %s", px->path,
+		    px->have ? px->backend : "http://backend/");
 	}
-}
-
-static void
-host_build(struct tui *t)
-{
-	tui_lines_clear(t);
-	host_option(t, 1);
-	tui_line(t, TA_NORMAL, "%s", "");
-	host_option(t, 0);
 }
 
 static void
 host_enter(struct tui *t)
 {
-	t->choice = t->popts.preserve_host == PLAN_ON ? 0 : 1;
-	host_build(t);
+	struct host_data	*d = xcalloc(1, sizeof *d);
+
+	d->menu.n = 2;
+	d->menu.sel = t->wz.choices.plan.preserve_host == PLAN_ON ? 0 : 1;
+	host_option(t, &d->text, 1);
+	tui_line(&d->text, TA_NORMAL, "%s", "");
+	host_option(t, &d->text, 0);
+	t->data = d;
+}
+
+static void
+host_leave(struct tui *t)
+{
+	struct host_data	*d = t->data;
+
+	tui_view_clear(&d->text);
+	free(d);
+	t->data = NULL;
 }
 
 static void
 host_draw(struct tui *t, int y, int h)
 {
-	size_t	i;
-	int	r = y + 2;
-	int	opt = 0;
+	struct host_data	*d = t->data;
+	size_t			 i, opt = 0;
+	int			 r = y + 2;
 
 	tui_put(t, y, 1, COLS - 1, TA_NORMAL, "Should the backend see the "
 	    "visitor's Host header (ProxyPreserveHost)?", 0);
-	for (i = 0; i < t->lines.n && r < y + h; i++, r++) {
-		const struct tui_line	*l = t->lines.v[i];
-		int			 head = l->attr == TA_HEADING;
+	for (i = 0; i < d->text.lines.n && r < y + h; i++, r++) {
+		const struct tui_line	*l = d->text.lines.v[i];
+		int			 sel = opt == d->menu.sel;
 
-		if (head) {
-			int	sel = opt == t->choice;
-			int	x = 1;
-
-			if (sel)
-				tui_fill(t, r, 0, COLS, TA_SELECTED);
-			x += tui_put(t, r, x, 4, sel ? TA_SELECTED :
-			    TA_NORMAL, tui_glyph(t, sel ? TG_RADIO_ON :
-			    TG_RADIO_OFF), 0);
-			x++;
-			tui_put(t, r, x, COLS - x, sel ? TA_SELECTED :
-			    TA_HEADING, l->text, 0);
+		if (l->attr == TA_HEADING) {
+			tui_choice(t, r, sel, sel ? TG_RADIO_ON :
+			    TG_RADIO_OFF, l->text);
 			opt++;
 		} else
 			tui_put(t, r, 0, COLS, l->attr, l->text, 0);
@@ -178,27 +127,24 @@ host_draw(struct tui *t, int y, int h)
 static void
 host_choose(struct tui *t, int yes)
 {
-	t->popts.preserve_host = yes ? PLAN_ON : PLAN_OFF;
+	wizard_set_preserve(&t->wz, yes);
 	tui_goto(t, STEP_EXTRAS);
 }
 
 static void
 host_key(struct tui *t, int action, int ch)
 {
+	struct host_data	*d = t->data;
+
+	(void)ch;
+	if (tui_menu_key(&d->menu, action))
+		return;
 	switch (action) {
-	case TUI_UP:
-	case TUI_HOME:
-		t->choice = 0;
-		break;
-	case TUI_DOWN:
-	case TUI_END:
-		t->choice = 1;
-		break;
 	case TUI_TOGGLE:
-		t->popts.preserve_host = t->choice == 0 ? PLAN_ON : PLAN_OFF;
+		wizard_set_preserve(&t->wz, d->menu.sel == 0);
 		break;
 	case TUI_ENTER:
-		host_choose(t, t->choice == 0);
+		host_choose(t, d->menu.sel == 0);
 		break;
 	case TUI_YES:
 		host_choose(t, 1);
@@ -219,4 +165,5 @@ const struct screen screen_host = {
 	.enter = host_enter,
 	.draw = host_draw,
 	.key = host_key,
+	.leave = host_leave,
 };

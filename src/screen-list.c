@@ -28,6 +28,12 @@ struct list_row {
 	int			 rank;
 };
 
+/* The screen's own state: its rows (rebuilt by the filter) and cursor. */
+struct list_data {
+	struct vec		 rows;		/* struct list_row * */
+	struct tui_menu		 menu;
+};
+
 enum {
 	LM_FILTERED = 1,
 	LM_PLAIN = 2,
@@ -89,45 +95,46 @@ list_cmp(const void *a, const void *b)
 static void
 list_build(struct tui *t)
 {
-	struct cf_vhost	*keep = NULL;
-	size_t		 i;
+	struct list_data	*d = t->data;
+	const struct cf_config	*c = t->wz.config;
+	const char		*flt = t->filter;
+	struct cf_vhost		*keep = NULL;
+	size_t			 i, first = (size_t)-1;
 
-	if (t->sel < t->rows.n) {
-		struct list_row	*r = t->rows.v[t->sel];
+	if (d->menu.sel < d->rows.n) {
+		struct list_row	*r = d->rows.v[d->menu.sel];
 
 		keep = r->vhost;
 	}
-	vec_free_all(&t->rows, free);
-	for (i = 0; i < t->findings.n; i++) {
-		const struct finding	*f = t->findings.v[i];
+	vec_free_all(&d->rows, free);
+	for (i = 0; i < t->wz.findings.n; i++) {
+		const struct finding	*f = t->wz.findings.v[i];
 		struct list_row		*r;
 
 		if (f->rule != &rule_parse_error)
 			continue;
-		if (t->filter != NULL && *t->filter != '\0' &&
-		    (f->path == NULL || strcasestr(f->path, t->filter) ==
-		    NULL))
+		if (flt != NULL && *flt != '\0' && (f->path == NULL ||
+		    strcasestr(f->path, flt) == NULL))
 			continue;
 		r = xcalloc(1, sizeof *r);
 		r->kind = LIST_PARSE;
 		r->finding = f;
 		r->rank = (int)i;
-		vec_push(&t->rows, r);
+		vec_push(&d->rows, r);
 	}
-	for (i = 0; i < t->config->problems.n; i++) {
-		const struct cf_problem	*p = t->config->problems.v[i];
+	for (i = 0; i < c->problems.n; i++) {
 		struct list_row		*r;
 
-		if (t->filter != NULL && *t->filter != '\0')
+		if (flt != NULL && *flt != '\0')
 			continue;
 		r = xcalloc(1, sizeof *r);
 		r->kind = LIST_PROBLEM;
-		r->problem = p;
+		r->problem = c->problems.v[i];
 		r->rank = (int)i;
-		vec_push(&t->rows, r);
+		vec_push(&d->rows, r);
 	}
-	for (i = 0; i < t->config->vhosts.n; i++) {
-		struct cf_vhost	*v = t->config->vhosts.v[i];
+	for (i = 0; i < c->vhosts.n; i++) {
+		struct cf_vhost	*v = c->vhosts.v[i];
 		struct list_row	*r;
 		int		 proxy;
 
@@ -136,60 +143,63 @@ list_build(struct tui *t)
 		r = xcalloc(1, sizeof *r);
 		r->kind = LIST_VHOST;
 		r->vhost = v;
-		r->worst = tui_vhost_worst(t, v);
-		proxy = tui_vhost_proxies(v);
+		r->worst = wizard_vhost_worst(&t->wz, v);
+		proxy = wizard_vhost_proxies(&t->wz, v);
 		r->rank = proxy && r->worst == SEV_ERROR ? 0 :
 		    proxy && r->worst == SEV_WARNING ? 1 : 2;
-		vec_push(&t->rows, r);
+		vec_push(&d->rows, r);
 	}
-	if (t->rows.n > 1)
-		qsort(t->rows.v, t->rows.n, sizeof t->rows.v[0], list_cmp);
+	if (d->rows.n > 1)
+		qsort(d->rows.v, d->rows.n, sizeof d->rows.v[0], list_cmp);
+	d->menu.n = d->rows.n;
+	d->menu.top = 0;
 
 	/* The cursor stays on its vhost, else on the one chosen last (it
 	 * shows its new status after a fix), else on the first vhost. */
-	{
-		size_t	first = (size_t)-1;
+	d->menu.sel = 0;
+	for (i = 0; i < d->rows.n; i++) {
+		struct list_row	*r = d->rows.v[i];
 
-		t->sel = 0;
-		for (i = 0; i < t->rows.n; i++) {
-			struct list_row	*r = t->rows.v[i];
-
-			if (r->kind != LIST_VHOST)
-				continue;
-			if (first == (size_t)-1)
-				first = i;
-			if (keep != NULL ? r->vhost == keep :
-			    r->vhost->index == t->vhost_index) {
-				first = i;
-				break;
-			}
+		if (r->kind != LIST_VHOST)
+			continue;
+		if (first == (size_t)-1)
+			first = i;
+		if (keep != NULL ? r->vhost == keep :
+		    r->vhost->index == t->wz.vhost_index) {
+			first = i;
+			break;
 		}
-		if (first != (size_t)-1)
-			t->sel = first;
 	}
+	if (first != (size_t)-1)
+		d->menu.sel = first;
 }
 
 static void
 list_enter(struct tui *t)
 {
-	/* A new list: forget the cursor's row (it may be freed), keep the
-	 * vhost index to land on the one just fixed. */
-	t->sel = (size_t)-1;
-	tui_drop_plan(t);
-	if (t->have_res) {
-		wr_result_free(&t->res);
-		t->have_res = 0;
+	struct list_data	*d = xcalloc(1, sizeof *d);
+	char			*err = NULL;
+
+	/* The walk is over: after a write the tree is read again, and the
+	 * cursor lands on the vhost just fixed. */
+	if (wizard_finish(&t->wz, &err) != 0) {
+		tui_message(t, "Could not read the configuration again: %s",
+		    err);
+		free(err);
 	}
-	vec_free_all(&t->rows, free);
+	d->menu.sel = (size_t)-1;
+	t->data = d;
 	list_build(t);
-	t->top = 0;
-	t->vhost = NULL;
 }
 
 static void
 list_leave(struct tui *t)
 {
-	vec_free_all(&t->rows, free);
+	struct list_data	*d = t->data;
+
+	vec_free_all(&d->rows, free);
+	free(d);
+	t->data = NULL;
 }
 
 static void
@@ -198,7 +208,6 @@ list_filter_change(struct tui *t, const char *text)
 	free(t->filter);
 	t->filter = xstrdup(text);
 	list_build(t);
-	t->top = 0;
 }
 
 static void
@@ -207,7 +216,6 @@ list_filter_cancel(struct tui *t)
 	free(t->filter);
 	t->filter = NULL;
 	list_build(t);
-	t->top = 0;
 }
 
 static void
@@ -253,17 +261,15 @@ struct list_cols {
 	int	cname, wname, caddr, waddr, cfile, wfile;
 };
 
-static char	*list_addrs(const struct cf_vhost *);
-
 static void
-list_columns(const struct tui *t, struct list_cols *c)
+list_columns(const struct list_data *d, struct list_cols *c)
 {
 	int	avail = COLS - 11;
 	int	maxname = 10, maxaddr = 9;	/* the headings */
 	size_t	i;
 
-	for (i = 0; i < t->rows.n; i++) {
-		const struct list_row	*r = t->rows.v[i];
+	for (i = 0; i < d->rows.n; i++) {
+		const struct list_row	*r = d->rows.v[i];
 		char			*a;
 		int			 n;
 
@@ -351,7 +357,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 	 * the part that tells files apart fits the column. */
 	{
 		const char	*path = r->vhost->node->file->path;
-		const char	*sr = t->config->server_root;
+		const char	*sr = t->wz.config->server_root;
 		size_t		 n = sr != NULL ? strlen(sr) : 0;
 
 		if (n > 1 && strncmp(path, sr, n) == 0 && path[n] == '/')
@@ -365,13 +371,15 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 static void
 list_draw(struct tui *t, int y, int h)
 {
-	struct list_cols	c;
-	size_t	i, nv = t->config->vhosts.n, nerr = 0, nwarn = 0;
+	struct list_data	*d = t->data;
+	struct list_cols	 c;
+	const struct vec	*vh = &t->wz.config->vhosts;
+	size_t	i, nv = vh->n, nerr = 0, nwarn = 0;
 	int	w = COLS, rows, r;
 	char	*s;
 
 	for (i = 0; i < nv; i++) {
-		int	worst = tui_vhost_worst(t, t->config->vhosts.v[i]);
+		int	worst = wizard_vhost_worst(&t->wz, vh->v[i]);
 
 		nerr += worst == SEV_ERROR;
 		nwarn += worst == SEV_WARNING;
@@ -383,107 +391,38 @@ list_draw(struct tui *t, int y, int h)
 	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
 	free(s);
 	/* The column widths, once per draw (thousands of rows). */
-	list_columns(t, &c);
-	{
-		tui_put(t, y + 1, 1, 9, TA_HEADING, "Status", 0);
-		tui_put(t, y + 1, c.cname, c.wname, TA_HEADING, "ServerName",
-		    0);
-		tui_put(t, y + 1, c.caddr, c.waddr, TA_HEADING, "Addresses",
-		    0);
-		tui_put(t, y + 1, c.cfile, c.wfile, TA_HEADING, "File:line",
-		    0);
-	}
+	list_columns(d, &c);
+	tui_put(t, y + 1, 1, 9, TA_HEADING, "Status", 0);
+	tui_put(t, y + 1, c.cname, c.wname, TA_HEADING, "ServerName", 0);
+	tui_put(t, y + 1, c.caddr, c.waddr, TA_HEADING, "Addresses", 0);
+	tui_put(t, y + 1, c.cfile, c.wfile, TA_HEADING, "File:line", 0);
 	tui_hline(t, y + 2, 0, w);
 	rows = h - 3;
 	if (rows < 1)
 		return;
-	if (t->rows.n == 0) {
+	if (d->rows.n == 0) {
 		tui_put(t, y + 3, 1, w - 1, TA_NORMAL, t->filter != NULL &&
 		    *t->filter ? "No virtual host matches the filter." :
 		    "Apache loads no virtual host from this configuration.",
 		    0);
 		return;
 	}
-	if (t->sel >= t->rows.n)
-		t->sel = t->rows.n - 1;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (t->sel >= t->top + (size_t)rows)
-		t->top = t->sel - (size_t)rows + 1;
-	for (r = 0, i = t->top; r < rows && i < t->rows.n; r++, i++)
-		list_draw_row(t, y + 3 + r, t->rows.v[i], i == t->sel, &c);
-	t->view_h = rows;
-}
-
-/* The vhost's ProxyPreserveHost: the last one at vhost level wins, else
- * the server config's, else Off (Apache's default). */
-static int
-list_preserve_host(const struct tui *t, const struct cf_vhost *v)
-{
-	int	on = PLAN_OFF;
-	size_t	i;
-
-	for (i = 0; i < t->config->server_dirs.n; i++) {
-		const struct cf_dir	*d = t->config->server_dirs.v[i];
-
-		if (conf_is(d->node, "ProxyPreserveHost") && d->nargs > 0 &&
-		    d->ctx == NULL)
-			on = str_caseeq(d->args[0], "on") ? PLAN_ON : PLAN_OFF;
-	}
-	for (i = 0; i < v->dirs.n; i++) {
-		const struct cf_dir	*d = v->dirs.v[i];
-
-		if (conf_is(d->node, "ProxyPreserveHost") && d->nargs > 0 &&
-		    d->ctx == NULL)
-			on = str_caseeq(d->args[0], "on") ? PLAN_ON : PLAN_OFF;
-	}
-	return on;
-}
-
-static void
-list_choose(struct tui *t, struct cf_vhost *v)
-{
-	t->vhost = v;
-	t->vhost_index = v->index;
-	t->cur_preserve = list_preserve_host(t, v);
-	t->popts = t->opts->plan;
-	if (t->popts.preserve_host != PLAN_ON &&
-	    t->popts.preserve_host != PLAN_OFF)
-		t->popts.preserve_host = t->cur_preserve;
-	t->run_a2enmod = 0;
-	t->reload = t->opts->write.reload;
-	tui_goto(t, STEP_DIAG);
+	tui_menu_fit(&d->menu, rows);
+	for (r = 0, i = d->menu.top; r < rows && i < d->rows.n; r++, i++)
+		list_draw_row(t, y + 3 + r, d->rows.v[i], i == d->menu.sel,
+		    &c);
 }
 
 static void
 list_key(struct tui *t, int action, int ch)
 {
-	size_t			 page = t->view_h > 1 ? (size_t)t->view_h - 1 :
-				    1;
+	struct list_data	*d = t->data;
 	struct list_row		*r;
 
+	(void)ch;
+	if (tui_menu_key(&d->menu, action))
+		return;
 	switch (action) {
-	case TUI_UP:
-		if (t->sel > 0)
-			t->sel--;
-		break;
-	case TUI_DOWN:
-		if (t->sel + 1 < t->rows.n)
-			t->sel++;
-		break;
-	case TUI_PGUP:
-		t->sel = t->sel > page ? t->sel - page : 0;
-		break;
-	case TUI_PGDN:
-		t->sel = t->sel + page < t->rows.n ? t->sel + page :
-		    (t->rows.n > 0 ? t->rows.n - 1 : 0);
-		break;
-	case TUI_HOME:
-		t->sel = 0;
-		break;
-	case TUI_END:
-		t->sel = t->rows.n > 0 ? t->rows.n - 1 : 0;
-		break;
 	case TUI_FILTER:
 		tui_prompt(t, "Filter by name:", t->filter, list_filter_done,
 		    list_filter_cancel, list_filter_change);
@@ -492,12 +431,13 @@ list_key(struct tui *t, int action, int ch)
 		list_filter_cancel(t);
 		break;
 	case TUI_ENTER:
-		if (t->sel >= t->rows.n)
+		if (d->menu.sel >= d->rows.n)
 			break;
-		r = t->rows.v[t->sel];
-		if (r->kind == LIST_VHOST)
-			list_choose(t, r->vhost);
-		else if (r->kind == LIST_PARSE)
+		r = d->rows.v[d->menu.sel];
+		if (r->kind == LIST_VHOST) {
+			wizard_choose(&t->wz, r->vhost);
+			tui_goto(t, STEP_DIAG);
+		} else if (r->kind == LIST_PARSE)
 			tui_message(t, "Augeas cannot parse this file: fix "
 			    "line %u by hand, then run vhostfix again.",
 			    r->finding->line);

@@ -1,21 +1,18 @@
 /* screen-write.c: step 6, write (or, with --dry-run, save a patch).
  *
- * Nothing is written before the user presses y here; then write_apply()
- * does the whole transaction (lock, change check, backup, save,
- * configtest, rollback on failure) exactly as `fix --yes` does, and the
- * screen shows its result.  With --dry-run the step never writes the
- * tree: it offers to save the diff where `patch -p1 -d ROOT` applies it. */
+ * Nothing is written before the user presses y here; then the
+ * controller's wizard_write() does the whole transaction (lock, change
+ * check, backup, save, configtest, rollback on failure) exactly as
+ * `fix --yes` does, and the screen shows its result.  With --dry-run the
+ * step never writes the tree: it offers to save the diff where
+ * `patch -p1 -d ROOT` applies it. */
 #include "config.h"
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "fixfiles.h"
 #include "screen.h"
 
 enum {
@@ -42,170 +39,151 @@ static const struct screen_key write_keys[] = {
 	    "back to the diff", TUI_BACK, WM_CONFIRM | WM_DRY },
 };
 
-static int
-write_reload_offered(const struct tui *t)
-{
-	return t->opts->live_root || t->opts->write.reload_cmd != NULL;
-}
+/* The screen's own state. */
+struct write_data {
+	struct tui_view	 text;		/* first: tui_view_screen_draw */
+	char		*ask_path;	/* dry run: overwrite this? */
+};
 
 static unsigned
 write_mode(struct tui *t)
 {
-	if (t->opts->dry_run)
+	if (t->wz.opts.dry_run)
 		return WM_DRY | WM_RESULT;
-	if (t->have_res)
+	if (t->wz.have_res)
 		return WM_RESULT;
-	return WM_CONFIRM | (write_reload_offered(t) ? WM_RELOAD : 0);
+	return WM_CONFIRM | (wizard_reload_offered(&t->wz) ? WM_RELOAD : 0);
 }
 
 static void
-write_text_block(struct tui *t, int attr, const char *indent,
-    const char *text)
+write_files(struct tui *t, struct tui_view *tv)
 {
-	const char	*p, *nl;
+	const struct vec	*rv = &t->wz.fix.rendered;
+	size_t			 i;
 
-	for (p = text; *p != '\0'; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (nl == NULL)
-			nl = p + strlen(p);
-		{
-			char	*line = xstrndup(p, (size_t)(nl - p));
-
-			tui_line(t, attr, "%s%s", indent, line);
-			free(line);
-		}
-		if (*nl == '\0')
-			break;
-	}
-}
-
-static void
-write_files(struct tui *t)
-{
-	size_t	i;
-
-	for (i = 0; i < t->rendered.n; i++) {
-		const struct rendered	*r = t->rendered.v[i];
+	for (i = 0; i < rv->n; i++) {
+		const struct rendered	*r = rv->v[i];
 
 		if (strcmp(r->file->path, r->file->real) == 0)
-			tui_line(t, TA_FILE, "  %s", r->file->path);
+			tui_line(tv, TA_FILE, "  %s", r->file->path);
 		else {
-			tui_line(t, TA_FILE, "  %s", r->file->real);
-			tui_line(t, TA_DIM, "    (included as %s)",
+			tui_line(tv, TA_FILE, "  %s", r->file->real);
+			tui_line(tv, TA_DIM, "    (included as %s)",
 			    r->file->path);
 		}
 	}
 }
 
 static void
-write_confirm_lines(struct tui *t)
+write_confirm_lines(struct tui *t, struct tui_view *tv)
 {
-	const struct wr_opts	*w = &t->opts->write;
-	const char		*root = t->config->root;
+	const struct wr_opts	*w = &t->wz.opts.write;
+	const char		*root = t->wz.config->root;
+	size_t			 n = t->wz.fix.rendered.n;
 	int			 slash = strcmp(root, "/") == 0;
 
-	tui_line(t, TA_HEADING, "Ready to write %zu file%s for %s:",
-	    t->rendered.n, t->rendered.n == 1 ? "" : "s",
-	    conf_vhost_name(t->vhost));
-	write_files(t);
-	tui_line(t, TA_NORMAL, "%s", "");
+	tui_line(tv, TA_HEADING, "Ready to write %zu file%s for %s:", n,
+	    n == 1 ? "" : "s", conf_vhost_name(t->wz.vhost));
+	write_files(t, tv);
+	tui_line(tv, TA_NORMAL, "%s", "");
 	if (w->backup_dir != NULL)
-		tui_wline(t, TA_NORMAL, "1. Each original is copied into a "
+		tui_wline(tv, TA_NORMAL, "1. Each original is copied into a "
 		    "new backup set under %s.", w->backup_dir);
 	else
-		tui_wline(t, TA_NORMAL, "1. Each original is copied into a "
+		tui_wline(tv, TA_NORMAL, "1. Each original is copied into a "
 		    "new backup set under %s%s.", slash ? "" : root,
 		    "/var/backups/vhostfix");
-	tui_wline(t, TA_NORMAL, "%s", "2. The new files replace the old ones "
-	    "atomically (owner, mode and links kept).");
+	tui_wline(tv, TA_NORMAL, "%s", "2. The new files replace the old "
+	    "ones atomically (owner, mode and links kept).");
 	if (w->no_configtest)
-		tui_wline(t, TA_NORMAL, "%s", "3. No configtest "
+		tui_wline(tv, TA_NORMAL, "%s", "3. No configtest "
 		    "(--no-configtest).");
 	else if (w->configtest != NULL)
-		tui_wline(t, TA_NORMAL, "3. The configtest runs: %s",
+		tui_wline(tv, TA_NORMAL, "3. The configtest runs: %s",
 		    w->configtest);
 	else if (slash)
-		tui_wline(t, TA_NORMAL, "%s", "3. Apache's own configtest "
+		tui_wline(tv, TA_NORMAL, "%s", "3. Apache's own configtest "
 		    "runs (apache2ctl -t).");
 	else
-		tui_wline(t, TA_NORMAL, "%s", "3. No configtest for a tree "
+		tui_wline(tv, TA_NORMAL, "%s", "3. No configtest for a tree "
 		    "outside / (--configtest CMD runs one).");
 	if (!w->no_configtest && (w->configtest != NULL || slash))
-		tui_line(t, TA_NORMAL, "%s", "   If it fails, every file is "
+		tui_line(tv, TA_NORMAL, "%s", "   If it fails, every file is "
 		    "restored from the backup.");
-	if (write_reload_offered(t))
-		tui_line(t, TA_NORMAL, "%s Reload Apache gracefully after a "
-		    "passing test (r toggles)", tui_glyph(t, t->reload ?
-		    TG_CHECK_ON : TG_CHECK_OFF));
-	tui_line(t, TA_NORMAL, "%s", "");
-	tui_line(t, TA_HEADING, "%s", "Press y to write these changes, "
+	if (wizard_reload_offered(&t->wz))
+		tui_line(tv, TA_NORMAL, "%s Reload Apache gracefully after a "
+		    "passing test (r toggles)", tui_glyph(t,
+		    wizard_is_on(&t->wz, WZ_RELOAD) ? TG_CHECK_ON :
+		    TG_CHECK_OFF));
+	tui_line(tv, TA_NORMAL, "%s", "");
+	tui_line(tv, TA_HEADING, "%s", "Press y to write these changes, "
 	    "Esc to go back.");
 }
 
 static void
-write_dry_lines(struct tui *t)
+write_dry_lines(struct tui *t, struct tui_view *tv)
 {
-	tui_line(t, TA_HEADING, "%s", "Dry run: nothing is written.");
-	tui_line(t, TA_NORMAL, "The fix for %s changes %zu file%s:",
-	    conf_vhost_name(t->vhost), t->rendered.n,
-	    t->rendered.n == 1 ? "" : "s");
-	write_files(t);
-	tui_line(t, TA_NORMAL, "%s", "");
-	if (t->patch_path != NULL) {
-		tui_line(t, TA_OK, "Saved the diff to %s.", t->patch_path);
-		tui_line(t, TA_NORMAL, "%s", "Apply it later with:");
-		tui_line(t, TA_NORMAL, "  patch -p1 -d %s < %s",
-		    t->config->root, t->patch_path);
+	size_t	n = t->wz.fix.rendered.n;
+
+	tui_line(tv, TA_HEADING, "%s", "Dry run: nothing is written.");
+	tui_line(tv, TA_NORMAL, "The fix for %s changes %zu file%s:",
+	    conf_vhost_name(t->wz.vhost), n, n == 1 ? "" : "s");
+	write_files(t, tv);
+	tui_line(tv, TA_NORMAL, "%s", "");
+	if (t->wz.patch_path != NULL) {
+		tui_line(tv, TA_OK, "Saved the diff to %s.", t->wz.patch_path);
+		tui_line(tv, TA_NORMAL, "%s", "Apply it later with:");
+		tui_line(tv, TA_NORMAL, "  patch -p1 -d %s < %s",
+		    t->wz.config->root, t->wz.patch_path);
 	} else {
-		tui_wline(t, TA_NORMAL, "%s", "Press s to save the diff as a "
+		tui_wline(tv, TA_NORMAL, "%s", "Press s to save the diff as a "
 		    "patch file; apply it later with:");
-		tui_line(t, TA_NORMAL, "  patch -p1 -d %s < FILE",
-		    t->config->root);
+		tui_line(tv, TA_NORMAL, "  patch -p1 -d %s < FILE",
+		    t->wz.config->root);
 	}
-	tui_line(t, TA_NORMAL, "%s", "");
-	tui_line(t, TA_NORMAL, "%s", "Press Enter to finish.");
+	tui_line(tv, TA_NORMAL, "%s", "");
+	tui_line(tv, TA_NORMAL, "%s", "Press Enter to finish.");
 }
 
 static void
-write_result_lines(struct tui *t)
+write_result_lines(struct tui *t, struct tui_view *tv)
 {
-	const struct wr_result	*res = &t->res;
-	size_t			 i;
+	const struct wr_result	*res = &t->wz.res;
+	size_t			 i, n = t->wz.fix.rendered.n;
 
 	switch (res->status) {
 	case WR_OK:
-		tui_line(t, TA_OK, "%s Written: %zu file%s changed.",
-		    tui_glyph(t, TG_FINE), t->rendered.n,
-		    t->rendered.n == 1 ? "" : "s");
-		write_files(t);
+		tui_line(tv, TA_OK, "%s Written: %zu file%s changed.",
+		    tui_glyph(t, TG_FINE), n, n == 1 ? "" : "s");
+		write_files(t, tv);
 		break;
 	case WR_ROLLED_BACK:
-		tui_line(t, TA_ERROR, "%s Apache rejected the change. "
+		tui_line(tv, TA_ERROR, "%s Apache rejected the change. "
 		    "Everything was rolled back:", tui_glyph(t, TG_ERROR));
-		tui_line(t, TA_ERROR, "%s", "  the files are exactly as "
+		tui_line(tv, TA_ERROR, "%s", "  the files are exactly as "
 		    "they were before.");
 		break;
 	default:
-		tui_line(t, TA_ERROR, "%s Nothing was written.",
+		tui_line(tv, TA_ERROR, "%s Nothing was written.",
 		    tui_glyph(t, TG_ERROR));
 		break;
 	}
 	if (res->error != NULL)
-		tui_wline(t, TA_NORMAL, "  %s", res->error);
+		tui_wline(tv, TA_NORMAL, "  %s", res->error);
 	if (res->test_output != NULL && *res->test_output != '\0') {
-		tui_line(t, TA_HEADING, "%s", "Apache's configtest said:");
-		write_text_block(t, TA_NORMAL, "  ", res->test_output);
+		tui_line(tv, TA_HEADING, "%s", "Apache's configtest said:");
+		tui_lines(tv, TA_NORMAL, "  ", res->test_output);
 	}
 	for (i = 0; i < res->notes.n; i++)
-		tui_wline(t, TA_NORMAL, "  %s", (const char *)res->notes.v[i]);
+		tui_wline(tv, TA_NORMAL, "  %s", (const char *)res->notes.v[i]);
 	if (res->backup_id != NULL)
-		tui_line(t, TA_NORMAL, "Backup set: %s", res->backup_id);
-	if (t->extra_out != NULL) {
-		tui_line(t, TA_HEADING, "%s", t->a2enmod);
-		write_text_block(t, TA_NORMAL, "  ", t->extra_out);
+		tui_line(tv, TA_NORMAL, "Backup set: %s", res->backup_id);
+	if (t->wz.a2enmod_out != NULL) {
+		tui_line(tv, TA_HEADING, "%s", t->wz.a2enmod);
+		tui_lines(tv, TA_NORMAL, "  ", t->wz.a2enmod_out);
 	}
-	tui_line(t, TA_NORMAL, "%s", "");
-	tui_line(t, TA_NORMAL, "%s", res->status == WR_OK ?
+	tui_line(tv, TA_NORMAL, "%s", "");
+	tui_line(tv, TA_NORMAL, "%s", res->status == WR_OK ?
 	    "Press Enter to continue." :
 	    "Press Enter to go back to the list.");
 }
@@ -213,161 +191,57 @@ write_result_lines(struct tui *t)
 static void
 write_build(struct tui *t)
 {
-	size_t	scroll = t->scroll;
+	struct write_data	*d = t->data;
+	size_t			 scroll = d->text.scroll;
 
-	tui_lines_clear(t);
-	if (t->opts->dry_run)
-		write_dry_lines(t);
-	else if (t->have_res)
-		write_result_lines(t);
+	tui_view_clear(&d->text);
+	if (t->wz.opts.dry_run)
+		write_dry_lines(t, &d->text);
+	else if (t->wz.have_res)
+		write_result_lines(t, &d->text);
 	else
-		write_confirm_lines(t);
-	t->scroll = scroll;
+		write_confirm_lines(t, &d->text);
+	d->text.scroll = scroll;
 }
 
 static void
 write_enter(struct tui *t)
 {
-	if (t->have_res) {
-		wr_result_free(&t->res);
-		t->have_res = 0;
-	}
-	memset(&t->res, 0, sizeof t->res);
-	free(t->extra_out);
-	t->extra_out = NULL;
-	free(t->patch_path);
-	t->patch_path = NULL;
+	t->data = xcalloc(1, sizeof (struct write_data));
 	write_build(t);
 }
 
-/* Run "a2enmod mod..." (the words were checked to be module names),
- * its output captured: nothing may reach the terminal under curses. */
 static void
-write_run_a2enmod(struct tui *t)
+write_leave(struct tui *t)
 {
-	struct buf	 out = { 0 };
-	struct vec	 argv = { 0 };
-	char		*cmd = xstrdup(t->a2enmod), *w, *save = NULL;
-	char		 chunk[4096];
-	int		 fds[2], status, devnull;
-	ssize_t		 n;
-	pid_t		 pid;
+	struct write_data	*d = t->data;
 
-	for (w = strtok_r(cmd, " ", &save); w != NULL;
-	    w = strtok_r(NULL, " ", &save))
-		vec_push(&argv, w);
-	vec_push(&argv, NULL);
-	if (pipe(fds) != 0) {
-		t->extra_out = xasprintf("could not run a2enmod: %s",
-		    strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid == 0) {
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		execvp("a2enmod", (char **)argv.v);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		t->extra_out = xasprintf("could not run a2enmod: %s",
-		    strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		n = read(fds[0], chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		buf_add(&out, chunk, (size_t)n);
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		buf_printf(&out, "(a2enmod failed: exit %d)",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	t->extra_out = buf_steal(&out);
-out:
-	vec_free(&argv);
-	free(cmd);
+	tui_view_clear(&d->text);
+	free(d->ask_path);
+	free(d);
+	t->data = NULL;
 }
 
 static void
 write_now(struct tui *t)
 {
-	struct wr_opts	 wo = t->opts->write;
-	struct fixfiles	 ff;
-	const char	*name = conf_vhost_name(t->vhost);
+	struct write_data	*d = t->data;
 
 	/* A signal that arrived before this key wins: write nothing. */
-	if (tui_interrupted() || t->rendered.n == 0)
+	if (tui_interrupted() || !t->wz.pending)
 		return;
-	/* The tree as loaded now (it may have been reloaded since start). */
-	fixfiles_build(&ff, t->config, &t->rendered);
-	wo.root = t->config->root;
-	wo.vhosts = &name;
-	wo.nvhosts = 1;
-	wo.reload = t->reload;
-
 	tui_message(t, "Writing: backup, save, configtest ...");
 	tui_redraw(t);
-	memset(&t->res, 0, sizeof t->res);
-	write_apply(&wo, &ff.tree, ff.files, ff.nfiles, &t->res);
-	t->have_res = 1;
-	t->pending = 0;
+	wizard_write(&t->wz);
 	free(t->msg);
 	t->msg = NULL;
-	fixfiles_free(&ff);
-	if (t->res.status == WR_OK && t->run_a2enmod && t->a2enmod != NULL)
-		write_run_a2enmod(t);
-	t->scroll = 0;
+	d->text.scroll = 0;
 	write_build(t);
-}
-
-static int
-write_patch_file(struct tui *t, const char *path, int overwrite)
-{
-	size_t	off = 0;
-	ssize_t	n;
-	int	fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY |
-	    (overwrite ? O_TRUNC : O_EXCL), 0644);
-	if (fd < 0)
-		return -1;
-	while (off < t->diff.len) {
-		n = write(fd, t->diff.data + off, t->diff.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int	saved = n < 0 ? errno : EIO;
-
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) != 0)
-		return -1;
-	return 0;
 }
 
 static void
 write_saved(struct tui *t, const char *path)
 {
-	free(t->patch_path);
-	t->patch_path = xstrdup(path);
-	t->pending = 0;
 	tui_message(t, "Saved the patch to %s.", path);
 	write_build(t);
 }
@@ -375,12 +249,13 @@ write_saved(struct tui *t, const char *path)
 static void
 write_overwrite_yes(struct tui *t)
 {
-	char	*path = t->ask_path;
+	struct write_data	*d = t->data;
+	char			*path = d->ask_path;
 
-	t->ask_path = NULL;
+	d->ask_path = NULL;
 	if (path == NULL)
 		return;
-	if (write_patch_file(t, path, 1) != 0)
+	if (wizard_save_patch(&t->wz, path, 1) != 0)
 		tui_message(t, "Could not save %s: %s", path,
 		    strerror(errno));
 	else
@@ -391,21 +266,24 @@ write_overwrite_yes(struct tui *t)
 static void
 write_overwrite_no(struct tui *t)
 {
-	free(t->ask_path);
-	t->ask_path = NULL;
+	struct write_data	*d = t->data;
+
+	free(d->ask_path);
+	d->ask_path = NULL;
 	tui_message(t, "%s", "Not saved.");
 }
 
 static void
 write_save_done(struct tui *t, const char *path)
 {
-	char	*q;
+	struct write_data	*d = t->data;
+	char			*q;
 
 	if (*path == '\0') {
 		tui_message(t, "%s", "Not saved: no file name.");
 		return;
 	}
-	if (write_patch_file(t, path, 0) == 0) {
+	if (wizard_save_patch(&t->wz, path, 0) == 0) {
 		write_saved(t, path);
 		return;
 	}
@@ -414,64 +292,42 @@ write_save_done(struct tui *t, const char *path)
 		    strerror(errno));
 		return;
 	}
-	free(t->ask_path);
-	t->ask_path = xstrdup(path);
+	free(d->ask_path);
+	d->ask_path = xstrdup(path);
 	q = xasprintf("%s exists. Overwrite it?", path);
 	tui_ask(t, q, write_overwrite_yes, write_overwrite_no);
 	free(q);
 }
 
-/* "./vhostfix-app.example.com.patch": a file name from the vhost's name,
- * with anything unusual replaced. */
-static char *
-write_default_patch(const struct tui *t)
-{
-	const char	*name = conf_vhost_name(t->vhost);
-	struct buf	 b = { 0 };
-
-	buf_adds(&b, "./vhostfix-");
-	for (; *name != '\0'; name++) {
-		char	c = *name;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-		    c == '_')
-			buf_addc(&b, c);
-		else
-			buf_addc(&b, '_');
-	}
-	buf_adds(&b, ".patch");
-	return buf_steal(&b);
-}
-
 static void
 write_key(struct tui *t, int action, int ch)
 {
-	char	*def;
+	struct write_data	*d = t->data;
+	char			*def;
 
-	if (tui_lines_key(t, action, ch))
+	if (tui_view_key(&d->text, action, ch))
 		return;
 	switch (action) {
 	case TUI_WRITE:
 		write_now(t);
 		break;
 	case TUI_RELOAD:
-		t->reload = !t->reload;
+		wizard_toggle(&t->wz, WZ_RELOAD);
 		write_build(t);
 		break;
 	case TUI_SAVE:
-		def = write_default_patch(t);
-		tui_prompt(t, "Save the patch to:", t->patch_path != NULL ?
-		    t->patch_path : def, write_save_done, NULL, NULL);
+		def = wizard_patch_name(&t->wz);
+		tui_prompt(t, "Save the patch to:", t->wz.patch_path != NULL ?
+		    t->wz.patch_path : def, write_save_done, NULL, NULL);
 		free(def);
 		break;
 	case TUI_ENTER:
-		if (t->opts->dry_run || t->res.status == WR_OK)
+		/* a failed write goes back to the list, which reads the
+		 * tree again */
+		if (t->wz.opts.dry_run || t->wz.res.status == WR_OK)
 			tui_goto(t, STEP_DONE);
-		else {
-			tui_reload(t);
+		else
 			tui_goto(t, STEP_LIST);
-		}
 		break;
 	case TUI_BACK:
 		tui_goto(t, STEP_DIFF);
@@ -485,6 +341,7 @@ const struct screen screen_write = {
 	.nkeys = sizeof write_keys / sizeof write_keys[0],
 	.mode = write_mode,
 	.enter = write_enter,
-	.draw = tui_draw_lines,
+	.draw = tui_view_screen_draw,
 	.key = write_key,
+	.leave = write_leave,
 };

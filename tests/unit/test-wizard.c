@@ -1,0 +1,416 @@
+/* test-wizard.c: the wizard's controller, walked with no terminal.
+ *
+ * Linked against the core library only (no curses).  Works on private
+ * copies of the demo tree (data/demo): every vhost is walked through the
+ * controller as the screens walk it (choose, plan, prepare, write,
+ * finish), with `true` as the configtest; the written tree must be byte
+ * for byte what `fix --all` renders, and only the findings without an
+ * automatic fix may be left.  Then the choices, a rejected configtest, a
+ * dry run and the plan's structured manual steps. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "wizard.h"
+
+static int	 failures;
+static char	*self;
+
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
+		    __LINE__, #c);					\
+		failures++;						\
+	}								\
+} while (0)
+
+#define APP	"/etc/apache2/sites-available/app.example.com.conf"
+
+static char *
+new_root(void)
+{
+	char	*err = NULL, *root = demo_create(self, &err);
+
+	if (root == NULL) {
+		fprintf(stderr, "demo_create: %s\n", err);
+		exit(99);
+	}
+	return root;
+}
+
+static char *
+slurp(const char *root, const char *rel, size_t *len)
+{
+	char	*p = xasprintf("%s%s", root, rel), *text = NULL;
+
+	if (util_read_file(p, 1 << 20, &text, len) != 0) {
+		fprintf(stderr, "%s: %s\n", p, strerror(errno));
+		exit(99);
+	}
+	free(p);
+	return text;
+}
+
+static void
+drop_root(char *root)
+{
+	if (root != NULL) {
+		demo_remove(root);
+		free(root);
+	}
+}
+
+static int
+same_file(const char *a, const char *b, const char *rel)
+{
+	size_t	 la, lb;
+	char	*ta = slurp(a, rel, &la), *tb = slurp(b, rel, &lb);
+	int	 same = la == lb && memcmp(ta, tb, la) == 0;
+
+	free(ta);
+	free(tb);
+	return same;
+}
+
+static void
+start(struct wizard *w, const char *root, int dry_run, const char *test)
+{
+	struct wz_opts		 o;
+	struct cf_config	*c = NULL;
+	char			*err = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.load.root = root;
+	o.load.config = "/etc/apache2/apache2.conf";
+	plan_opts_default(&o.plan);
+	o.write.configtest = test;
+	o.write.lock_wait = -1;
+	o.dry_run = dry_run;
+	if (conf_load(&o.load, &c, &err) != 0) {
+		fprintf(stderr, "conf_load %s: %s\n", root, err);
+		exit(99);
+	}
+	wizard_init(w, &o, c);
+}
+
+static struct cf_vhost *
+find(const struct wizard *w, const char *name, int tls)
+{
+	size_t	i;
+
+	for (i = 0; i < w->config->vhosts.n; i++) {
+		struct cf_vhost	*v = w->config->vhosts.v[i];
+
+		if (v->server_name != NULL &&
+		    strcmp(v->server_name, name) == 0 && v->tls == tls)
+			return v;
+	}
+	fprintf(stderr, "no vhost %s\n", name);
+	exit(99);
+}
+
+static int
+has_line(const struct buf *diff, const char *line)
+{
+	return diff->data != NULL && strstr(diff->data, line) != NULL;
+}
+
+/* Every vhost in Apache's order, with the choices it starts with. */
+static void
+test_walk_all(void)
+{
+	static const char *const changes[] = { "app.example.com",
+	    "secure.example.com", "shop.example.com", "wiki.example.com" };
+	static const char *const left[] = { "forwarded-proto-spoofable",
+	    "socket-missing" };
+	char		*root = new_root(), *pristine = new_root(), *err = NULL;
+	struct wizard	 w, ref;
+	struct wz_fix	 all;
+	struct wr_opts	 wo;
+	struct vec	 sets = { 0 };
+	size_t		 i, j, n, written = 0, broken = 0;
+
+	start(&w, root, 0, "true");
+	n = w.config->vhosts.n;
+	CHECK(n == 7);
+	for (i = 0; i < n; i++) {
+		struct cf_vhost	*v = w.config->vhosts.v[i];
+		const char	*name = conf_vhost_name(v);
+		int		 worst = wizard_vhost_worst(&w, v);
+		int		 expect = 0;
+		char		*undo;
+
+		for (j = 0; j < sizeof changes / sizeof *changes; j++)
+			expect |= strcmp(name, changes[j]) == 0 &&
+			    (strcmp(name, "secure.example.com") != 0 ||
+			    v->tls);
+		broken += worst >= SEV_WARNING;
+		wizard_choose(&w, v);
+		CHECK(w.vhost == v && w.vhost_index == (int)i);
+		CHECK(w.choices.plan.preserve_host ==
+		    w.proxy.preserve_host);
+		CHECK(w.proxy.have == wizard_vhost_proxies(&w, v));
+		wizard_plan(&w);
+		CHECK(w.have_plan && !w.have_fix && !w.pending);
+		CHECK(wizard_prepare(&w) == 0);
+		CHECK(w.have_fix);
+		if (w.pending != expect)
+			fprintf(stderr, "%s: pending %d, expected %d\n", name,
+			    w.pending, expect);
+		CHECK(w.pending == expect);
+		if (!w.pending) {
+			CHECK(w.fix.rendered.n == 0);
+			CHECK(wizard_finish(&w, &err) == 0);
+			continue;
+		}
+		CHECK(wizard_write(&w) == WR_OK);
+		CHECK(w.have_res && w.res.backup_id != NULL && !w.pending);
+		undo = wizard_undo_command(&w);
+		CHECK(undo != NULL && strstr(undo, " --root ") != NULL &&
+		    strstr(undo, w.res.backup_id) != NULL);
+		free(undo);
+		written++;
+		CHECK(wizard_finish(&w, &err) == 0);
+		CHECK(w.vhost == NULL && !w.have_res && !w.pending);
+		/* read again: the next vhost is the same index in the new
+		 * tree */
+		CHECK(w.config->vhosts.n == n);
+	}
+	CHECK(written == 4);
+	CHECK(broken >= 4);
+
+	/* Only what needs a human is left. */
+	for (i = 0; i < w.findings.n; i++) {
+		const struct finding	*f = w.findings.v[i];
+		int			 ok = 0;
+
+		for (j = 0; j < sizeof left / sizeof *left; j++)
+			ok |= strcmp(f->rule->id, left[j]) == 0;
+		if (!ok)
+			fprintf(stderr, "left after the walk: %s %s:%u\n",
+			    f->rule->id, f->path, f->line);
+		CHECK(ok);
+	}
+	CHECK(w.findings.n == 2);
+
+	/* The same bytes as fix --all on the pristine tree. */
+	start(&ref, pristine, 0, "true");
+	CHECK(wizard_fix_build(ref.config,
+	    (struct cf_vhost *const *)ref.config->vhosts.v,
+	    ref.config->vhosts.n, &ref.opts.plan, &all) == 0);
+	CHECK(all.rendered.n == 4);
+	for (i = 0; i < all.rendered.n; i++) {
+		const struct rendered	*r = all.rendered.v[i];
+		size_t			 len;
+		char			*text = slurp(root, r->file->real,
+					    &len);
+
+		CHECK(len == r->len && memcmp(text, r->text, len) == 0);
+		free(text);
+	}
+	wizard_fix_free(&all);
+	wizard_free(&ref);
+
+	/* A second pass changes nothing. */
+	CHECK(wizard_fix_build(w.config,
+	    (struct cf_vhost *const *)w.config->vhosts.v, w.config->vhosts.n,
+	    &w.opts.plan, &all) == 0);
+	CHECK(all.diff.len == 0 && all.rendered.n == 0);
+	wizard_fix_free(&all);
+
+	/* One backup set per write. */
+	wo = w.opts.write;
+	wo.root = w.config->root;
+	CHECK(write_list_sets(&wo, &sets, &err) == 0);
+	CHECK(sets.n == 4);
+	vec_free_all(&sets, wr_set_free);
+	wizard_free(&w);
+	drop_root(root);
+	drop_root(pristine);
+}
+
+/* The Host choice and the extras change the diff and the previews. */
+static void
+test_choices(void)
+{
+	char		*root = new_root();
+	struct wizard	 w;
+	struct vec	 pv = { 0 };
+	const struct preview *p;
+
+	start(&w, root, 0, "true");
+	wizard_choose(&w, find(&w, "app.example.com", 0));
+	CHECK(w.proxy.have && strcmp(w.proxy.path, "/") == 0);
+	CHECK(strcmp(w.proxy.backend, "http://127.0.0.1/") == 0);
+	CHECK(strcmp(w.proxy.backend_path, "/") == 0);
+	CHECK(w.proxy.preserve_host == PLAN_OFF);
+
+	wizard_set_preserve(&w, 1);
+	CHECK(wizard_prepare(&w) == 0 && w.pending);
+	CHECK(has_line(&w.fix.diff, "+\tProxyPreserveHost On\n"));
+	CHECK(has_line(&w.fix.diff,
+	    "+\tProxyPassReverse / http://app.example.com/\n"));
+
+	wizard_set_preserve(&w, 0);
+	CHECK(wizard_prepare(&w) == 0);
+	CHECK(has_line(&w.fix.diff,
+	    "+\tProxyPassReverse / http://127.0.0.1/\n"));
+	CHECK(has_line(&w.fix.diff, "+\tHeader unset Server\n"));
+	wizard_previews(&w, &pv);
+	CHECK(pv.n == 1);
+	if (pv.n == 1) {
+		p = pv.v[0];
+		CHECK(strcmp(p->visitor_before, "http://127.0.0.1/next") == 0);
+		CHECK(strcmp(p->visitor_after,
+		    "http://app.example.com/next") == 0);
+	}
+	vec_free_all(&pv, preview_free);
+
+	CHECK(wizard_is_on(&w, WZ_HIDE_SERVER));
+	CHECK(wizard_toggle(&w, WZ_HIDE_SERVER) == 0);
+	CHECK(!wizard_is_on(&w, WZ_HIDE_SERVER));
+	CHECK(wizard_prepare(&w) == 0);
+	CHECK(!has_line(&w.fix.diff, "Header unset Server"));
+	/* plain HTTP: no X-Forwarded-Proto to add; no a2enmod or reload
+	 * away from the live root without a reload command */
+	CHECK(wizard_toggle(&w, WZ_FORWARDED_PROTO) == -1);
+	CHECK(!wizard_is_on(&w, WZ_FORWARDED_PROTO));
+	CHECK(wizard_toggle(&w, WZ_A2ENMOD) == -1);
+	CHECK(wizard_toggle(&w, WZ_RELOAD) == -1);
+	CHECK(wizard_toggle(&w, WZ_SERVER_TOKENS) == 0);
+	CHECK(wizard_prepare(&w) == 0);
+	CHECK(has_line(&w.fix.diff, "+ServerTokens Prod"));
+	wizard_drop(&w);
+	CHECK(!w.pending && !w.have_plan);
+
+	/* TLS: the header is a choice. */
+	wizard_choose(&w, find(&w, "secure.example.com", 1));
+	CHECK(wizard_is_on(&w, WZ_FORWARDED_PROTO));
+	CHECK(wizard_prepare(&w) == 0);
+	CHECK(has_line(&w.fix.diff,
+	    "+\tRequestHeader set X-Forwarded-Proto \"https\"\n"));
+	CHECK(wizard_toggle(&w, WZ_FORWARDED_PROTO) == 0);
+	CHECK(wizard_prepare(&w) == 0);
+	CHECK(!has_line(&w.fix.diff, "X-Forwarded-Proto"));
+	wizard_free(&w);
+	drop_root(root);
+}
+
+/* Apache rejects the change: everything is as before, and the vhost
+ * still shows its error after the walk. */
+static void
+test_rejected(void)
+{
+	char		*root = new_root(), *pristine = new_root(), *err = NULL;
+	struct wizard	 w;
+
+	start(&w, root, 0, "false");
+	wizard_choose(&w, find(&w, "app.example.com", 0));
+	CHECK(wizard_prepare(&w) == 0 && w.pending);
+	CHECK(wizard_write(&w) == WR_ROLLED_BACK);
+	CHECK(w.have_res && w.res.test_output != NULL);
+	CHECK(same_file(root, pristine, APP));
+	CHECK(wizard_finish(&w, &err) == 0);
+	CHECK(wizard_vhost_worst(&w, find(&w, "app.example.com", 0)) ==
+	    SEV_ERROR);
+	wizard_free(&w);
+	drop_root(root);
+	drop_root(pristine);
+}
+
+/* A dry run never writes the tree; the diff goes to a patch file. */
+static void
+test_dry_run(void)
+{
+	char		*root = new_root(), *pristine = new_root(), *err = NULL;
+	char		*name, *patch, *text;
+	struct wizard	 w;
+	size_t		 len;
+
+	start(&w, root, 1, "true");
+	wizard_choose(&w, find(&w, "app.example.com", 0));
+	CHECK(wizard_prepare(&w) == 0 && w.pending);
+	CHECK(wizard_write(&w) == WR_REFUSED);
+	CHECK(same_file(root, pristine, APP));
+	name = wizard_patch_name(&w);
+	CHECK(strcmp(name, "./vhostfix-app.example.com.patch") == 0);
+	free(name);
+	patch = xasprintf("%s/fix.patch", root);
+	CHECK(wizard_save_patch(&w, patch, 0) == 0);
+	CHECK(!w.pending && strcmp(w.patch_path, patch) == 0);
+	CHECK(util_read_file(patch, 1 << 20, &text, &len) == 0);
+	CHECK(len == w.fix.diff.len && memcmp(text, w.fix.diff.data,
+	    len) == 0);
+	free(text);
+	errno = 0;
+	CHECK(wizard_save_patch(&w, patch, 0) == -1 && errno == EEXIST);
+	CHECK(wizard_save_patch(&w, patch, 1) == 0);
+	CHECK(wizard_undo_command(&w) == NULL);
+	CHECK(wizard_finish(&w, &err) == 0);
+	CHECK(same_file(root, pristine, APP));
+	free(patch);
+	wizard_free(&w);
+	drop_root(root);
+	drop_root(pristine);
+}
+
+/* Without mod_headers the plan says which module to enable and which
+ * lines to add by hand, as data: a2enmod is built from it. */
+static void
+test_manual_steps(void)
+{
+	char		*root = new_root();
+	char		*load = xasprintf("%s/etc/apache2/mods-enabled/"
+			    "headers.load", root);
+	struct wizard	 w;
+	size_t		 i;
+	int		 hide = 0, xfp = 0;
+
+	CHECK(unlink(load) == 0);
+	start(&w, root, 0, "true");
+	wizard_choose(&w, find(&w, "secure.example.com", 1));
+	wizard_plan(&w);
+	CHECK(w.fix.plan.modules.n == 1);
+	if (w.fix.plan.modules.n == 1)
+		CHECK(strcmp(w.fix.plan.modules.v[0], "headers") == 0);
+	CHECK(w.a2enmod != NULL && strcmp(w.a2enmod, "a2enmod headers") == 0);
+	for (i = 0; i < w.fix.plan.by_hand.n; i++) {
+		const struct plan_line	*l = w.fix.plan.by_hand.v[i];
+
+		CHECK(l->module != NULL && strcmp(l->module, "headers") == 0);
+		CHECK(l->file == w.vhost->node->file);
+		hide |= strcmp(l->text, "Header unset Server") == 0;
+		xfp |= strcmp(l->text,
+		    "RequestHeader set X-Forwarded-Proto \"https\"") == 0;
+	}
+	CHECK(hide && xfp && w.fix.plan.by_hand.n == 2);
+	CHECK(w.fix.plan.manual.n >= 1);
+	/* offered on the live root only */
+	CHECK(!wizard_a2enmod_offered(&w));
+	wizard_free(&w);
+	drop_root(root);
+	free(load);
+}
+
+int
+main(int argc, char **argv)
+{
+	(void)argc;
+	self = argv[0];
+	test_walk_all();
+	test_choices();
+	test_rejected();
+	test_dry_run();
+	test_manual_steps();
+	if (failures > 0) {
+		fprintf(stderr, "%d check(s) failed\n", failures);
+		return 1;
+	}
+	return 0;
+}
