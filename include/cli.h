@@ -35,5 +35,10 @@ int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 int	 cli_root_is_live(const char *root);
 void	 cli_live(const struct cf_config *, const char *root,
 	    struct vec *findings);
+/* probe VHOST...: one GET to each backend of the vhosts, as Apache would
+ * send it (path: only the ProxyPass covering it); the status, Location,
+ * Server and where the visitor is sent now and after the fix. */
+int	 cli_probe(const struct cf_opts *, char **names, int n,
+	    const char *path, int json);
 
 #endif

@@ -115,5 +115,10 @@ void	 live_run(const struct cf_config *, const struct live_opts *,
 /* A non-blocking connect() (as Apache's) bounded by timeout_ms: 0, or
  * the errno (ETIMEDOUT when no answer came). */
 int	 live_connect(const struct sockaddr *, socklen_t, int timeout_ms);
+/* A monotonic clock in milliseconds, for deadlines. */
+long	 live_now_ms(void);
+/* The same on a non-blocking socket the caller made (and keeps). */
+int	 live_connect_fd(int fd, const struct sockaddr *, socklen_t,
+	    int timeout_ms);
 
 #endif

@@ -21,6 +21,8 @@ void	report_print(FILE *fp, const struct cf_config *,
 /* JSON string literal (quotes included) of s: control characters
  * escaped, invalid UTF-8 replaced by U+FFFD. */
 void	report_json_string(struct buf *, const char *s);
+/* The same, or null for NULL. */
+void	report_json_string_or_null(struct buf *, const char *s);
 /* s with control characters shown inert (for terminals). */
 char	*report_inert(const char *s);
 

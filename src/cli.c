@@ -25,7 +25,7 @@ enum {
 	OPT_ASCII, OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP,
 	OPT_HIDE, OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST,
 	OPT_NO_CONFIGTEST, OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD,
-	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION,
+	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_PATH,
 };
 
 static const struct option_desc {
@@ -71,6 +71,8 @@ static const struct option_desc {
 	{ "reload-cmd", 1, OPT_RELOAD_CMD, "CMD",
 	  "fix: command for --reload (default apache2ctl graceful)" },
 	{ "list", 0, OPT_LIST, NULL, "rollback: list the backup sets" },
+	{ "path", 1, OPT_PATH, "P", "probe: only the ProxyPass covering P, "
+	  "asked for P" },
 	{ "force", 0, OPT_FORCE, NULL,
 	  "rollback: restore files changed since the fix" },
 	{ "help", 0, OPT_HELP, NULL, "show this help" },
@@ -89,6 +91,7 @@ struct cli {
 	int			 yes;
 	int			 all;
 	int			 list;
+	const char		*path;
 	int			 force;
 	struct plan_opts	 plan;
 	const char		*backup_dir;
@@ -121,6 +124,9 @@ usage(FILE *fp)
 	    "  fix VHOST...|--all [--dry-run|--yes] [choices]\n"
 	    "                             correct the proxy lines (a diff "
 	    "first)\n"
+	    "  probe VHOST... [--path P] [--format F]\n"
+	    "                             ask each backend directly, as "
+	    "Apache would\n"
 	    "  rollback [ID] [--list] [--force]\n"
 	    "                             restore a backup set (default: the "
 	    "newest)\n"
@@ -276,6 +282,12 @@ parse_options(struct cli *cl, int argc, char **argv)
 			break;
 		case OPT_LIST:
 			cl->list = 1;
+			break;
+		case OPT_PATH:
+			if (optarg[0] != '/')
+				return bad_usage("--path takes a path starting "
+				    "with /, not '%s'", optarg);
+			cl->path = optarg;
 			break;
 		case OPT_FORCE:
 			cl->force = 1;
@@ -660,6 +672,8 @@ cli_main(int argc, char **argv)
 		rc = cmd_list_check(&cl, 1, args, nargs);
 	else if (strcmp(cmd, "fix") == 0)
 		rc = cmd_fix(&cl, args, nargs);
+	else if (strcmp(cmd, "probe") == 0)
+		rc = cli_probe(&cl.load, args, nargs, cl.path, cl.json);
 	else if (strcmp(cmd, "rollback") == 0)
 		rc = cli_rollback(&cl.load, nargs ? args[0] : NULL, cl.list,
 		    cl.force, cl.backup_dir, cl.configtest, cl.no_configtest,

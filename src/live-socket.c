@@ -192,15 +192,6 @@ model_denies(const char *path, const struct live_user *u,
 	return 0;
 }
 
-static long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Non-blocking connect() to path, as Apache does; 0 or an errno. */
 static int
 connect_unix(const char *path, int timeout_ms)
@@ -223,7 +214,7 @@ connect_as(const char *path, const struct live_user *u, int timeout_ms)
 	struct pollfd	pfd;
 	pid_t		pid;
 	int		p[2], e = ETIMEDOUT, status;
-	long		end = now_ms() + timeout_ms;
+	long		end = live_now_ms() + timeout_ms;
 
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return errno;
@@ -251,7 +242,7 @@ connect_as(const char *path, const struct live_user *u, int timeout_ms)
 	pfd.fd = p[0];
 	pfd.events = POLLIN;
 	for (;;) {
-		long	left = end - now_ms();
+		long	left = end - live_now_ms();
 		int	n;
 
 		if (left < 0)

@@ -18,37 +18,56 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "live.h"
 #include "util.h"
 
+long
+live_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
-live_connect(const struct sockaddr *sa, socklen_t salen, int timeout_ms)
+live_connect_fd(int fd, const struct sockaddr *sa, socklen_t salen,
+    int timeout_ms)
 {
 	struct pollfd	pfd;
 	socklen_t	len = sizeof(int);
-	int		fd, e = 0, n;
+	int		e = 0, n;
+
+	if (connect(fd, sa, salen) == 0)
+		return 0;
+	e = errno;
+	if (e != EINPROGRESS)
+		return e;
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	do
+		n = poll(&pfd, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+		return errno;
+	return e;
+}
+
+int
+live_connect(const struct sockaddr *sa, socklen_t salen, int timeout_ms)
+{
+	int	fd, e;
 
 	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (fd < 0)
 		return errno;
-	if (connect(fd, sa, salen) != 0) {
-		e = errno;
-		if (e == EINPROGRESS) {
-			pfd.fd = fd;
-			pfd.events = POLLOUT;
-			do
-				n = poll(&pfd, 1, timeout_ms);
-			while (n < 0 && errno == EINTR);
-			if (n <= 0)
-				e = ETIMEDOUT;
-			else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
-			    &len) != 0)
-				e = errno;
-		}
-	}
+	e = live_connect_fd(fd, sa, salen, timeout_ms);
 	close(fd);
 	return e;
 }

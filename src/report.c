@@ -110,8 +110,8 @@ report_inert(const char *s)
 	return buf_steal(&b);
 }
 
-static void
-json_str_or_null(struct buf *b, const char *s)
+void
+report_json_string_or_null(struct buf *b, const char *s)
 {
 	if (s == NULL)
 		buf_adds(b, "null");
@@ -131,22 +131,22 @@ json_evidence(struct buf *b, const struct vec *ev)
 		const struct el_event	*e = ev->v[i];
 
 		buf_adds(b, i ? ",{\"log\":" : "{\"log\":");
-		json_str_or_null(b, e->log);
+		report_json_string_or_null(b, e->log);
 		buf_adds(b, ",\"code\":");
 		report_json_string(b, e->code);
 		buf_printf(b, ",\"errno\":%d,\"error\":", e->err);
-		json_str_or_null(b, e->errtext);
+		report_json_string_or_null(b, e->errtext);
 		buf_adds(b, ",\"backend\":");
 		report_json_string(b, e->backend);
 		buf_adds(b, ",\"address\":");
-		json_str_or_null(b, e->addr);
+		report_json_string_or_null(b, e->addr);
 		buf_printf(b, ",\"count\":%lu,\"first\":", e->count);
-		json_str_or_null(b, e->first[0] ? e->first : NULL);
+		report_json_string_or_null(b, e->first[0] ? e->first : NULL);
 		buf_adds(b, ",\"last\":");
-		json_str_or_null(b, e->last[0] ? e->last : NULL);
+		report_json_string_or_null(b, e->last[0] ? e->last : NULL);
 		buf_printf(b, ",\"debug\":%s,\"sample\":",
 		    e->debug ? "true" : "false");
-		json_str_or_null(b, e->sample);
+		report_json_string_or_null(b, e->sample);
 		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');
@@ -162,7 +162,7 @@ json_finding(struct buf *b, const struct finding *f)
 	buf_adds(b, ",\"severity\":");
 	report_json_string(b, sev_name(f->sev));
 	buf_adds(b, ",\"file\":");
-	json_str_or_null(b, f->path);
+	report_json_string_or_null(b, f->path);
 	buf_printf(b, ",\"line\":%u,\"message\":", f->line);
 	report_json_string(b, f->message);
 	buf_adds(b, ",\"suggestion\":[");
@@ -174,11 +174,11 @@ json_finding(struct buf *b, const struct finding *f)
 	buf_addc(b, ']');
 	if (f->preview != NULL) {
 		buf_adds(b, ",\"preview\":{\"backend_location\":");
-		json_str_or_null(b, f->preview->backend_location);
+		report_json_string_or_null(b, f->preview->backend_location);
 		buf_adds(b, ",\"visitor_location_before\":");
-		json_str_or_null(b, f->preview->visitor_before);
+		report_json_string_or_null(b, f->preview->visitor_before);
 		buf_adds(b, ",\"visitor_location_after\":");
-		json_str_or_null(b, f->preview->visitor_after);
+		report_json_string_or_null(b, f->preview->visitor_after);
 		buf_addc(b, '}');
 	}
 	if (f->evidence.n > 0)
@@ -230,7 +230,7 @@ print_json(FILE *fp, const struct cf_config *c, const struct vec *fs,
 			report_json_string(&b, v->addrs[j]);
 		}
 		buf_adds(&b, "],\"server_name\":");
-		json_str_or_null(&b, v->server_name);
+		report_json_string_or_null(&b, v->server_name);
 		buf_adds(&b, ",\"aliases\":[");
 		for (j = 0; j < v->naliases; j++) {
 			if (j)

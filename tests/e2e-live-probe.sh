@@ -1,0 +1,75 @@
+#!/bin/sh
+# End-to-end, "vhostfix probe": the broken classic pair in front of a real
+# gunicorn.  probe asks gunicorn directly (its Unix socket, the Host Apache
+# sends), reports its real 302 Location and Server, and predicts where the
+# visitor is sent now and after the fix; both predictions must equal what
+# Apache really sends, before and after the real fix.  probe refuses a
+# tree that is not the running system, and a dead backend gives an answer
+# (no hang) with exit 1.  The tree is declared live with VHOSTFIX_LIVE_ROOT
+# (see e2e-live-socket.sh).
+
+scenario_vhost()
+{
+	cat <<CONF
+<VirtualHost *:$PORT>
+	ServerName app.example.test
+	ProxyPass / unix:$SOCK|http://127.0.0.1/
+	ProxyPassReverse / unix:$SOCK|http://127.0.0.1/
+</VirtualHost>
+CONF
+}
+
+. "$top_srcdir/tests/e2e/lib.sh"
+e2e_start
+H=app.example.test
+
+probe()
+{
+	VHOSTFIX_LIVE_ROOT=$ROOT "$VHOSTFIX" --root "$ROOT" --config "$CONFIG" \
+	    probe "$@"
+}
+field()
+{
+	python3 -c 'import json, sys
+doc = json.load(open(sys.argv[1]))
+v = doc["probes"][0].get(sys.argv[2])
+print("" if v is None else v)' "$T/probe.json" "$1"
+}
+
+probe $H --path /next
+probe $H --path /next --format json >"$T/probe.json"
+e2e_expect_eq "probe exit code" "$?" 0
+before=$(e2e_location $H)
+e2e_expect_eq "probe: backend status" "$(field status)" 302
+e2e_expect_eq "probe: Host sent" "$(field host)" 127.0.0.1
+e2e_expect_eq "probe: backend Location" "$(field location)" \
+    "$(e2e_backend_location $H)"
+case $(field server) in
+gunicorn*) e2e_ok "probe: Server $(field server)" ;;
+*) e2e_fail "probe: Server '$(field server)', want gunicorn" ;;
+esac
+e2e_expect_eq "probe: visitor now = Apache's real Location" \
+    "$(field visitor_location_now)" "$before"
+predicted=$(field visitor_location_after)
+
+e2e_fix
+e2e_expect_eq "probe's prediction = Apache's Location after the fix" \
+    "$(e2e_location $H)" "$predicted"
+
+"$VHOSTFIX" --root "$ROOT" --config "$CONFIG" probe $H >"$T/nl.out" 2>&1
+e2e_expect_eq "probe on a tree not declared live exits" "$?" 2
+grep -q "needs the running system" "$T/nl.out" &&
+    e2e_ok "and says why" || e2e_fail "no reason: $(cat "$T/nl.out")"
+
+e2e_stop_pid "$GUNICORN_PID"
+GUNICORN_PID=
+start=$(date +%s)
+probe $H >"$T/dead.out" 2>&1
+rc=$?
+cat "$T/dead.out"
+e2e_expect_eq "probe of a dead backend exits" "$rc" 1
+[ $(( $(date +%s) - start )) -le 5 ] && e2e_ok "and does not hang" ||
+    e2e_fail "probe of a dead backend took over 5 s"
+grep -q "no answer: connect to $SOCK" "$T/dead.out" &&
+    e2e_ok "the dead backend is named" || e2e_fail "no 'no answer' line"
+e2e_finish
