@@ -658,6 +658,15 @@ cli_main(int argc, char **argv)
 		fprintf(stderr, "vhostfix: demo: working on a private copy in "
 		    "%s (removed on exit)\n", cl.demo_dir);
 	}
+	/* A reload without its own command reloads this machine's Apache:
+	 * only right when the tree is this machine's configuration. */
+	if (cl.reload && cl.reload_cmd == NULL &&
+	    !cli_root_is_live(cl.load.root))
+		rc = bad_usage("--reload would reload this machine's Apache, "
+		    "which does not run the tree under %s; give --reload-cmd "
+		    "for the Apache that does", cl.load.root);
+	if (rc != 0)
+		goto out;
 	cmd = optind < argc ? argv[optind] : NULL;
 	args = argv + optind + 1;
 	nargs = cmd ? argc - optind - 1 : 0;
@@ -680,6 +689,7 @@ cli_main(int argc, char **argv)
 		    cl.json);
 	else
 		rc = bad_usage("unknown command '%s'", cmd);
+out:
 	if (cl.demo_dir != NULL && *cl.demo_dir != '\0') {
 		demo_remove(cl.demo_dir);
 		free(cl.demo_dir);

@@ -5,7 +5,8 @@
 # visitor is sent now and after the fix; both predictions must equal what
 # Apache really sends, before and after the real fix.  probe refuses a
 # tree that is not the running system, and a dead backend gives an answer
-# (no hang) with exit 1.  The tree is declared live with VHOSTFIX_LIVE_ROOT
+# (no hang) with exit 1.  fix --reload without --reload-cmd is refused
+# on such a tree.  The tree is declared live with VHOSTFIX_LIVE_ROOT
 # (see e2e-live-socket.sh).
 
 scenario_vhost()
@@ -61,6 +62,12 @@ e2e_expect_eq "probe on a tree not declared live exits" "$?" 2
 grep -q "needs the running system" "$T/nl.out" &&
     e2e_ok "and says why" || e2e_fail "no reason: $(cat "$T/nl.out")"
 
+# --reload with no --reload-cmd would reload this machine's Apache, which
+# does not run this tree: refused before anything is written.
+"$VHOSTFIX" --root "$ROOT" --config "$CONFIG" fix --all --yes --reload \
+    >"$T/reload.out" 2>&1
+e2e_expect_eq "fix --reload on a tree that is not the live one exits" \
+    "$?" 2
 e2e_stop_pid "$GUNICORN_PID"
 GUNICORN_PID=
 start=$(date +%s)
