@@ -40,5 +40,9 @@ void	 cli_live(const struct cf_config *, const char *root,
  * Server and where the visitor is sent now and after the fix. */
 int	 cli_probe(const struct cf_opts *, char **names, int n,
 	    const char *path, int json);
+/* verify VHOST...: the same requests through Apache's own listener,
+ * compared with the prediction: a mark per check, exit 1 on any miss. */
+int	 cli_verify(const struct cf_opts *, char **names, int n,
+	    const char *path, int json);
 
 #endif

@@ -2,14 +2,17 @@
  * the notes about what was skipped (on stderr, so JSON stays clean). */
 #include "config.h"
 
+#include <langinfo.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "live.h"
 #include "probe.h"
+#include "verify.h"
 #include "report.h"
 
 /* The live system is --root / (or no --root).  A test harness that runs a
@@ -137,27 +140,25 @@ probe_text(const struct cf_vhost *v, const struct probe_result *r)
 	free(h);
 }
 
-int
-cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
-    int json)
+/* probe and verify: the running system's configuration and the vhosts
+ * named.  EXIT_CLEAN, or EXIT_USAGE after a message (nothing to free). */
+static int
+load_selected(const struct cf_opts *load, const char *cmd, const char *asks,
+    char **names, int n, struct cf_config **cp, struct vec *sel)
 {
-	struct cf_config	*c;
-	struct vec		 sel = { 0 }, res = { 0 };
-	struct buf		 b = { 0 };
-	char			*err = NULL;
-	size_t			 i, j;
-	int			 k, rc = EXIT_CLEAN;
+	char	*err = NULL;
+	int	 k, rc = EXIT_CLEAN;
 
 	if (n == 0) {
-		fprintf(stderr, "vhostfix: probe needs VHOST...\n");
+		fprintf(stderr, "vhostfix: %s needs VHOST...\n", cmd);
 		return EXIT_USAGE;
 	}
 	if (!cli_root_is_live(load->root)) {
-		fprintf(stderr, "vhostfix: probe asks the running backends: "
-		    "it needs the running system (--root /)\n");
+		fprintf(stderr, "vhostfix: %s asks %s: it needs the running "
+		    "system (--root /)\n", cmd, asks);
 		return EXIT_USAGE;
 	}
-	if (conf_load(load, &c, &err) != 0) {
+	if (conf_load(load, cp, &err) != 0) {
 		char	*s = report_inert(err);
 
 		fprintf(stderr, "vhostfix: %s\n", s);
@@ -166,7 +167,7 @@ cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
 		return EXIT_USAGE;
 	}
 	for (k = 0; k < n; k++)
-		if (conf_find_vhosts(c, names[k], &sel) == 0) {
+		if (conf_find_vhosts(*cp, names[k], sel) == 0) {
 			char	*s = report_inert(names[k]);
 
 			fprintf(stderr, "vhostfix: unknown vhost '%s'; "
@@ -174,9 +175,29 @@ cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
 			free(s);
 			rc = EXIT_USAGE;
 		}
+	if (rc != EXIT_CLEAN) {
+		vec_free(sel);
+		conf_free(*cp);
+	}
+	return rc;
+}
+
+int
+cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
+    int json)
+{
+	struct cf_config	*c;
+	struct vec		 sel = { 0 }, res = { 0 };
+	struct buf		 b = { 0 };
+	size_t			 i, j;
+	int			 rc;
+
+	if ((rc = load_selected(load, "probe", "the running backends", names,
+	    n, &c, &sel)) != EXIT_CLEAN)
+		return rc;
 	if (json)
 		buf_adds(&b, "{\"probes\":[");
-	for (i = 0; rc == EXIT_CLEAN && i < sel.n; i++) {
+	for (i = 0; i < sel.n; i++) {
 		probe_vhost(c, sel.v[i], path, 2000, &res);
 		for (j = 0; j < res.n; j++) {
 			struct probe_result	*r = res.v[j];
@@ -194,7 +215,156 @@ cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
 			    " for that path" : "");
 		vec_free_all(&res, probe_result_free);
 	}
-	if (json && rc != EXIT_USAGE) {
+	if (json) {
+		buf_adds(&b, "]}\n");
+		fputs(b.data, stdout);
+	}
+	buf_free(&b);
+	vec_free(&sel);
+	conf_free(c);
+	return rc;
+}
+
+/* ✓ and ✗ where the terminal's character set has them. */
+static const char *
+mark(int ok)
+{
+	const char	*cs = nl_langinfo(CODESET);
+	int		 utf8 = cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
+			    strcasecmp(cs, "utf8") == 0);
+
+	if (utf8)
+		return ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97";
+	return ok ? "ok" : "FAIL";
+}
+
+static void
+verify_text(const struct cf_vhost *v, const struct verify_result *r,
+    const char *root)
+{
+	const struct probe_result	*p = r->probe;
+	char	*name = report_inert(conf_vhost_name(v));
+	char	*file = report_inert(p->node->file->path);
+	char	*vp = report_inert(p->visitor_path);
+	char	*got = report_inert(r->apache.location ? r->apache.location :
+		    "(none)");
+	char	*want = report_inert(p->visitor_now ? p->visitor_now :
+		    p->resp.location ? p->resp.location : "(none)");
+	char	*srv = report_inert(r->apache.server ? r->apache.server :
+		    "(none)");
+	char	*bsrv = report_inert(p->resp.server ? p->resp.server :
+		    "(none)");
+
+	printf("%s %s:%u: GET %s through %s\n", name, file, p->node->line,
+	    vp, r->listener ? r->listener : "-");
+	if (r->skipped != NULL)
+		printf("    - %s\n", r->skipped);
+	else if (r->apache.error != NULL) {
+		char	*e = report_inert(r->apache.error);
+
+		printf("    %s Apache does not answer: %s\n", mark(0), e);
+		free(e);
+	} else {
+		if (p->resp.error != NULL) {
+			char	*e = report_inert(p->resp.error);
+
+			printf("    %s status %d: the backend itself gives no "
+			    "answer (%s)\n", mark(0), r->apache.status, e);
+			free(e);
+		} else
+			printf("    %s status %d%s%d\n", mark(r->status_ok),
+			    r->apache.status, r->status_ok ? ", the "
+			    "backend's own: " : ", but the backend answers ",
+			    p->resp.status);
+		if (r->location_ok)
+			printf("    %s Location: %s (as predicted)\n", mark(1),
+			    got);
+		else
+			printf("    %s Location: %s, predicted %s\n", mark(0),
+			    got, want);
+		printf("    %s Server: %s (%s %s)\n", mark(r->server_ok), srv,
+		    r->server_hidden ? "the backend's is hidden:" :
+		    "the backend's is shown:", bsrv);
+	}
+	if (!verify_ok(r)) {
+		char	*ro = report_inert(root ? root : "/");
+
+		printf("    to undo the last fix: vhostfix %s%s%srollback\n",
+		    strcmp(ro, "/") ? "--root " : "", strcmp(ro, "/") ? ro :
+		    "", strcmp(ro, "/") ? " " : "");
+		free(ro);
+	}
+	free(name);
+	free(file);
+	free(vp);
+	free(got);
+	free(want);
+	free(srv);
+	free(bsrv);
+}
+
+static void
+verify_json(struct buf *b, const struct cf_vhost *v,
+    const struct verify_result *r)
+{
+	const struct probe_result	*p = r->probe;
+
+	buf_adds(b, b->len > 12 ? ",{\"vhost\":" : "{\"vhost\":");
+	report_json_string(b, conf_vhost_name(v));
+	buf_adds(b, ",\"file\":");
+	report_json_string(b, p->node->file->path);
+	buf_printf(b, ",\"line\":%u,\"path\":", p->node->line);
+	report_json_string(b, p->visitor_path);
+	buf_adds(b, ",\"listener\":");
+	report_json_string_or_null(b, r->listener);
+	buf_printf(b, ",\"status\":%d,\"backend_status\":%d,\"location\":",
+	    r->apache.status, p->resp.status);
+	report_json_string_or_null(b, r->apache.location);
+	buf_adds(b, ",\"predicted_location\":");
+	report_json_string_or_null(b, p->visitor_now ? p->visitor_now :
+	    p->resp.location);
+	buf_adds(b, ",\"server\":");
+	report_json_string_or_null(b, r->apache.server);
+	buf_adds(b, ",\"backend_server\":");
+	report_json_string_or_null(b, p->resp.server);
+	buf_printf(b, ",\"server_hidden\":%s,\"ok\":%s,\"error\":",
+	    r->server_hidden ? "true" : "false", verify_ok(r) ? "true" :
+	    "false");
+	report_json_string_or_null(b, r->skipped ? r->skipped :
+	    r->apache.error ? r->apache.error : p->resp.error);
+	buf_addc(b, '}');
+}
+
+int
+cli_verify(const struct cf_opts *load, char **names, int n, const char *path,
+    int json)
+{
+	struct cf_config	*c;
+	struct vec		 sel = { 0 }, res = { 0 };
+	struct buf		 b = { 0 };
+	size_t			 i, j;
+	int			 rc;
+
+	if ((rc = load_selected(load, "verify", "the running Apache", names,
+	    n, &c, &sel)) != EXIT_CLEAN)
+		return rc;
+	if (json)
+		buf_adds(&b, "{\"verify\":[");
+	for (i = 0; i < sel.n; i++) {
+		verify_vhost(c, sel.v[i], path, 2000, 5000, &res);
+		for (j = 0; j < res.n; j++) {
+			struct verify_result	*r = res.v[j];
+
+			if (json)
+				verify_json(&b, sel.v[i], r);
+			else
+				verify_text(sel.v[i], r, load->root);
+			if (!verify_ok(r))
+				rc = EXIT_FINDINGS;
+		}
+		vec_free_all(&res, verify_result_free);
+	}
+	if (json) {
 		buf_adds(&b, "]}\n");
 		fputs(b.data, stdout);
 	}

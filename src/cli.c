@@ -71,8 +71,8 @@ static const struct option_desc {
 	{ "reload-cmd", 1, OPT_RELOAD_CMD, "CMD",
 	  "fix: command for --reload (default apache2ctl graceful)" },
 	{ "list", 0, OPT_LIST, NULL, "rollback: list the backup sets" },
-	{ "path", 1, OPT_PATH, "P", "probe: only the ProxyPass covering P, "
-	  "asked for P" },
+	{ "path", 1, OPT_PATH, "P", "probe, verify: only the ProxyPass "
+	  "covering P, asked for P" },
 	{ "force", 0, OPT_FORCE, NULL,
 	  "rollback: restore files changed since the fix" },
 	{ "help", 0, OPT_HELP, NULL, "show this help" },
@@ -127,6 +127,10 @@ usage(FILE *fp)
 	    "  probe VHOST... [--path P] [--format F]\n"
 	    "                             ask each backend directly, as "
 	    "Apache would\n"
+	    "  verify VHOST... [--path P] [--format F]\n"
+	    "                             compare the running Apache's "
+	    "answers with\n"
+	    "                             the prediction\n"
 	    "  rollback [ID] [--list] [--force]\n"
 	    "                             restore a backup set (default: the "
 	    "newest)\n"
@@ -683,6 +687,8 @@ cli_main(int argc, char **argv)
 		rc = cmd_fix(&cl, args, nargs);
 	else if (strcmp(cmd, "probe") == 0)
 		rc = cli_probe(&cl.load, args, nargs, cl.path, cl.json);
+	else if (strcmp(cmd, "verify") == 0)
+		rc = cli_verify(&cl.load, args, nargs, cl.path, cl.json);
 	else if (strcmp(cmd, "rollback") == 0)
 		rc = cli_rollback(&cl.load, nargs ? args[0] : NULL, cl.list,
 		    cl.force, cl.backup_dir, cl.configtest, cl.no_configtest,

@@ -1,9 +1,11 @@
 #!/bin/sh
-# End-to-end, "vhostfix probe": the broken classic pair in front of a real
+# End-to-end, "vhostfix probe" and "vhostfix verify": the broken classic pair in front of a real
 # gunicorn.  probe asks gunicorn directly (its Unix socket, the Host Apache
 # sends), reports its real 302 Location and Server, and predicts where the
 # visitor is sent now and after the fix; both predictions must equal what
-# Apache really sends, before and after the real fix.  probe refuses a
+# Apache really sends, before and after the real fix.  verify after the
+# fix and reload shows ✓, and ✗ with the difference once the backend is
+# gone.  probe refuses a
 # tree that is not the running system, and a dead backend gives an answer
 # (no hang) with exit 1.  fix --reload without --reload-cmd is refused
 # on such a tree.  The tree is declared live with VHOSTFIX_LIVE_ROOT
@@ -57,6 +59,28 @@ e2e_fix
 e2e_expect_eq "probe's prediction = Apache's Location after the fix" \
     "$(e2e_location $H)" "$predicted"
 
+# verify after the real fix and reload: Apache answers as predicted.
+verify()
+{
+	LC_ALL=C.UTF-8 VHOSTFIX_LIVE_ROOT=$ROOT "$VHOSTFIX" --root "$ROOT" \
+	    --config "$CONFIG" verify "$@"
+}
+verify $H --path /next >"$T/verify.out" 2>&1
+rc=$?
+cat "$T/verify.out"
+e2e_expect_eq "verify after the fix exits" "$rc" 0
+grep -q "✓ Location: http://$H:$PORT/next (as predicted)" "$T/verify.out" &&
+    e2e_ok "verify: ✓ Location" || e2e_fail "verify: no ✓ Location line"
+grep -q "✓ Server: Apache" "$T/verify.out" &&
+    e2e_ok "verify: ✓ Server (gunicorn's hidden)" ||
+    e2e_fail "verify: no ✓ Server line"
+verify $H --path /next --format json >"$T/verify.json"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["verify"][0]
+sys.exit(0 if d["ok"] and d["location"] == d["predicted_location"] else 1)' \
+    "$T/verify.json" && e2e_ok "verify --format json: ok" ||
+    e2e_fail "verify --format json: $(cat "$T/verify.json")"
+
 "$VHOSTFIX" --root "$ROOT" --config "$CONFIG" probe $H >"$T/nl.out" 2>&1
 e2e_expect_eq "probe on a tree not declared live exits" "$?" 2
 grep -q "needs the running system" "$T/nl.out" &&
@@ -70,6 +94,17 @@ e2e_expect_eq "fix --reload on a tree that is not the live one exits" \
     "$?" 2
 e2e_stop_pid "$GUNICORN_PID"
 GUNICORN_PID=
+# The harness breaks the backend after the fix: verify says so.
+verify $H --path /next >"$T/verify2.out" 2>&1
+rc=$?
+cat "$T/verify2.out"
+e2e_expect_eq "verify with the backend gone exits" "$rc" 1
+grep -q "✗ status 503: the backend itself gives no answer" \
+    "$T/verify2.out" && e2e_ok "verify: ✗ with the difference" ||
+    e2e_fail "verify: no ✗ status line"
+grep -q "vhostfix --root $ROOT rollback" "$T/verify2.out" &&
+    e2e_ok "verify names the rollback command" ||
+    e2e_fail "verify does not name the rollback command"
 start=$(date +%s)
 probe $H >"$T/dead.out" 2>&1
 rc=$?
