@@ -44,5 +44,8 @@ int	 cli_probe(const struct cf_opts *, char **names, int n,
  * compared with the prediction: a mark per check, exit 1 on any miss. */
 int	 cli_verify(const struct cf_opts *, char **names, int n,
 	    const char *path, int json);
+/* After fix --yes --reload on the running system: verify the vhosts the
+ * fix touched (prints; fix's exit status stays its own). */
+void	 cli_verify_after_fix(const struct cf_opts *, const struct vec *);
 
 #endif

@@ -373,3 +373,29 @@ cli_verify(const struct cf_opts *load, char **names, int n, const char *path,
 	conf_free(c);
 	return rc;
 }
+
+void
+cli_verify_after_fix(const struct cf_opts *load, const struct vec *vhosts)
+{
+	char	**names = xcalloc(vhosts->n + 1, sizeof *names);
+	size_t	  i;
+
+	if (!cli_root_is_live(load->root)) {
+		free(names);
+		return;
+	}
+	/* By name (the reload may have moved lines), else FILE:LINE. */
+	for (i = 0; i < vhosts->n; i++) {
+		const struct cf_vhost	*v = vhosts->v[i];
+
+		names[i] = v->server_name ? xstrdup(v->server_name) :
+		    xasprintf("%s:%u", v->node->file->path, v->node->line);
+	}
+	fprintf(stderr, "vhostfix: verifying the reloaded Apache:\n");
+	fflush(stderr);
+	if (vhosts->n > 0)
+		cli_verify(load, names, (int)vhosts->n, NULL, 0);
+	for (i = 0; i < vhosts->n; i++)
+		free(names[i]);
+	free(names);
+}

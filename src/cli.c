@@ -625,6 +625,8 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	rc = cli_write(cl->self, c, &fix.rendered, &sel, cl->yes,
 	    cl->backup_dir, cl->configtest, cl->no_configtest, cl->apache_bin,
 	    cl->reload, cl->reload_cmd);
+	if (rc == EXIT_CLEAN && cl->reload)
+		cli_verify_after_fix(&cl->load, &sel);
 done:
 	wizard_fix_free(&fix);
 	vec_free(&sel);

@@ -55,7 +55,16 @@ e2e_expect_eq "probe: visitor now = Apache's real Location" \
     "$(field visitor_location_now)" "$before"
 predicted=$(field visitor_location_after)
 
+# Declared live, fix --yes --reload verifies the reloaded Apache itself.
+VHOSTFIX_LIVE_ROOT=$ROOT
+export VHOSTFIX_LIVE_ROOT
+LC_ALL=C.UTF-8
+export LC_ALL
 e2e_fix
+unset VHOSTFIX_LIVE_ROOT
+grep -q "✓ Location: http://$H:$PORT/next (as predicted)" "$T/yes.out" &&
+    e2e_ok "fix --yes --reload verified the reloaded Apache" ||
+    e2e_fail "fix --yes --reload did not verify"
 e2e_expect_eq "probe's prediction = Apache's Location after the fix" \
     "$(e2e_location $H)" "$predicted"
 
