@@ -31,10 +31,11 @@ int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 
 /* cli-live.c: is this --root the running system (/, or the directory
  * VHOSTFIX_LIVE_ROOT declares live for tests)?  Then check's live stage:
- * live_run() on the findings, its notes on stderr. */
+ * live_run() on the findings (and with probe, the previews from the
+ * backends' real answers), its notes on stderr. */
 int	 cli_root_is_live(const char *root);
 void	 cli_live(const struct cf_config *, const char *root,
-	    struct vec *findings);
+	    struct vec *findings, int probe);
 /* probe VHOST...: one GET to each backend of the vhosts, as Apache would
  * send it (path: only the ProxyPass covering it); the status, Location,
  * Server and where the visitor is sent now and after the fix. */

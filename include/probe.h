@@ -58,4 +58,11 @@ void	 probe_vhost(const struct cf_config *, struct cf_vhost *,
 	    const char *path, int timeout_ms, struct vec *out);
 void	 probe_result_free(void *);
 
+/* check --probe: the reverse-* findings' previews from each backend's real
+ * answer (its Location for the ProxyPass path) instead of the sample
+ * "next" redirect; preview->probed marks them.  A backend that does not
+ * answer is a note (char *) in notes. */
+void	 probe_findings(const struct cf_config *, struct vec *findings,
+	    int timeout_ms, struct vec *notes);
+
 #endif

@@ -24,6 +24,8 @@ struct preview {
 	char	*backend_after;		/* plan_previews(): where the backend
 					   redirects once the choices apply,
 					   if that differs */
+	int	 probed;		/* check --probe: from the backend's
+					   real answer */
 };
 
 struct rule_ctx;

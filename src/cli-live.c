@@ -43,7 +43,8 @@ cli_root_is_live(const char *root)
 }
 
 void
-cli_live(const struct cf_config *c, const char *root, struct vec *findings)
+cli_live(const struct cf_config *c, const char *root, struct vec *findings,
+    int probe)
 {
 	struct live_opts	lo;
 	struct vec		notes = { 0 };
@@ -53,6 +54,8 @@ cli_live(const struct cf_config *c, const char *root, struct vec *findings)
 	lo.logs = 1;
 	lo.timeout_ms = 2000;
 	live_run(c, &lo, findings, &notes);
+	if (probe && lo.live)
+		probe_findings(c, findings, 2000, &notes);
 	for (i = 0; i < notes.n; i++) {
 		char	*s = report_inert(notes.v[i]);
 

@@ -25,7 +25,7 @@ enum {
 	OPT_ASCII, OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP,
 	OPT_HIDE, OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST,
 	OPT_NO_CONFIGTEST, OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD,
-	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_PATH,
+	OPT_LIST, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_PATH, OPT_PROBE,
 };
 
 static const struct option_desc {
@@ -71,6 +71,8 @@ static const struct option_desc {
 	{ "reload-cmd", 1, OPT_RELOAD_CMD, "CMD",
 	  "fix: command for --reload (default apache2ctl graceful)" },
 	{ "list", 0, OPT_LIST, NULL, "rollback: list the backup sets" },
+	{ "probe", 0, OPT_PROBE, NULL, "check: ask each backend directly for "
+	  "its redirects (running system only)" },
 	{ "path", 1, OPT_PATH, "P", "probe, verify: only the ProxyPass "
 	  "covering P, asked for P" },
 	{ "force", 0, OPT_FORCE, NULL,
@@ -92,6 +94,7 @@ struct cli {
 	int			 all;
 	int			 list;
 	const char		*path;
+	int			 probe;
 	int			 force;
 	struct plan_opts	 plan;
 	const char		*backup_dir;
@@ -287,6 +290,9 @@ parse_options(struct cli *cl, int argc, char **argv)
 		case OPT_LIST:
 			cl->list = 1;
 			break;
+		case OPT_PROBE:
+			cl->probe = 1;
+			break;
 		case OPT_PATH:
 			if (optarg[0] != '/')
 				return bad_usage("--path takes a path starting "
@@ -465,6 +471,9 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 	int			 rc = EXIT_CLEAN;
 	size_t			 i;
 
+	if (cl->probe && (!findings || !cli_root_is_live(cl->load.root)))
+		return bad_usage("--probe asks the running backends: check on "
+		    "the running system (--root /) only");
 	if (load(cl, &c) != 0)
 		return EXIT_USAGE;
 	if (nargs > 0 && select_vhosts(c, args, nargs, &sel) != 0) {
@@ -474,7 +483,7 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 	}
 	if (findings) {
 		rules_run(c, &fs);
-		cli_live(c, cl->load.root, &fs);
+		cli_live(c, cl->load.root, &fs, cl->probe);
 	}
 	ro.json = cl->json;
 	ro.color = use_color(cl);

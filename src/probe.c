@@ -22,6 +22,7 @@
 #include "preview.h"
 #include "probe.h"
 #include "proxy.h"
+#include "rules.h"
 #include "util.h"
 
 #define PROBE_HEAD_MAX	(64u << 10)
@@ -356,4 +357,71 @@ probe_vhost(const struct cf_config *c, struct cf_vhost *v, const char *path,
 		probe_pass(&px, pp, path, timeout_ms, out);
 	}
 	px_vhost_free(&px);
+}
+
+void
+probe_findings(const struct cf_config *c, struct vec *findings,
+    int timeout_ms, struct vec *notes)
+{
+	size_t	i, j, k, m;
+
+	for (i = 0; i < c->vhosts.n; i++) {
+		struct cf_vhost	*v = c->vhosts.v[i];
+		struct vec	 res = { 0 }, revs = { 0 };
+		struct px_vhost	 px;
+		int		 wanted = 0;
+
+		for (k = 0; k < findings->n && !wanted; k++) {
+			struct finding	*f = findings->v[k];
+
+			wanted = f->vhost == v && f->preview != NULL;
+		}
+		if (!wanted)
+			continue;
+		px_vhost_build(c, v, &px);
+		probe_vhost(c, v, NULL, timeout_ms, &res);
+		for (j = 0; j < res.n; j++) {
+			struct probe_result	*r = res.v[j];
+			const struct px_pass	*pp = NULL;
+
+			for (m = 0; m < px.passes.n && pp == NULL; m++)
+				if (((struct px_pass *)px.passes.v[m])->dir->
+				    node == r->node)
+					pp = px.passes.v[m];
+			if (r->resp.error != NULL) {
+				vec_push(notes, xasprintf("probe: %s:%u: no "
+				    "answer from %s: %s", r->node->file->path,
+				    r->node->line, r->backend, r->resp.error));
+				continue;
+			}
+			if (pp == NULL || r->resp.location == NULL)
+				continue;
+			px_revs_for(&px, pp, &revs);
+			/* The pass's findings: on its ProxyPass line or on
+			 * one of its ProxyPassReverse lines. */
+			for (k = 0; k < findings->n; k++) {
+				struct finding	*f = findings->v[k];
+				int		 mine = f->node == r->node;
+				struct preview	*p = f->preview;
+
+				for (m = 0; m < revs.n && !mine; m++)
+					mine = f->node == ((struct px_rev *)
+					    revs.v[m])->dir->node;
+				if (!mine || p == NULL || f->vhost != v)
+					continue;
+				free(p->backend_location);
+				free(p->visitor_before);
+				free(p->visitor_after);
+				p->backend_location = xstrdup(r->resp.location);
+				p->visitor_before = r->visitor_now ?
+				    xstrdup(r->visitor_now) : NULL;
+				p->visitor_after = r->visitor_after ?
+				    xstrdup(r->visitor_after) : NULL;
+				p->probed = 1;
+			}
+			vec_free(&revs);
+		}
+		vec_free_all(&res, probe_result_free);
+		px_vhost_free(&px);
+	}
 }

@@ -179,6 +179,8 @@ json_finding(struct buf *b, const struct finding *f)
 		report_json_string_or_null(b, f->preview->visitor_before);
 		buf_adds(b, ",\"visitor_location_after\":");
 		report_json_string_or_null(b, f->preview->visitor_after);
+		if (f->preview->probed)
+			buf_adds(b, ",\"probed\":true");
 		buf_addc(b, '}');
 	}
 	if (f->evidence.n > 0)
@@ -360,8 +362,9 @@ print_finding(FILE *fp, const struct finding *f, int color)
 		char	*va = f->preview->visitor_after ?
 		    report_inert(f->preview->visitor_after) : NULL;
 
-		fprintf(fp, "    redirect: backend sends Location: %s -> "
-		    "visitor goes to %s%s\n", bl, vb, strcmp(bl, vb) != 0 ?
+		fprintf(fp, "    redirect%s: backend sends Location: %s -> "
+		    "visitor goes to %s%s\n", f->preview->probed ?
+		    " (asked the backend)" : "", bl, vb, strcmp(bl, vb) != 0 ?
 		    "" : leaks(f) ? " (leaks the backend address)" :
 		    " (unchanged)");
 		if (va != NULL)

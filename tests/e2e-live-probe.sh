@@ -55,6 +55,27 @@ e2e_expect_eq "probe: visitor now = Apache's real Location" \
     "$(field visitor_location_now)" "$before"
 predicted=$(field visitor_location_after)
 
+# check --probe: the reverse-socket-prefix preview from gunicorn's real
+# answer for the ProxyPass path (/), not the sample redirect.
+VHOSTFIX_LIVE_ROOT=$ROOT "$VHOSTFIX" --root "$ROOT" --config "$CONFIG" \
+    check --probe --format json >"$T/cprobe.json" 2>"$T/cprobe.err"
+cat "$T/cprobe.err"
+python3 - "$T/cprobe.json" "$(e2e_location $H /)" "$predicted" <<'PY' &&
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for v in doc["vhosts"]:
+    for f in v["findings"]:
+        p = f.get("preview")
+        if f["rule"] == "reverse-socket-prefix" and p and p.get("probed"):
+            ok = (p["visitor_location_before"] == sys.argv[2] and
+                  p["visitor_location_after"] == sys.argv[3])
+            print(p)
+            sys.exit(0 if ok else 1)
+sys.exit(1)
+PY
+    e2e_ok "check --probe: the preview is the backend's real answer" ||
+    e2e_fail "check --probe: no probed preview matching Apache's answer"
+
 # Declared live, fix --yes --reload verifies the reloaded Apache itself.
 VHOSTFIX_LIVE_ROOT=$ROOT
 export VHOSTFIX_LIVE_ROOT
