@@ -29,11 +29,9 @@ int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 	    const char *configtest, int no_configtest, const char *apache_bin,
 	    int reload, const char *reload_cmd);
 
-/* cli-live.c: is this --root the running system (/, or the directory
- * VHOSTFIX_LIVE_ROOT declares live for tests)?  Then check's live stage:
- * live_run() on the findings (and with probe, the previews from the
- * backends' real answers), its notes on stderr. */
-int	 cli_root_is_live(const char *root);
+/* cli-live.c: check's live stage: live_run() on the findings (and with
+ * probe, the previews from the backends' real answers), its notes on
+ * stderr. */
 void	 cli_live(const struct cf_config *, const char *root,
 	    struct vec *findings, int probe);
 /* probe VHOST...: one GET to each backend of the vhosts, as Apache would

@@ -109,6 +109,11 @@ struct vec;
  * evidence).  Keeps findings grouped by vhost in Apache's order.  Appends
  * one-line notes (char *) about what was skipped and why. */
 struct cf_config;
+/* Is this --root the running system: "/" (or none), or the one directory
+ * the environment variable VHOSTFIX_LIVE_ROOT declares live (test
+ * harnesses that run a real apache2 -d ROOT/etc/apache2 whose
+ * configuration names this machine's sockets and logs)? */
+int	 live_is_running_root(const char *root);
 void	 live_run(const struct cf_config *, const struct live_opts *,
 	    struct vec *findings, struct vec *notes);
 

@@ -15,33 +15,6 @@
 #include "verify.h"
 #include "report.h"
 
-/* The live system is --root / (or no --root).  A test harness that runs a
- * real apache2 with -d ROOT/etc/apache2, whose configuration names this
- * machine's sockets and log files, declares that ROOT live with
- * VHOSTFIX_LIVE_ROOT=ROOT: only that exact directory is then treated as
- * the running system. */
-int
-cli_root_is_live(const char *root)
-{
-	const char	*decl = getenv("VHOSTFIX_LIVE_ROOT");
-	char		*a, *b;
-	int		 live = 0;
-
-	if (root == NULL || *root == '\0')
-		return 1;
-	if ((a = realpath(root, NULL)) == NULL)
-		return 0;
-	if (strcmp(a, "/") == 0)
-		live = 1;
-	else if (decl != NULL && *decl != '\0' &&
-	    (b = realpath(decl, NULL)) != NULL) {
-		live = strcmp(a, b) == 0;
-		free(b);
-	}
-	free(a);
-	return live;
-}
-
 void
 cli_live(const struct cf_config *c, const char *root, struct vec *findings,
     int probe)
@@ -50,7 +23,7 @@ cli_live(const struct cf_config *c, const char *root, struct vec *findings,
 	struct vec		notes = { 0 };
 	size_t			i;
 
-	lo.live = cli_root_is_live(root);
+	lo.live = live_is_running_root(root);
 	lo.logs = 1;
 	lo.timeout_ms = 2000;
 	live_run(c, &lo, findings, &notes);
@@ -156,7 +129,7 @@ load_selected(const struct cf_opts *load, const char *cmd, const char *asks,
 		fprintf(stderr, "vhostfix: %s needs VHOST...\n", cmd);
 		return EXIT_USAGE;
 	}
-	if (!cli_root_is_live(load->root)) {
+	if (!live_is_running_root(load->root)) {
 		fprintf(stderr, "vhostfix: %s asks %s: it needs the running "
 		    "system (--root /)\n", cmd, asks);
 		return EXIT_USAGE;
@@ -383,7 +356,7 @@ cli_verify_after_fix(const struct cf_opts *load, const struct vec *vhosts)
 	char	**names = xcalloc(vhosts->n + 1, sizeof *names);
 	size_t	  i;
 
-	if (!cli_root_is_live(load->root)) {
+	if (!live_is_running_root(load->root)) {
 		free(names);
 		return;
 	}

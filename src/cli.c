@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "demo.h"
 #include "diff.h"
+#include "live.h"
 #include "plan.h"
 #include "report.h"
 #include "rules.h"
@@ -471,7 +472,7 @@ cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
 	int			 rc = EXIT_CLEAN;
 	size_t			 i;
 
-	if (cl->probe && (!findings || !cli_root_is_live(cl->load.root)))
+	if (cl->probe && (!findings || !live_is_running_root(cl->load.root)))
 		return bad_usage("--probe asks the running backends: check on "
 		    "the running system (--root /) only");
 	if (load(cl, &c) != 0)
@@ -676,7 +677,7 @@ cli_main(int argc, char **argv)
 	/* A reload without its own command reloads this machine's Apache:
 	 * only right when the tree is this machine's configuration. */
 	if (cl.reload && cl.reload_cmd == NULL &&
-	    !cli_root_is_live(cl.load.root))
+	    !live_is_running_root(cl.load.root))
 		rc = bad_usage("--reload would reload this machine's Apache, "
 		    "which does not run the tree under %s; give --reload-cmd "
 		    "for the Apache that does", cl.load.root);

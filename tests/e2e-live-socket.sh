@@ -139,4 +139,28 @@ expect_user()
 expect_user socket-permission "$SITE" "$(line /closed/)" \
     AH02454 13 "$T/closed/app.sock" 1 "(judged from the modes)"
 expect_user socket-stale "$SITE" "$(line /stale/)"
+
+# The wizard's diagnosis screen shows the same evidence (tmux, 100x60).
+if command -v tmux >/dev/null 2>&1; then
+	TS=$T/tmux.sock
+	tmux -S "$TS" -f /dev/null new-session -d -x 100 -y 60 \
+	    "env LC_ALL=C.UTF-8 TERM=xterm VHOSTFIX_LIVE_ROOT=$ROOT \
+	    $VHOSTFIX --root $ROOT --config $CONFIG; sleep 60"
+	E2E_PIDS="$E2E_PIDS $(tmux -S "$TS" display -p '#{pid}')"
+	screen()
+	{
+		tmux -S "$TS" capture-pane -p -S -200 >"$T/screen" 2>/dev/null
+	}
+	e2e_wait "screen; grep -q app.example.test '$T/screen'" ||
+	    e2e_fail "the wizard did not show its list"
+	tmux -S "$TS" send-keys Enter
+	if e2e_wait "screen; grep -q 'Apache logged 2 x AH02454 for $T/run/stale.sock' '$T/screen'"
+	then
+		e2e_ok "the wizard's diagnosis shows the log's evidence"
+	else
+		cat "$T/screen"
+		e2e_fail "no evidence line on the wizard's diagnosis screen"
+	fi
+	tmux -S "$TS" kill-server 2>/dev/null
+fi
 e2e_finish
