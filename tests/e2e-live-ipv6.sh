@@ -5,7 +5,9 @@
 # falls back to 127.0.0.1 for the first (a refused [::1] attempt on every
 # new connection, AH00957 at debug level) and answers 503 for the second
 # (AH00957 [::1] at error level).  "vhostfix check" must report
-# backend-ipv6-first on both lines, with those log lines as evidence.
+# backend-ipv6-first on both lines, with those log lines as evidence; and
+# backend-unreachable for a port nobody listens on and a name that does
+# not resolve, with theirs.
 #
 # This machine's own resolver decides what "localhost" means, so the test
 # does not rely on it: it runs in a private mount namespace (unshare -m)
@@ -44,12 +46,17 @@ scenario_vhost()
 	ProxyPassReverse /v6first/ http://backend.test:$TPORT/
 	ProxyPass /v6only/ http://v6only.test:$TPORT/
 	ProxyPassReverse /v6only/ http://v6only.test:$TPORT/
+	ProxyPass /dead/ http://127.0.0.1:$DPORT/
+	ProxyPassReverse /dead/ http://127.0.0.1:$DPORT/
+	ProxyPass /nodns/ http://nosuchhost.invalid/
+	ProxyPassReverse /nodns/ http://nosuchhost.invalid/
 </VirtualHost>
 CONF
 }
 
 . "$top_srcdir/tests/e2e/lib.sh"
 TPORT=$(e2e_free_port)
+DPORT=$(e2e_free_port)
 e2e_start
 H=app.example.test
 e2e_bg "$GUNICORN" --bind "127.0.0.1:$TPORT" --chdir "$top_srcdir/tests/e2e" \
@@ -65,6 +72,8 @@ status()
 e2e_expect_eq "GET /v6first/seen (falls back to 127.0.0.1)" \
     "$(status /v6first/seen)" 200
 e2e_expect_eq "GET /v6only/seen" "$(status /v6only/seen)" 503
+e2e_expect_eq "GET /dead/x (nobody on the port)" "$(status /dead/x)" 503
+e2e_expect_eq "GET /nodns/x (no such name)" "$(status /nodns/x)" 500
 sleep 0.2
 grep -q "AH00957: http: attempt to connect to \[::1\]:$TPORT (backend.test" \
     "$T/run/error.log" && e2e_ok "Apache logged the [::1] attempt" ||
@@ -97,6 +106,10 @@ expect backend-ipv6-first "$SITE" "$(line /v6first/)" \
     AH00957 111 "backend.test:$TPORT" - "resolves to [::1]:$TPORT first"
 expect backend-ipv6-first "$SITE" "$(line /v6only/)" \
     AH00957 111 "v6only.test:$TPORT" 1 "resolves to ::1 only"
+expect backend-unreachable "$SITE" "$(line /dead/)" \
+    AH00957 111 "127.0.0.1:$DPORT" 1 "no address of 127.0.0.1:$DPORT"
+expect backend-unreachable "$SITE" "$(line /nodns/)" \
+    AH00898 0 "nosuchhost.invalid" 1 "does not resolve"
 grep -q "error: v6only.test resolves to ::1 only" "$T/check.txt" &&
     e2e_ok "::1 only is an error" || e2e_fail "::1 only is not an error"
 grep -q "warning: backend.test resolves to \[::1\]:$TPORT first" \
