@@ -20,7 +20,9 @@ if [ -z "${VHOSTFIX_E2E_NS:-}" ]; then
 	command -v unshare >/dev/null || { echo "SKIP: no unshare"; exit 77; }
 	unshare -m true 2>/dev/null ||
 	    { echo "SKIP: unshare -m is not allowed here"; exit 77; }
-	VHOSTFIX_E2E_NS=1 exec unshare -m sh "$0" "$@"
+	VHOSTFIX_E2E_NS=1
+	export VHOSTFIX_E2E_NS
+	exec unshare -m sh "$0" "$@"
 fi
 hosts=$(mktemp "${TMPDIR:-/tmp}/vhostfix-hosts.XXXXXX") || exit 1
 cat >"$hosts" <<HOSTS

@@ -9,12 +9,20 @@
  *   test-errlog --tail LOG DIR
  *	checks the bounded reading with LOG's own lines: a file of more than
  *	ERRLOG_TAIL_MAX bytes whose old part must be skipped, and a short
- *	current file whose older lines are in the rotated file. */
+ *	current file whose older lines are in the rotated file;
+ *   test-errlog (no arguments, run by make check)
+ *	checks where each vhost's log is found: Debian's demo tree
+ *	(${APACHE_LOG_DIR} from envvars, a vhost's own ErrorLog), the RHEL
+ *	fixture (ServerRoot-relative "logs/error_log" through the logs ->
+ *	../../var/log/httpd link), a piped and a syslog ErrorLog. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "errlog.h"
 #include "util.h"
@@ -158,9 +166,122 @@ tail(const char *log, const char *dir)
 	return bad;
 }
 
+static int	path_failures;
+
+static void
+expect_path(const char *root, const char *sel, const char *want_rel,
+    const char *want_why)
+{
+	struct cf_opts		 o = { 0 };
+	struct cf_config	*c = NULL;
+	struct vec		 vs = { 0 };
+	char			*err = NULL, *why = NULL, *got, *want;
+
+	o.root = root;
+	if (conf_load(&o, &c, &err) != 0) {
+		fprintf(stderr, "FAIL %s: %s\n", root, err);
+		free(err);
+		path_failures++;
+		return;
+	}
+	if (sel != NULL && conf_find_vhosts(c, sel, &vs) == 0) {
+		fprintf(stderr, "FAIL %s: no vhost %s\n", root, sel);
+		path_failures++;
+	}
+	got = errlog_path(c, sel ? vs.v[0] : NULL, 0, &why);
+	want = want_rel ? xasprintf("%s%s", root, want_rel) : NULL;
+	if ((got == NULL) != (want == NULL) || (got && strcmp(got, want)) ||
+	    (want_why && (why == NULL || strstr(why, want_why) == NULL))) {
+		fprintf(stderr, "FAIL %s %s: got %s (%s), want %s (%s)\n",
+		    root, sel ? sel : "(server)", got ? got : "NULL",
+		    why ? why : "-", want ? want : "NULL",
+		    want_why ? want_why : "-");
+		path_failures++;
+	} else
+		printf("%s: %s\n", sel ? sel : "(server)", got ? got : why);
+	free(got);
+	free(want);
+	free(why);
+	vec_free(&vs);
+	conf_free(c);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*fp = fopen(path, "w");
+
+	if (fp == NULL) {
+		perror(path);
+		exit(99);
+	}
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int
+paths(void)
+{
+	char	 tmp[] = "/tmp/vhostfix-errlog.XXXXXX", *rhel, *cmd, *p;
+
+	if (mkdtemp(tmp) == NULL) {
+		perror("mkdtemp");
+		return 99;
+	}
+	/* Debian: ${APACHE_LOG_DIR} from envvars, as apache2ctl exports
+	 * it. */
+	expect_path(SRCDIR "/data/demo", NULL, "/var/log/apache2/error.log",
+	    NULL);
+	expect_path(SRCDIR "/data/demo", "app.example.com",
+	    "/var/log/apache2/app.example.com-error.log", NULL);
+	expect_path(SRCDIR "/data/demo", "wiki.example.com",
+	    "/var/log/apache2/wiki.example.com-error.log", NULL);
+	/* RHEL: relative to ServerRoot, through the logs link. */
+	rhel = xasprintf("%s/rhel", tmp);
+	cmd = xasprintf("cp -R '%s/tests/fixtures/rhel-layout/root' '%s' && "
+	    "mkdir -p '%s/var/log/httpd' && ln -s ../../var/log/httpd "
+	    "'%s/etc/httpd/logs' && : > '%s/var/log/httpd/error_log'",
+	    SRCDIR, rhel, rhel, rhel, rhel);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "FAIL: %s\n", cmd);
+		path_failures++;
+	}
+	free(cmd);
+	expect_path(rhel, NULL, "/var/log/httpd/error_log", NULL);
+	/* A program and syslog are not files. */
+	p = xasprintf("%s/pipe/etc/apache2", tmp);
+	cmd = xasprintf("mkdir -p '%s'", p);
+	if (system(cmd) != 0)
+		path_failures++;
+	free(cmd);
+	cmd = xasprintf("%s/apache2.conf", p);
+	write_file(cmd, "ErrorLog \"|/usr/bin/logger -t apache\"\n"
+	    "<VirtualHost *:80>\n\tServerName sys.example.test\n"
+	    "\tErrorLog syslog:local1\n</VirtualHost>\n");
+	free(cmd);
+	free(p);
+	p = xasprintf("%s/pipe", tmp);
+	expect_path(p, NULL, NULL, "goes to a program");
+	expect_path(p, "sys.example.test", NULL, "goes to syslog");
+	free(p);
+	cmd = xasprintf("rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	free(cmd);
+	free(rhel);
+	if (path_failures) {
+		fprintf(stderr, "%d failure(s)\n", path_failures);
+		return 1;
+	}
+	printf("error log paths: all found\n");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 1)
+		return paths();
 	if (argc == 2)
 		return dump(argv[1]);
 	if (argc == 4 && strcmp(argv[1], "--tail") == 0)
