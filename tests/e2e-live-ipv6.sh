@@ -61,8 +61,8 @@ TPORT=$(e2e_free_port)
 DPORT=$(e2e_free_port)
 e2e_start
 H=app.example.test
-e2e_bg "$GUNICORN" --bind "127.0.0.1:$TPORT" --chdir "$top_srcdir/tests/e2e" \
-    --workers 1 app:app
+e2e_bg env PYTHONDONTWRITEBYTECODE=1 "$GUNICORN" --bind "127.0.0.1:$TPORT" \
+    --chdir "$top_srcdir/tests/e2e" --workers 1 app:app
 e2e_wait "curl -s --max-time 2 -o /dev/null http://127.0.0.1:$TPORT/seen" ||
     { e2e_fail "gunicorn on 127.0.0.1:$TPORT"; exit 1; }
 
