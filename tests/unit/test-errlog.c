@@ -189,7 +189,8 @@ expect_path(const char *root, const char *sel, const char *want_rel,
 		path_failures++;
 	}
 	got = errlog_path(c, sel ? vs.v[0] : NULL, 0, &why);
-	want = want_rel ? xasprintf("%s%s", root, want_rel) : NULL;
+	/* The root as conf_load made it absolute and canonical. */
+	want = want_rel ? xasprintf("%s%s", c->root, want_rel) : NULL;
 	if ((got == NULL) != (want == NULL) || (got && strcmp(got, want)) ||
 	    (want_why && (why == NULL || strstr(why, want_why) == NULL))) {
 		fprintf(stderr, "FAIL %s %s: got %s (%s), want %s (%s)\n",
