@@ -45,10 +45,18 @@ _vhostfix_tree_args()
 # ServerNames and ServerAliases of the tree, one a line.
 _vhostfix_vhosts()
 {
-	local -a args
-	local IFS=$'\n'
+	local -a args keep
+	local IFS=$'\n' i
 	args=($(_vhostfix_tree_args))
-	"$1" "${args[@]}" list --format json 2>/dev/null |
+	# list takes no --backup-dir (a usage error): leave it out.
+	for ((i = 0; i < ${#args[@]}; i++)); do
+		case ${args[i]} in
+		--backup-dir) ((i++)) ;;
+		--backup-dir=*) ;;
+		*) keep+=("${args[i]}") ;;
+		esac
+	done
+	"$1" "${keep[@]}" list --format json 2>/dev/null |
 	    grep -o -e '"server_name":"[^"]*"' -e '"aliases":\[[^]]*\]' |
 	    sed -e 's/^"server_name"://' -e 's/^"aliases":\[//' \
 		-e 's/\]$//' | tr ',' '\n' | sed -n 's/^"\(.*\)"$/\1/p' |

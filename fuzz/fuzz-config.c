@@ -31,7 +31,6 @@
 #include "augw.h"
 #include "conf.h"
 #include "diff.h"
-#include "model.h"
 #include "plan.h"
 #include "report.h"
 #include "rules.h"
@@ -229,7 +228,7 @@ scan_vs_augeas(const char *data, size_t len)
 	a.text = b.text = text;
 	a.len = b.len = len;
 	a.path = b.path = (char *)"/fuzz.conf";
-	model_index_lines(&a);
+	conf_index_lines(&a);
 	b.lines = a.lines;
 	b.nlines = a.nlines;
 	a.top.kind = b.top.kind = CF_SECTION;

@@ -1,4 +1,4 @@
-/* cli.h: command line: options table, commands, text and JSON output. */
+/* cli.h: command line: options and command tables, text and JSON output. */
 #ifndef VHOSTFIX_CLI_H
 #define VHOSTFIX_CLI_H
 
@@ -16,13 +16,13 @@ enum {
 int	 cli_main(int argc, char **argv);
 
 /* cli-write.c: after the diff of "fix": ask, then the safe write. */
-int	 cli_write(const char *self, struct cf_config *, struct vec *rendered,
-	    struct vec *vhosts, int yes, const char *backup_dir,
-	    const char *configtest, int no_configtest, const char *apache_bin,
-	    int reload, const char *reload_cmd);
+struct wr_opts;
+/* wo: the write options of the command line (root and vhosts are filled
+ * in here). */
+int	 cli_write(struct cf_config *, struct vec *rendered,
+	    struct vec *vhosts, int yes, const struct wr_opts *wo);
 int	 cli_rollback(const struct cf_opts *, const char *id, int list,
-	    int force, const char *backup_dir, const char *configtest,
-	    int no_configtest, int json);
+	    int force, const struct wr_opts *wo, int json);
 /* cli-wizard.c: no command: the wizard on a terminal, else usage. */
 int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 	    int dry_run, int color, int ascii, const char *backup_dir,

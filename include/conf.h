@@ -1,12 +1,13 @@
 /* conf.h: the Apache configuration as Apache loads it.
  *
  * discover.c follows Include/IncludeOptional from the main config (globs
- * sorted as Apache sorts them, ServerRoot-relative paths, never outside the
- * root), evaluates <IfModule>/<IfDefine>, Define and ${VAR}; augw.c parses
- * each file with Augeas's Httpd lens and copies the tree out; model.c builds
- * the virtual hosts.  After conf_load() no Augeas tree is kept: every node
- * carries byte offsets into its file's text, which is what the planner
- * splices. */
+ * sorted as Apache sorts them, ServerRoot-relative paths resolved by
+ * path.c, never outside the root), evaluates <IfModule>/<IfDefine>, Define
+ * and ${VAR}; scan.c parses the files in the subset of the Httpd lens's
+ * language it knows, augw.c every other one with Augeas; model.c builds the
+ * virtual hosts; conf.c holds the node builders and conf_free.  After
+ * conf_load() no Augeas tree is kept: every node carries byte offsets into
+ * its file's text, which is what the planner splices. */
 #ifndef VHOSTFIX_CONF_H
 #define VHOSTFIX_CONF_H
 
@@ -135,9 +136,18 @@ int	 conf_has_module(const struct cf_config *, const char *);
 char	*conf_expand(const struct cf_config *, const char *);
 /* Directive names compare case-insensitively. */
 int	 conf_is(const struct cf_node *, const char *name);
-/* Line number (1-based) of a byte offset in a file. */
+/* Line number (1-based) of a byte offset in a file (conf.c; needs
+ * conf_index_lines first). */
 unsigned conf_line_of(const struct cf_file *, size_t off);
-/* Absolute path on this machine of a root-relative path.  Caller frees. */
+/* Fill f->lines from f->text. */
+void	 conf_index_lines(struct cf_file *);
+/* Building struct cf_node trees (the parsers: augw.c, scan.c). */
+void	 cf_node_add_kid(struct cf_node *parent, struct cf_node *kid);
+void	 cf_node_add_arg(struct cf_node *, const char *value, size_t len,
+	    size_t start, size_t end);
+void	 cf_node_free_kids(struct cf_node *);
+/* Absolute path on this machine of a root-relative path (path.c).  Caller
+ * frees. */
 char	*conf_abs(const struct cf_config *, const char *rel);
 /* A root-relative path with every symbolic link resolved as if the root
  * were "/" (the result names no link, so the kernel follows none out of

@@ -30,19 +30,20 @@ struct preview {
 
 struct rule_ctx;
 
-/* Who repairs a rule's findings. */
+/* Who repairs a rule's findings: fix rewrites the lines (AUTO; the
+ * finding's fixable says whether this one can be), or prints the line or
+ * command to use (HAND). */
 enum rule_fix {
-	RULE_FIX_AUTO,		/* fix rewrites the lines (finding->fixable
-				   says whether this one can be) */
-	RULE_FIX_HAND,		/* fix prints the line or command to use */
+	RULE_FIX_AUTO,
+	RULE_FIX_HAND,
 };
 
 struct rule {
 	const char	*id;		/* stable: scripts match on it */
 	enum sev	 sev;		/* default severity */
 	enum rule_fix	 fix;
-	const char	*summary;	/* one line, as the man page says it */
-	const char	*why;		/* what Apache does with the line */
+	const char	*summary;	/* one line, for the docs */
+	const char	*why;		/* what Apache does with it */
 	const char	*visitor;	/* what a visitor gets from it */
 	/* The family's check, which reports this rule among others; the
 	 * runner calls each check once per context, in table order.  NULL:
@@ -57,9 +58,8 @@ extern const size_t rules_count;
 extern const struct rule rule_parse_error;
 
 struct finding {
-	const struct rule	*rule;		/* its entry in rules_table */
+	const struct rule	*rule;		/* in rules_table */
 	enum sev		 sev;
-	const struct cf_file	*file;		/* NULL: no file (config-level) */
 	char			*path;		/* root-relative file, or NULL */
 	unsigned		 line;
 	char			*message;	/* one line */

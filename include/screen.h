@@ -203,6 +203,7 @@ struct tui {
 	struct tui_opts		*opts;
 	struct wizard		 wz;		/* the walk (the controller) */
 	int			 step;		/* enum tui_step */
+	const struct screen	*screen;	/* the step's screen */
 	void			*data;		/* the current screen's own */
 	char			*filter;	/* the list's filter: kept
 						   while the walk goes on */

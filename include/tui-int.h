@@ -14,7 +14,6 @@
 #define TUI_MIN_ROWS	16
 
 /* tui.c: the screen of the current step. */
-const struct screen *tui_current(const struct tui *);
 
 /* tui-draw.c: colors or monochrome, and the glyph table, once curses is
  * up. */

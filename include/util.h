@@ -49,6 +49,12 @@ int	 str_endswith(const char *, const char *);
 char	*str_unquote(const char *);
 /* Quote for writing into an Apache config when needed (spaces, quotes). */
 char	*str_quote_arg(const char *);
+/* "did you mean": of names, those near typed (an edit distance within a
+ * quarter of its length, 2 at least, or containing it), nearest first,
+ * then in strcmp order, each once.  Stores at most max in best; returns
+ * how many. */
+size_t	 str_nearest(const char *typed, const char *const *names, size_t n,
+	    const char **best, size_t max);
 
 /* Read a whole file (at most max bytes; -1 and errno EFBIG past it).
  * Returns 0 and a malloc'd, NUL-terminated *out (may contain NULs). */

@@ -51,64 +51,12 @@ augw_close(struct augw *w)
 	free(w);
 }
 
-static void
-node_free(struct cf_node *n)
-{
-	size_t	i;
-
-	free(n->name);
-	for (i = 0; i < n->nargs; i++)
-		free(n->args[i]);
-	free(n->args);
-	free(n->arg_start);
-	free(n->arg_end);
-	cf_node_free_kids(n);
-	free(n);
-}
-
-void
-cf_node_free_kids(struct cf_node *n)
-{
-	size_t	i;
-
-	for (i = 0; i < n->nkids; i++)
-		node_free(n->kids[i]);
-	free(n->kids);
-	n->kids = NULL;
-	n->nkids = 0;
-}
-
 static size_t
 line_start_of(const char *text, size_t off)
 {
 	while (off > 0 && text[off - 1] != '\n')
 		off--;
 	return off;
-}
-
-void
-cf_node_add_kid(struct cf_node *parent, struct cf_node *kid)
-{
-	/* Capacity doubles at each power of two. */
-	if ((parent->nkids & (parent->nkids - 1)) == 0)
-		parent->kids = xrealloc(parent->kids,
-		    (parent->nkids ? parent->nkids * 2 : 1) *
-		    sizeof *parent->kids);
-	parent->kids[parent->nkids++] = kid;
-}
-
-void
-cf_node_add_arg(struct cf_node *n, const char *value, size_t len,
-    size_t start, size_t end)
-{
-	n->args = xrealloc(n->args, (n->nargs + 1) * sizeof *n->args);
-	n->arg_start = xrealloc(n->arg_start,
-	    (n->nargs + 1) * sizeof *n->arg_start);
-	n->arg_end = xrealloc(n->arg_end, (n->nargs + 1) * sizeof *n->arg_end);
-	n->args[n->nargs] = xstrndup(value, len);
-	n->arg_start[n->nargs] = start;
-	n->arg_end[n->nargs] = end;
-	n->nargs++;
 }
 
 /* Copy the children of path into parent.  Labels: "directive" (value =

@@ -11,18 +11,6 @@
 #include "report.h"
 #include "write.h"
 
-static void
-fill_opts(struct wr_opts *wo, const char *root, const char *backup_dir,
-    const char *configtest, int no_configtest)
-{
-	memset(wo, 0, sizeof *wo);
-	wo->root = root;
-	wo->backup_dir = backup_dir;
-	wo->configtest = configtest;
-	wo->no_configtest = no_configtest;
-	wo->lock_wait = -1;
-}
-
 static int
 report_result(const struct wr_opts *wo, struct wr_result *res,
     const char *what)
@@ -72,10 +60,8 @@ confirm(void)
 }
 
 int
-cli_write(const char *self, struct cf_config *c, struct vec *rendered,
-    struct vec *vhosts, int yes, const char *backup_dir,
-    const char *configtest, int no_configtest, const char *apache_bin,
-    int reload, const char *reload_cmd)
+cli_write(struct cf_config *c, struct vec *rendered, struct vec *vhosts,
+    int yes, const struct wr_opts *opts)
 {
 	struct wr_opts		 wo;
 	struct fixfiles		 ff;
@@ -84,7 +70,6 @@ cli_write(const char *self, struct cf_config *c, struct vec *rendered,
 	size_t			 i;
 	int			 rc;
 
-	(void)self;
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
 			fprintf(stderr, "vhostfix: no terminal to confirm on: "
@@ -97,10 +82,8 @@ cli_write(const char *self, struct cf_config *c, struct vec *rendered,
 			return EXIT_USAGE;
 		}
 	}
-	fill_opts(&wo, c->root, backup_dir, configtest, no_configtest);
-	wo.apache_bin = apache_bin;
-	wo.reload = reload;
-	wo.reload_cmd = reload_cmd;
+	wo = *opts;
+	wo.root = c->root;
 	names = xcalloc(vhosts->n + 1, sizeof *names);
 	for (i = 0; i < vhosts->n; i++)
 		names[i] = conf_vhost_name(vhosts->v[i]);
@@ -119,8 +102,7 @@ cli_write(const char *self, struct cf_config *c, struct vec *rendered,
 
 int
 cli_rollback(const struct cf_opts *load, const char *id, int list,
-    int force, const char *backup_dir, const char *configtest,
-    int no_configtest, int json)
+    int force, const struct wr_opts *opts, int json)
 {
 	struct wr_opts		 wo;
 	struct wr_result	 res;
@@ -134,7 +116,8 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 		fprintf(stderr, "vhostfix: %s: not a directory\n", root);
 		return EXIT_USAGE;
 	}
-	fill_opts(&wo, real, backup_dir, configtest, no_configtest);
+	wo = *opts;
+	wo.root = real;
 	if (list) {
 		struct vec	sets = { 0 };
 		size_t		i, j;
@@ -193,7 +176,7 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 			fputs("]\n", stdout);
 		else if (sets.n == 0)
 			fprintf(stderr, "vhostfix: no backup sets under %s\n",
-			    backup_dir ? backup_dir : "ROOT/var/backups/"
+			    wo.backup_dir ? wo.backup_dir : "ROOT/var/backups/"
 			    "vhostfix");
 		vec_free_all(&sets, wr_set_free);
 		free(real);

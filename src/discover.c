@@ -7,16 +7,12 @@
  * in the same order, keep the same state, and record the directives in
  * effect for each <VirtualHost> and for the main server.
  *
- * Paths: every path is root-relative.  Symlinks are resolved as if the
- * root were "/" (augtool -r semantics: an absolute link target points
- * inside the root); ".." above the root is refused, so nothing outside the
- * root is ever opened. */
+ * Paths: every path is root-relative, resolved inside the root by path.c
+ * (never by the kernel), so nothing outside the root is ever opened. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +22,11 @@
 #include "augw.h"
 #include "conf.h"
 #include "model.h"
+#include "path.h"
 #include "scan.h"
 
 #define DISC_MAX_FILE	(64u << 20)	/* bigger than any sane config */
 #define DISC_MAX_DEPTH	64		/* Apache stops at 128 */
-#define DISC_MAX_LINKS	40		/* as the kernel */
 #define DISC_MAX_FILES	200000
 
 /* Modules compiled into Debian's and RHEL's httpd (apache2 -l). */
@@ -69,15 +65,6 @@ struct disc {
 	int			 root_is_slash;
 };
 
-/* Join root and a root-relative path. */
-char *
-conf_abs(const struct cf_config *c, const char *rel)
-{
-	if (strcmp(c->root, "/") == 0)
-		return xstrdup(rel);
-	return xasprintf("%s%s", c->root, rel);
-}
-
 static void	problem(struct disc *, const struct cf_node *, int,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
 
@@ -99,108 +86,6 @@ problem(struct disc *d, const struct cf_node *at, int is_error,
 	vec_push(&d->c->problems, p);
 }
 
-/* Resolve a root-relative path to the real file, chroot-style.  Returns a
- * malloc'd root-relative path, or NULL with errno: ENOENT, ELOOP, EXDEV
- * (".." would leave the root). */
-static char *
-resolve_from(const struct cf_config *c, const char *base, const char *rel)
-{
-	struct buf	 cur = { 0 };
-	char		*rest, *p, *comp, *abs;
-	char		 target[PATH_MAX];
-	struct stat	 st;
-	int		 links = 0;
-	ssize_t		 n;
-
-	rest = xstrdup(rel);
-	p = rest;
-	buf_add(&cur, "", 0);
-	if (strcmp(base, "/") != 0)
-		buf_adds(&cur, base);
-	while (*p != '\0') {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		comp = p;
-		while (*p != '\0' && *p != '/')
-			p++;
-		if (*p == '/')
-			*p++ = '\0';
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			char	*slash = strrchr(cur.data, '/');
-
-			if (slash == NULL) {
-				if (strcmp(c->root, "/") == 0)
-					continue;	/* "/.." is "/" */
-				errno = EXDEV;
-				goto fail;
-			}
-			cur.len = (size_t)(slash - cur.data);
-			cur.data[cur.len] = '\0';
-			continue;
-		}
-		{
-			size_t	keep = cur.len;
-
-			buf_addc(&cur, '/');
-			buf_adds(&cur, comp);
-			abs = conf_abs(c, cur.data);
-			if (lstat(abs, &st) != 0) {
-				int	e = errno;
-
-				free(abs);
-				/* A missing last component is reported by
-				 * the caller with the path it asked for. */
-				errno = e;
-				goto fail;
-			}
-			if (!S_ISLNK(st.st_mode)) {
-				free(abs);
-				continue;
-			}
-			if (++links > DISC_MAX_LINKS) {
-				free(abs);
-				errno = ELOOP;
-				goto fail;
-			}
-			n = readlink(abs, target, sizeof target - 1);
-			free(abs);
-			if (n < 0)
-				goto fail;
-			target[n] = '\0';
-			cur.len = keep;
-			cur.data[keep] = '\0';
-			if (target[0] == '/') {
-				cur.len = 0;
-				cur.data[0] = '\0';
-			}
-			{
-				char	*nrest = xasprintf("%s/%s", target, p);
-
-				free(rest);
-				rest = p = nrest;
-			}
-		}
-	}
-	free(rest);
-	if (cur.len == 0)
-		buf_adds(&cur, "/");
-	return buf_steal(&cur);
-fail:
-	free(rest);
-	buf_free(&cur);
-	return NULL;
-}
-
-static char *
-resolve(const struct cf_config *c, const char *rel)
-{
-	return resolve_from(c, "/", rel);
-}
-
 /* The files of one directory (a glob, sites-enabled) share their parent:
  * resolve it once, then only the last component. */
 static char *
@@ -212,21 +97,21 @@ resolve_cached(struct disc *d, const char *rel)
 
 	if (slash == NULL || n == 0 || strcmp(slash + 1, "..") == 0 ||
 	    strcmp(slash + 1, ".") == 0 || slash[1] == '\0')
-		return resolve(d->c, rel);
+		return conf_resolve(d->c, rel);
 	if (d->dir_rel == NULL || strlen(d->dir_rel) != n ||
 	    strncmp(d->dir_rel, rel, n) != 0) {
-		char	*dir = xstrndup(rel, n), *dr = resolve(d->c, dir);
+		char	*dir = xstrndup(rel, n), *dr = conf_resolve(d->c, dir);
 
 		if (dr == NULL) {
 			free(dir);
-			return resolve(d->c, rel);
+			return conf_resolve(d->c, rel);
 		}
 		free(d->dir_rel);
 		free(d->dir_real);
 		d->dir_rel = dir;
 		d->dir_real = dr;
 	}
-	r = resolve_from(d->c, d->dir_real, slash + 1);
+	r = path_resolve_from(d->c, d->dir_real, slash + 1);
 	return r;
 }
 
@@ -234,77 +119,6 @@ static int
 has_wildcard(const char *s)
 {
 	return strpbrk(s, "*?[") != NULL;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names in a directory, sorted as Apache sorts them (strcmp).  -1 with
- * errno (EXDEV: ".." would leave the root). */
-static int
-list_dir(const struct cf_config *c, const char *rel, struct vec *out)
-{
-	char		*real = resolve(c, rel), *abs;
-	DIR		*dir;
-	struct dirent	*e;
-
-	/* Resolved inside the root, never by the kernel: an absolute link
-	 * would lead out of it. */
-	if (real == NULL)
-		return -1;
-	abs = conf_abs(c, real);
-	free(real);
-	dir = opendir(abs);
-	free(abs);
-	if (dir == NULL)
-		return -1;
-	while ((e = readdir(dir)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		vec_push(out, xstrdup(e->d_name));
-	}
-	closedir(dir);
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof *out->v, cmp_str);
-	return 0;
-}
-
-static char *
-join(const char *dir, const char *name)
-{
-	size_t	n = strlen(dir);
-
-	while (n > 0 && dir[n - 1] == '/')
-		n--;
-	return xasprintf("%.*s/%s", (int)n, dir, name);
-}
-
-/* "/etc//apache2/./x/" -> "/etc/apache2/x", as Apache names files. */
-static char *
-tidy(const char *p)
-{
-	struct buf	b = { 0 };
-
-	while (*p != '\0') {
-		if (*p == '/') {
-			while (*p == '/')
-				p++;
-			if (p[0] == '.' && (p[1] == '/' || p[1] == '\0')) {
-				p++;
-				continue;
-			}
-			if (*p != '\0')
-				buf_addc(&b, '/');
-			continue;
-		}
-		buf_addc(&b, *p++);
-	}
-	if (b.len == 0)
-		buf_addc(&b, '/');
-	return buf_steal(&b);
 }
 
 static int	process_path(struct disc *, const char *, const struct cf_node *,
@@ -318,13 +132,13 @@ process_dir(struct disc *d, const char *rel, const struct cf_node *at,
 	struct vec	names = { 0 };
 	size_t		i;
 
-	if (list_dir(d->c, rel, &names) != 0) {
+	if (path_list_dir(d->c, rel, &names) != 0) {
 		problem(d, at, 1, "cannot read directory %s: %s", rel,
 		    strerror(errno));
 		return;
 	}
 	for (i = 0; i < names.n; i++) {
-		char	*p = join(rel, names.v[i]);
+		char	*p = path_join(rel, names.v[i]);
 
 		process_path(d, p, at, 1, ctx, depth + 1);
 		free(p);
@@ -354,21 +168,21 @@ process_glob(struct disc *d, const char *dir, const char *pattern,
 	comp = slash ? xstrndup(pattern, (size_t)(slash - pattern)) :
 	    xstrdup(pattern);
 	if (!has_wildcard(comp)) {
-		here = join(dir, comp);
+		here = path_join(dir, comp);
 		n = process_glob(d, here, slash ? slash : "", at, ctx, depth);
 		free(here);
 		free(comp);
 		return n;
 	}
-	if (list_dir(d->c, dir, &names) == 0) {
+	if (path_list_dir(d->c, dir, &names) == 0) {
 		for (i = 0; i < names.n; i++) {
 			char	*abs, *real;
 
 			/* apr_fnmatch with APR_FNM_PERIOD, as Apache. */
 			if (fnmatch(comp, names.v[i], FNM_PERIOD) != 0)
 				continue;
-			here = join(dir, names.v[i]);
-			real = slash != NULL ? resolve(d->c, here) : NULL;
+			here = path_join(dir, names.v[i]);
+			real = slash != NULL ? conf_resolve(d->c, here) : NULL;
 			abs = real != NULL ? conf_abs(d->c, real) : NULL;
 			free(real);
 			if (slash != NULL && (abs == NULL ||
@@ -470,7 +284,7 @@ load_file(struct disc *d, const char *rel, const char *real,
 	}
 	remember_file(d, f);
 	vec_push(&d->c->files, f);
-	model_index_lines(f);
+	conf_index_lines(f);
 	if (memchr(f->text, '\0', f->len) != NULL) {
 		/* Apache reads such a file as text and fails on it; Augeas
 		 * would stop at the NUL and see a shorter file. */
@@ -591,7 +405,7 @@ server_relative(struct disc *d, const char *path)
 {
 	if (path[0] == '/')
 		return xstrdup(path);
-	return join(d->c->server_root, path);
+	return path_join(d->c->server_root, path);
 }
 
 /* ServerRoot, relative to the current one as Apache takes it.  One that
@@ -603,7 +417,7 @@ server_root(struct disc *d, struct cf_node *n)
 {
 	char	*v = arg_value(d, n->args[0]);
 	char	*rel = server_relative(d, v);
-	char	*real = resolve(d->c, rel);
+	char	*real = conf_resolve(d->c, rel);
 
 	if (real == NULL && errno == EXDEV) {
 		problem(d, n, 1, "ServerRoot %s leaves the root; not followed",
@@ -619,12 +433,6 @@ server_root(struct disc *d, struct cf_node *n)
 	free(v);
 }
 
-char *
-conf_resolve(const struct cf_config *c, const char *rel)
-{
-	return resolve(c, rel);
-}
-
 static void
 do_include(struct disc *d, struct cf_node *n, struct ctx *ctx, int depth)
 {
@@ -634,7 +442,7 @@ do_include(struct disc *d, struct cf_node *n, struct ctx *ctx, int depth)
 	for (i = 0; i < n->nargs; i++) {
 		char	*v = arg_value(d, n->args[i]);
 		char	*sr = server_relative(d, v);
-		char	*rel = tidy(sr);
+		char	*rel = path_tidy(sr);
 
 		free(sr);
 
@@ -729,7 +537,7 @@ condition(struct disc *d, struct cf_node *n, int *is_cond)
 			r = is_defined(d, v + neg);
 		else {
 			char	*rel = server_relative(d, v + neg);
-			char	*real = resolve(d->c, rel);
+			char	*real = conf_resolve(d->c, rel);
 
 			/* Resolved inside the root, never by the kernel: an
 			 * absolute link would lead out of it. */
@@ -854,7 +662,7 @@ find_main_config(struct disc *d, const char *given, char **err)
 		return 0;
 	}
 	for (i = 0; i < sizeof main_configs / sizeof *main_configs; i++) {
-		char		*real = resolve(c, main_configs[i]), *abs;
+		char		*real = conf_resolve(c, main_configs[i]), *abs;
 		struct stat	 st;
 		int		 ok;
 
@@ -905,7 +713,7 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 		vec_push(&d.c->modules, xstrdup(static_modules[i]));
 	if (find_main_config(&d, o->config, err) != 0)
 		goto out;
-	real = resolve(d.c, d.c->main_config);
+	real = conf_resolve(d.c, d.c->main_config);
 	abs = real ? conf_abs(d.c, real) : NULL;
 	if (real == NULL || stat(abs, &st) != 0) {
 		*err = xasprintf("%s: %s", d.c->main_config, errno == EXDEV ?

@@ -94,7 +94,6 @@ rule_add(struct rule_ctx *rc, const struct rule *r, const struct cf_node *at,
 	va_end(ap);
 	f = finding_new(rc->out, r, at ? at->file->path : NULL,
 	    at ? at->line : 0, msg);
-	f->file = at ? at->file : NULL;
 	f->node = at;
 	f->vhost = rc->px->vhost;
 	return f;
@@ -234,7 +233,6 @@ rules_run(const struct cf_config *c, struct vec *out)
 		fi = finding_new(out, &rule_parse_error, f->path,
 		    f->err_line, xasprintf("Augeas cannot parse this file: "
 		    "%s%s", f->err_msg, " (nothing in it is analysed)"));
-		fi->file = f;
 		vec_push(&fi->suggest, xstrdup(c->debian ? "apache2ctl "
 		    "configtest    (Apache's own check names the problem)" :
 		    "apachectl configtest    (Apache's own check names the "

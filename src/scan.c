@@ -5,7 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "augw.h"
 #include "scan.h"
 
 #define SCAN_MAX_DEPTH	64

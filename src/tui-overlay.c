@@ -83,7 +83,7 @@ tui_prompt_free(struct tui_prompt *p)
 unsigned
 tui_mode(struct tui *t)
 {
-	const struct screen	*s = tui_current(t);
+	const struct screen	*s = t->screen;
 
 	return s->mode != NULL ? s->mode(t) : ~0u;
 }
@@ -110,7 +110,7 @@ tui_keymap(const struct screen *s, int n, size_t *nkeys)
 static void
 tui_draw_keyline(struct tui *t)
 {
-	const struct screen	*s = tui_current(t);
+	const struct screen	*s = t->screen;
 	unsigned		 mode = tui_mode(t);
 	int			 x = 1, y = LINES - 1, n;
 	size_t			 i, nkeys;
@@ -145,7 +145,7 @@ tui_draw_keyline(struct tui *t)
 void
 tui_draw_help(struct tui *t, int y, int h)
 {
-	const struct screen	*s = tui_current(t);
+	const struct screen	*s = t->screen;
 	unsigned		 mode = tui_mode(t);
 	int			 r = y + 1, n;
 	size_t			 i, nkeys;

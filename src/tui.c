@@ -200,6 +200,7 @@ tui_goto(struct tui *t, int step)
 		free(t->data);
 	t->data = NULL;
 	t->step = step;
+	t->screen = tui_screens[step];
 	t->help = 0;
 	if (tui_screens[step]->enter != NULL)
 		tui_screens[step]->enter(t);
@@ -222,12 +223,6 @@ tui_request_quit(struct tui *t)
 }
 
 /* ---- the frame and the loop ------------------------------------------- */
-
-const struct screen *
-tui_current(const struct tui *t)
-{
-	return tui_screens[t->step];
-}
 
 static void
 tui_draw(struct tui *t)
@@ -332,6 +327,7 @@ tui_run(struct tui_opts *opts)
 		return EXIT_USAGE;
 	}
 	t.step = STEP_LIST;
+	t.screen = tui_screens[t.step];
 	if (tui_screens[t.step]->enter != NULL)
 		tui_screens[t.step]->enter(&t);
 	while (!t.quit && !tui_signal) {

@@ -297,3 +297,73 @@ fail:
 	errno = saved;
 	return -1;
 }
+
+/* Edit distance (Levenshtein). */
+static size_t
+str_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, *row, prev, d;
+
+	row = xcalloc(lb + 1, sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t	cur = row[j];
+
+			d = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < d)
+				d = row[j] + 1;
+			if (row[j - 1] + 1 < d)
+				d = row[j - 1] + 1;
+			row[j] = d;
+			prev = cur;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+struct str_near {
+	const char	*name;
+	size_t		 d;
+};
+
+static int
+str_cmp_near(const void *a, const void *b)
+{
+	const struct str_near	*x = a, *y = b;
+
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+size_t
+str_nearest(const char *typed, const char *const *names, size_t n,
+    const char **best, size_t max)
+{
+	struct str_near	*nv = xcalloc(n ? n : 1, sizeof *nv);
+	size_t		 i, k = 0, out = 0, lim = strlen(typed) / 4;
+
+	if (lim < 2)
+		lim = 2;
+	for (i = 0; i < n; i++) {
+		size_t	d = str_distance(names[i], typed);
+
+		if (d > lim && strstr(names[i], typed) == NULL)
+			continue;
+		nv[k].name = names[i];
+		nv[k].d = d;
+		k++;
+	}
+	qsort(nv, k, sizeof *nv, str_cmp_near);
+	for (i = 0; i < k && out < max; i++)
+		if (out == 0 || strcmp(best[out - 1], nv[i].name) != 0)
+			best[out++] = nv[i].name;
+	free(nv);
+	return out;
+}

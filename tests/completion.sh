@@ -115,6 +115,9 @@ expect "alpha.example.com" vhostfix --root "$R" fix --dry-run al
 expect "www.alpha.example.com" vhostfix --root="$R" check w
 expect "beta.example.org" vhostfix --root = "$R" fix b
 expect "beta.example.org" vhostfix check --root "$R" b
+# --backup-dir (which list does not take) does not stop the names.
+expect "beta.example.org" vhostfix --root "$R" --backup-dir "$T" fix b
+expect "beta.example.org" vhostfix --root "$R" --backup-dir="$T" fix b
 # A value of an option is not the command.
 expect "alpha.example.com" vhostfix --root "$R" --format json check a
 # list takes no vhost.

@@ -74,6 +74,12 @@ VHOSTFIX_LIVE_ROOT=$ROOT "$VHOSTFIX" --root "$ROOT" --config "$CONFIG" \
     check >"$T/check.txt" 2>&1
 cat "$T/check.txt"
 
+if python3 "$top_srcdir/tests/vfjson.py" findings "$T/check.json" \
+    >/dev/null 2>"$T/vfjson.err"; then
+	e2e_ok "the JSON with evidence is valid (tests/vfjson.py)"
+else
+	e2e_fail "vfjson.py: $(cat "$T/vfjson.err")"
+fi
 expect()
 {
 	if python3 "$top_srcdir/tests/e2e/live.py" "$T/check.json" "$@" \

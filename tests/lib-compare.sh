@@ -1,5 +1,5 @@
-# lib-compare.sh: sourced by the tests that hold documentation against the
-# program (manpage.sh, rules-doc.sh).  The caller sets failed=0 first.
+# lib-compare.sh: fail and compare, for the tests that hold the program and
+# its documentation against each other.  The caller sets failed=0 first.
 
 fail()
 {

@@ -2,7 +2,8 @@
 # rules-doc.sh: the man page (RULES) and README.md (the rule table and one
 # section per rule) name exactly the rules of the registry (src/rules.c,
 # printed by tests/unit/list-rules), each with its default severity and
-# whether the fix repairs it or leaves it to a human.
+# whether the fix repairs it or leaves it to a human; tests/vfjson.py's
+# copy has the same ids.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -77,6 +78,30 @@ compare "rule (severity)" "$T/table-sev" "$T/sect-sev" "the registry" \
     "README.md's rule sections"
 compare "rule fix" "$T/table-fix" "$T/sect-fix" "the registry" \
     "README.md's rule sections (**Fix** (*fixed*) / (by hand))"
+
+# tests/vfjson.py keeps its own copy (ids and the severities a finding
+# may have) to validate the JSON: the default severity must be among them.
+python3 -B -c '
+import sys
+sys.path.insert(0, sys.argv[1])
+import vfjson
+for rule, sevs in sorted(vfjson.RULES.items()):
+    for s in sorted(sevs):
+        print(rule, s)
+' "$top_srcdir/tests" >"$T/vfjson-all" ||
+    fail "cannot read RULES of tests/vfjson.py"
+awk '{ print $1 }' "$T/vfjson-all" >"$T/vfjson-ids"
+awk '{ print $1 }' "$T/table" >"$T/table-ids"
+compare "rule" "$T/table-ids" "$T/vfjson-ids" "the registry" \
+    "tests/vfjson.py's RULES"
+awk '{ print $1, $2 }' "$T/table" | while read -r id sev; do
+	grep -qx "$id $sev" "$T/vfjson-all" ||
+	    echo "FAIL: tests/vfjson.py does not allow $id as $sev" >&2
+done >"$T/vfjson-sev" 2>&1
+if [ -s "$T/vfjson-sev" ]; then
+	cat "$T/vfjson-sev" >&2
+	failed=1
+fi
 
 n=$(wc -l <"$T/table")
 if [ "$failed" -ne 0 ]; then

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include "augw.h"
-#include "model.h"
 #include "scan.h"
 
 static struct augw	*w;
@@ -65,7 +64,7 @@ check_text(const char *text, size_t len, const char *where)
 	a.path = b.path = (char *)where;
 	if (memchr(text, '\0', len) != NULL)
 		return;
-	model_index_lines(&a);
+	conf_index_lines(&a);
 	b.lines = a.lines;
 	b.nlines = a.nlines;
 	a.top.kind = b.top.kind = CF_SECTION;

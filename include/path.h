@@ -1,0 +1,24 @@
+/* path.h: root-relative paths (path.c), for discovery.  conf_abs and
+ * conf_resolve (conf.h) are the part every layer uses. */
+#ifndef VHOSTFIX_PATH_H
+#define VHOSTFIX_PATH_H
+
+#include "conf.h"
+
+/* conf_resolve() of rel taken relative to base, a resolved root-relative
+ * directory ("/" for rel absolute).  Caller frees; NULL with errno ENOENT,
+ * ELOOP, or EXDEV when ".." would leave the root. */
+char	*path_resolve_from(const struct cf_config *, const char *base,
+	    const char *rel);
+/* The names in a root-relative directory (not . and ..), sorted as Apache
+ * sorts them (strcmp), appended to out as malloc'd strings.  0, or -1 with
+ * errno (EXDEV: ".." would leave the root). */
+int	 path_list_dir(const struct cf_config *, const char *rel,
+	    struct vec *out);
+/* dir + "/" + name, without doubling the slash.  Caller frees. */
+char	*path_join(const char *dir, const char *name);
+/* "/etc//apache2/./x/" -> "/etc/apache2/x", as Apache names files.
+ * Caller frees. */
+char	*path_tidy(const char *);
+
+#endif
