@@ -46,5 +46,9 @@ int	 cli_verify(const struct cf_opts *, char **names, int n,
 /* After fix --yes --reload on the running system: verify the vhosts the
  * fix touched (prints; fix's exit status stays its own). */
 void	 cli_verify_after_fix(const struct cf_opts *, const struct vec *);
+/* --reload without --reload-cmd on a tree that is not the running
+ * system's: the message, EXIT_USAGE; else 0. */
+int	 cli_reload_refused(const char *root, int reload,
+	    const char *reload_cmd);
 
 #endif

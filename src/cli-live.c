@@ -120,13 +120,19 @@ probe_text(const struct cf_vhost *v, const struct probe_result *r)
  * named.  EXIT_CLEAN, or EXIT_USAGE after a message (nothing to free). */
 static int
 load_selected(const struct cf_opts *load, const char *cmd, const char *asks,
-    char **names, int n, struct cf_config **cp, struct vec *sel)
+    char **names, int n, const char *path, struct cf_config **cp,
+    struct vec *sel)
 {
 	char	*err = NULL;
 	int	 k, rc = EXIT_CLEAN;
 
 	if (n == 0) {
 		fprintf(stderr, "vhostfix: %s needs VHOST...\n", cmd);
+		return EXIT_USAGE;
+	}
+	if (path != NULL && path[0] != '/') {
+		fprintf(stderr, "vhostfix: --path takes a path starting with "
+		    "/, not '%s'\n", path);
 		return EXIT_USAGE;
 	}
 	if (!live_is_running_root(load->root)) {
@@ -169,7 +175,7 @@ cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
 	int			 rc;
 
 	if ((rc = load_selected(load, "probe", "the running backends", names,
-	    n, &c, &sel)) != EXIT_CLEAN)
+	    n, path, &c, &sel)) != EXIT_CLEAN)
 		return rc;
 	if (json)
 		buf_adds(&b, "{\"probes\":[");
@@ -322,7 +328,7 @@ cli_verify(const struct cf_opts *load, char **names, int n, const char *path,
 	int			 rc;
 
 	if ((rc = load_selected(load, "verify", "the running Apache", names,
-	    n, &c, &sel)) != EXIT_CLEAN)
+	    n, path, &c, &sel)) != EXIT_CLEAN)
 		return rc;
 	if (json)
 		buf_adds(&b, "{\"verify\":[");
@@ -374,4 +380,21 @@ cli_verify_after_fix(const struct cf_opts *load, const struct vec *vhosts)
 	for (i = 0; i < vhosts->n; i++)
 		free(names[i]);
 	free(names);
+}
+
+int
+cli_reload_refused(const char *root, int reload, const char *reload_cmd)
+{
+	char	*r;
+
+	/* Without its own command, a reload reloads this machine's Apache:
+	 * only right when the tree is this machine's configuration. */
+	if (!reload || reload_cmd != NULL || live_is_running_root(root))
+		return 0;
+	r = report_inert(root);
+	fprintf(stderr, "vhostfix: --reload would reload this machine's "
+	    "Apache, which does not run the tree under %s; give --reload-cmd "
+	    "for the Apache that does\nTry 'vhostfix --help'.\n", r);
+	free(r);
+	return EXIT_USAGE;
 }

@@ -676,21 +676,16 @@ cmd_rollback(struct cli *cl, char **args, int nargs)
 	    cl->force, &cl->write, cl->report.json);
 }
 
+/* cli-live.c checks --path. */
 static int
 cmd_probe(struct cli *cl, char **args, int nargs)
 {
-	if (cl->path != NULL && cl->path[0] != '/')
-		return cmd_usage(cl->cmd, "--path takes a path starting with "
-		    "/, not '%s'", cl->path);
 	return cli_probe(&cl->load, args, nargs, cl->path, cl->report.json);
 }
 
 static int
 cmd_verify(struct cli *cl, char **args, int nargs)
 {
-	if (cl->path != NULL && cl->path[0] != '/')
-		return cmd_usage(cl->cmd, "--path takes a path starting with "
-		    "/, not '%s'", cl->path);
 	return cli_verify(&cl->load, args, nargs, cl->path, cl->report.json);
 }
 
@@ -791,14 +786,8 @@ cli_main(int argc, char **argv)
 		fprintf(stderr, "vhostfix: demo: working on a private copy in "
 		    "%s (removed on exit)\n", cl.demo_dir);
 	}
-	/* A reload without its own command reloads this machine's Apache:
-	 * only right when the tree is this machine's configuration. */
-	if (cl.write.reload && cl.write.reload_cmd == NULL &&
-	    !live_is_running_root(cl.load.root))
-		rc = bad_usage("--reload would reload this machine's Apache, "
-		    "which does not run the tree under %s; give --reload-cmd "
-		    "for the Apache that does", cl.load.root);
-	else
+	if ((rc = cli_reload_refused(cl.load.root, cl.write.reload,
+	    cl.write.reload_cmd)) == 0)
 		rc = cl.cmd->exec(&cl, args, nargs);
 	if (cl.demo_dir != NULL) {
 		demo_remove(cl.demo_dir);

@@ -34,7 +34,6 @@
 #include <unistd.h>
 
 #include "errlog.h"
-#include "report.h"
 #include "util.h"
 
 static const char *const codes[] = {
@@ -112,6 +111,22 @@ paren_after(const char *msg, const char *key)
 	    (q = strchr(p, ')')) == NULL)
 		return NULL;
 	return xstrndup(p + 1, (size_t)(q - p - 1));
+}
+
+/* The line with its control characters as \xNN (Apache escapes most of
+ * them itself; a socket path may still carry some). */
+static char *
+scrub(const char *s)
+{
+	struct buf	b = { 0 };
+
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			buf_printf(&b, "\\x%02x", (unsigned char)*s);
+		else
+			buf_addc(&b, *s);
+	}
+	return b.data != NULL ? buf_steal(&b) : xstrdup("");
 }
 
 static struct el_event *
@@ -249,7 +264,7 @@ errlog_line(struct vec *events, const char *line, size_t len)
 	free(e->sample);
 	if (strlen(s) > ERRLOG_SAMPLE_MAX)
 		s[ERRLOG_SAMPLE_MAX] = '\0';
-	e->sample = report_inert(s);
+	e->sample = scrub(s);
 	free(errtext);
 	free(addr);
 	free(urlpath);

@@ -332,7 +332,9 @@ print_evidence(FILE *fp, const struct vec *ev)
 		fprintf(fp, " for %s%s from %s to %s in %s\n", b,
 		    e->debug ? " (at LogLevel debug)" : "", e->first,
 		    e->last, l);
-		fprintf(fp, "      %s\n", e->sample ? e->sample : "");
+		free(b);
+		b = report_inert(e->sample ? e->sample : "");
+		fprintf(fp, "      %s\n", b);
 		free(b);
 		free(l);
 		free(t);

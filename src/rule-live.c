@@ -82,12 +82,13 @@ const struct rule rule_log_unmatched = {
 };
 
 /* Which rules of a ProxyPass line take the log's lines as evidence, in
- * order of preference. */
-static const struct rule *const evidence_rules[] = {
-	&rule_socket_stale, &rule_socket_permission, &rule_socket_missing,
-	&rule_socket_backlog_full, &rule_backend_ipv6_first,
-	&rule_backend_unreachable, &rule_module_missing, &rule_trailing_slash,
-	&rule_socket_in_private_tmp, &rule_log_unmatched,
+ * order of preference (other families' rules by id, through the
+ * registry). */
+static const char *const evidence_rules[] = {
+	"socket-stale", "socket-permission", "socket-missing",
+	"socket-backlog-full", "backend-ipv6-first", "backend-unreachable",
+	"module-missing", "trailing-slash", "socket-in-private-tmp",
+	"log-unmatched",
 };
 
 /* All live tests of one run together, at most (each connect() has its
@@ -184,7 +185,7 @@ test_socket(struct live_ctx *lc, struct rule_ctx *rc, struct px_pass *pp)
 		break;
 	case LIVE_SOCK_MISSING:
 	case LIVE_SOCK_NOT_SOCKET:
-		rule = &rule_socket_missing;
+		rule = rule_by_id("socket-missing");
 		break;
 	case LIVE_SOCK_STALE:
 		rule = &rule_socket_stale;
@@ -193,7 +194,7 @@ test_socket(struct live_ctx *lc, struct rule_ctx *rc, struct px_pass *pp)
 	case LIVE_SOCK_DENIED_SOCKET:
 	case LIVE_SOCK_DENIED_SELINUX:
 	case LIVE_SOCK_DENIED_OTHER:
-		rule = &rule_socket_permission;
+		rule = rule_by_id("socket-permission");
 		break;
 	case LIVE_SOCK_BACKLOG:
 		rule = &rule_socket_backlog_full;
@@ -346,7 +347,8 @@ attach_events(struct rule_ctx *rc, struct vec *events)
 					continue;
 				for (r = 0; r < sizeof evidence_rules /
 				    sizeof *evidence_rules; r++)
-					if (f->rule == evidence_rules[r] &&
+					if (strcmp(f->rule->id,
+					    evidence_rules[r]) == 0 &&
 					    r < best_r) {
 						best = f;
 						best_r = r;
@@ -528,8 +530,9 @@ live_run(const struct cf_config *c, const struct live_opts *o,
 				continue;
 			for (j = 0; j < lc.drop.n && !drop; j++)
 				drop = f->node == lc.drop.v[j] &&
-				    (f->rule == &rule_socket_missing ||
-				    f->rule == &rule_socket_permission);
+				    (strcmp(f->rule->id, "socket-missing") ==
+				    0 || strcmp(f->rule->id,
+				    "socket-permission") == 0);
 			if (drop)
 				finding_free(f);
 			else

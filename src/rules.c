@@ -51,6 +51,17 @@ const struct rule *const rules_table[] = {
 };
 const size_t rules_count = sizeof rules_table / sizeof *rules_table;
 
+const struct rule *
+rule_by_id(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < rules_count; i++)
+		if (strcmp(rules_table[i]->id, id) == 0)
+			return rules_table[i];
+	return NULL;
+}
+
 const char *
 sev_name(enum sev s)
 {
