@@ -5,12 +5,14 @@
 set -e
 cd "$(dirname "$0")"
 
-# Build: compiler, autotools, Augeas and ncurses.  Tests: a real Apache
-# and gunicorn, curl, openssl (a throwaway certificate), patch, tmux (the
-# wizard through a real terminal), jq and python3 (JSON checks).
+# Build: compiler, autotools, Augeas, ncurses and libcurl (verify).
+# Tests: a real Apache and gunicorn, curl, openssl (a throwaway
+# certificate), patch, tmux (the wizard through a real terminal), jq,
+# python3 and python3-jsonschema (JSON checks).
 packages="build-essential autoconf automake pkg-config libaugeas-dev
-augeas-lenses augeas-tools libncurses-dev apache2 ssl-cert gunicorn curl openssl patch
-tmux jq python3 xxd attr acl e2fsprogs hyperfine time"
+augeas-lenses augeas-tools libncurses-dev libcurl4-openssl-dev apache2 ssl-cert
+gunicorn curl openssl patch tmux jq python3 python3-jsonschema xxd attr acl
+e2fsprogs hyperfine time"
 
 missing=""
 for p in $packages; do

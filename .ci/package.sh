@@ -95,7 +95,8 @@ dpkg-deb -c "$deb" >"$T/contents"
 for f in ./usr/bin/vhostfix ./usr/share/man/man1/vhostfix.1.gz \
     ./usr/share/bash-completion/completions/vhostfix \
     ./usr/share/zsh/vendor-completions/_vhostfix \
-    ./usr/share/vhostfix/demo/ ./usr/share/doc/vhostfix/copyright \
+    ./usr/share/vhostfix/demo/ ./usr/share/vhostfix/fix.schema.json \
+    ./usr/share/doc/vhostfix/copyright \
     ./usr/share/doc/vhostfix/README.md.gz; do
 	if grep -q " $f\( \|$\)" "$T/contents"; then
 		ok "the package holds ${f#.}"

@@ -27,6 +27,7 @@ export APACHE_RUN_DIR=$work/run APACHE_PID_FILE=$work/run/pid \
 "$here/gen-tree.sh" "$work/files4000" 4000
 "$here/gen-tree.sh" "$work/one2000" 2000 one
 "$here/gen-tree.sh" "$work/small20" 20
+"$here/gen-tree.sh" "$work/files20000" 20000
 
 # median seconds of a command (hyperfine), peak RSS in KB (/usr/bin/time)
 median() {
@@ -81,6 +82,22 @@ d=$(median "$V --root $work/files2000 fix site1000.example.com --dry-run")
 printf '%-34s %9ss %51s  %s\n' "fix --dry-run 1 vhost, files2000" "$d" "" \
     "<=0.2 s: $(verdict "$d <= 0.2")"
 
+# fix --all --dry-run on a hosting server: at most twice check's time on
+# the same tree, peak memory at most Apache's own for apache2 -t there.
+"$APACHE" -t -d "$work/files20000/etc/apache2" \
+    -f "$work/files20000/etc/apache2/apache2.conf" >/dev/null 2>&1 ||
+    { echo "bench: apache2 rejects the files20000 tree" >&2; exit 2; }
+fixall="$V --root $work/files20000 fix --all --dry-run"
+c=$(RUNS=3 median "$(check_cmd "$work/files20000")")
+f=$(RUNS=3 median "$fixall")
+fr=$(rss "$fixall")
+ar=$(rss "$(apache_cmd "$work/files20000")")
+r=$(python3 -c "print('%.2f' % ($f / $c))")
+m=$(python3 -c "print('%.2f' % ($fr / $ar))")
+printf '%-34s %9ss %9ss %7s %10s %10s %6s  %s\n' "fix --all --dry-run, files20000" \
+    "$f" "$c" "$r" "$fr" "$ar" "$m" \
+    "vs check <=2.0, rss<=apache: $(verdict "$r <= 2.0 and $m <= 1.0")"
+
 # The wizard's first screen: time from start until the list is drawn, in
 # a real terminal (tmux, its server started beforehand so its own start-up
 # is not counted), median of 5.
@@ -102,6 +119,47 @@ tmux -L "$sock" kill-server 2>/dev/null
 w=$(printf '%s\n' "${first[@]}" | sort -n | sed -n 3p)
 printf '%-34s %9ss %51s  %s\n' "wizard first screen, files2000" "$w" "" \
     "<=0.5 s: $(verdict "$w <= 0.5")"
+
+# The wizard on 20,000 vhosts (issue 16): the first screen, and the
+# response to one keystroke of the list's filter (from the key sent to the
+# list drawn with the new filter; the filter leaves one row), median of 5.
+"$here/gen-tree.sh" "$work/files20000" 20000
+tmux -L "$sock" new-session -d -x 100 -y 30 -s idle "sleep 600"
+first=()
+key=()
+for i in 1 2 3 4 5; do
+	t0=${EPOCHREALTIME/./}
+	tmux -L "$sock" new-window -d -t idle: -n "w$i" \
+	    "env LC_ALL=C.UTF-8 TERM=xterm-256color $V --root $work/files20000"
+	until tmux -L "$sock" capture-pane -p -t "idle:w$i" 2>/dev/null |
+	    grep -q 'site[0-9]*\.example\.com'; do
+		[ $(( ${EPOCHREALTIME/./} - t0 )) -lt 60000000 ] || break
+	done
+	t1=${EPOCHREALTIME/./}
+	first+=("$(printf '%d.%04d' $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) % 1000000 / 100 )))")
+	tmux -L "$sock" send-keys -t "idle:w$i" / s i t e 1 9 9 9
+	until tmux -L "$sock" capture-pane -p -t "idle:w$i" |
+	    grep -q 'filter: site1999 '; do
+		[ $(( ${EPOCHREALTIME/./} - t1 )) -lt 20000000 ] || break
+	done
+	sleep 0.3
+	t0=${EPOCHREALTIME/./}
+	tmux -L "$sock" send-keys -t "idle:w$i" 9
+	until tmux -L "$sock" capture-pane -p -t "idle:w$i" |
+	    grep -q 'filter: site19999'; do
+		[ $(( ${EPOCHREALTIME/./} - t0 )) -lt 20000000 ] || break
+	done
+	t1=${EPOCHREALTIME/./}
+	key+=("$(printf '%d.%04d' $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) % 1000000 / 100 )))")
+	tmux -L "$sock" kill-window -t "idle:w$i" 2>/dev/null
+done
+tmux -L "$sock" kill-server 2>/dev/null
+w=$(printf '%s\n' "${first[@]}" | sort -n | sed -n 3p)
+printf '%-34s %9ss %51s  %s\n' "wizard first screen, files20000" "$w" "" \
+    "<=0.5 s: $(verdict "$w <= 0.5")"
+k=$(printf '%s\n' "${key[@]}" | sort -n | sed -n 3p)
+printf '%-34s %9ss %51s  %s\n' "wizard filter keystroke, files20000" "$k" \
+    "" "<=50 ms: $(verdict "$k <= 0.050")"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)"
 [ "$failed" -eq 0 ]

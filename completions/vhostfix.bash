@@ -1,7 +1,7 @@
 # bash completion for vhostfix(1)                          -*- shell-script -*-
 #
-# Options, their values and the commands come from 'vhostfix --help', so
-# they never drift from the program.  Virtual host names come from
+# Options, their values, the commands and the rule ids (--rule, --ignore)
+# come from 'vhostfix --help', so they never drift from the program.  Virtual host names come from
 # 'vhostfix list --format json' and backup set ids from 'vhostfix rollback
 # --list', on the tree the command line names (--root, --config, --demo).
 # Needs nothing from the bash-completion package.
@@ -118,6 +118,13 @@ _vhostfix()
 		DIR)
 			compopt -o filenames 2>/dev/null
 			COMPREPLY=($(compgen -d -- "$cur"))
+			;;
+		RULE)
+			COMPREPLY=($(compgen -W "$(_vhostfix_help_section \
+			    "$prog" rules | awk '/^  [a-z]/ { print $1 }')" \
+			    -- "$cur"))
+			;;
+		SECONDS)
 			;;
 		CMD)
 			compopt -o filenames 2>/dev/null

@@ -23,12 +23,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM HUP
 
-# The wizard, on its second screen (the diagnosis of the first vhost).
+# The wizard, on its second screen: every broken vhost marked (A) and
+# diagnosed together.
 tmux -L "$sock" -f /dev/null new-session -d -s w -x 100 -y 30 \
     "env LANG=C.UTF-8 '$vhostfix' --demo; sleep 60"
 tmux -L "$sock" set -g status off
 tmux -L "$sock" set -g window-size manual
 sleep 1
+tmux -L "$sock" send-keys -t w A
+sleep 0.5
 tmux -L "$sock" send-keys -t w Enter
 sleep 1
 

@@ -11,6 +11,7 @@ struct report_opts {
 	int	json;
 	int	color;		/* ANSI colors in text output */
 	int	findings;	/* 0 for list */
+	int	no_summary;	/* check -q: the findings only */
 };
 
 /* Print the findings (or, for list, the vhosts) of the given vhosts
@@ -18,6 +19,9 @@ struct report_opts {
 void	report_print(FILE *fp, const struct cf_config *,
 	    const struct vec *findings, const struct vec *sel,
 	    const struct report_opts *);
+/* Is v one of sel (a vec of struct cf_vhost *)?  Always when sel is
+ * NULL (no selection). */
+int	report_selected(const struct vec *sel, const struct cf_vhost *v);
 /* JSON string literal (quotes included) of s: control characters
  * escaped, invalid UTF-8 replaced by U+FFFD. */
 void	report_json_string(struct buf *, const char *s);

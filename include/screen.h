@@ -89,6 +89,12 @@ enum tui_action {
 	TUI_WRITE,
 	TUI_SAVE,
 	TUI_RELOAD,
+	TUI_MARK_ALL,		/* list: mark every vhost with errors */
+	TUI_MARK_BROKEN,	/* list: ... with errors or warnings */
+	TUI_NEXT,		/* diff: next file; done: verify */
+	TUI_PREV,		/* diff: previous file */
+	TUI_EXCEPT,		/* diff: a per-vhost Host exception */
+	TUI_UNDO,
 };
 
 struct tui;
@@ -227,6 +233,10 @@ void	 tui_redraw(struct tui *);
 
 /* Navigation: leave the current screen, enter step. */
 void	 tui_goto(struct tui *, int step);
+/* The next or previous step this walk needs (the Host and extras steps
+ * are skipped when nothing in them applies). */
+void	 tui_goto_next(struct tui *);
+void	 tui_goto_prev(struct tui *);
 void	 tui_request_quit(struct tui *);
 
 /* Overlays (tui-overlay.c).  Strings are copied. */
@@ -258,6 +268,11 @@ void	 tui_choice(struct tui *, int y, int selected, int glyph,
 int	 tui_sev_attr(enum sev);
 int	 tui_sev_glyph(enum sev);
 
+/* Prose wrapped at words from row y, at most maxrows rows; returns the
+ * rows used (tui-view.c). */
+int	 tui_put_wrapped(struct tui *, int y, int maxrows, int attr,
+	    const char *s);
+
 /* Text view (tui-view.c). */
 void	 tui_view_clear(struct tui_view *);
 void	 tui_line(struct tui_view *, int attr, const char *fmt, ...)
@@ -268,6 +283,8 @@ void	 tui_wline(struct tui_view *, int attr, const char *fmt, ...)
 void	 tui_lines(struct tui_view *, int attr, const char *indent,
 	    const char *text);
 void	 tui_view_draw(struct tui *, struct tui_view *, int y, int h);
+/* The row (as drawn at this width) where line starts: scroll to it. */
+size_t	 tui_view_row_of(struct tui *, const struct tui_view *, size_t line);
 /* Scroll actions for the view, and Back by Left on a view scrolled
  * sideways (it scrolls left instead); returns 1 if handled. */
 int	 tui_view_key(struct tui_view *, int action, int ch);

@@ -1,37 +1,45 @@
-/* verify.h: does the running Apache send what vhostfix predicts?
+/* verify.h: a fix proved on the running Apache.
  *
- * For each http backend of a vhost: the backend is asked directly (probe.h)
- * for its real Location and Server, the configuration now loaded predicts
- * what the visitor gets, and the same request is sent through Apache's
- * own listener (the vhost's address and port, Host: its name).  Plain
- * http listeners only: a TLS vhost is reported as not verified.  Nothing
- * here prints or exits. */
+ * After a reload, requests go through Apache's own listener (the vhost's
+ * address, 127.0.0.1 for "*", its port), named as a visitor names the
+ * site (Host: and, for TLS, SNI; the certificate is not verified: the
+ * point is Apache's answer, not the chain), for the local path of each
+ * ProxyPass.  Each answer is compared with the prediction the wizard and
+ * `fix` showed (plan_previews): the status is not a 5xx, a redirect's
+ * Location is on the visitor's site (the prediction's scheme, host and
+ * port, never the backend's address), and with "Header unset Server" the
+ * Server header is Apache's.  HTTP goes through libcurl (TLS with SNI to
+ * an address of our choosing, timeouts); the core still never prints. */
 #ifndef VHOSTFIX_VERIFY_H
 #define VHOSTFIX_VERIFY_H
 
 #include "conf.h"
-#include "probe.h"
+#include "plan.h"
+#include "util.h"
 
-struct verify_result {
-	struct probe_result	*probe;		/* the backend's own answer and
-						   the prediction (visitor_now) */
-	char			*listener;	/* "127.0.0.1:8080" */
-	struct probe_resp	 apache;	/* what Apache sent */
-	int			 server_hidden;	/* Header unset Server */
-	int			 location_ok;
-	int			 server_ok;
-	int			 status_ok;
-	char			*skipped;	/* why not verified, or NULL */
+struct vf_check {
+	char	*what;		/* "GET http://app.example.com/ (127.0.0.1:80):
+				   Location" */
+	int	 ok;
+	char	*want;		/* the prediction, in words */
+	char	*got;		/* what Apache sent */
+};
+void	 vf_check_free(void *);
+
+struct vf_opts {
+	int	 timeout_ms;	/* per request; 0: 3000 */
+	int	 wait_ms;	/* for Apache to answer and the new
+				   configuration to hold (a graceful reload
+				   lets old children finish); 0: 10000 */
 };
 
-/* Verify the vhost's backends (only the ProxyPass covering path, when
- * given).  Apache is given up to wait_ms to accept connections (right
- * after a graceful reload).  Appends struct verify_result * (free with
- * verify_result_free). */
-void	 verify_vhost(const struct cf_config *, struct cf_vhost *,
-	    const char *path, int timeout_ms, int wait_ms, struct vec *out);
-void	 verify_result_free(void *);
-/* All checks passed (or skipped)? */
-int	 verify_ok(const struct verify_result *);
+/* Verify one vhost of the configuration c (the tree as it was when the
+ * prediction was made) against the prediction for the fix choices o
+ * (NULL: as configured).  Appends struct vf_check * to out.  Returns the
+ * number of failed checks, or -1 with *err (malloc'd) when nothing could
+ * be asked (Apache does not answer at all). */
+int	 verify_vhost(const struct cf_config *c, struct cf_vhost *v,
+	    const struct plan_opts *o, const struct vf_opts *vo,
+	    struct vec *out, char **err);
 
 #endif

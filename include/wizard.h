@@ -52,6 +52,10 @@ struct wz_opts {
 	int		 dry_run;	/* never write; a patch file instead */
 	int		 live_root;	/* the root is "/": a2enmod and a
 					   reload are offered */
+	int		 not_root;	/* cannot write the tree: a dry run,
+					   said so at start */
+	int		 demo;		/* the demo's private copy, gone at
+					   exit */
 };
 
 /* What the user chose for the vhost being fixed. */
@@ -81,6 +85,18 @@ struct wz_proxy {
 	int		 preserve_host;	/* ProxyPreserveHost in effect now */
 };
 
+/* What a session did, for the summary on exit. */
+struct wz_session {
+	struct vec		 files;		/* char *: files written */
+	struct vec		 sets;		/* char *: backup sets made,
+						   and what undid them */
+	struct vec		 left;		/* char *: left to a human,
+						   with the command */
+};
+
+/* One check of verify_* (verify.h), as the Done screen lists it. */
+struct vf_check;
+
 struct wizard {
 	struct wz_opts		 opts;
 	struct cf_config	*config;
@@ -89,9 +105,21 @@ struct wizard {
 						   severity, -1 none */
 	unsigned char		*proxies;	/* by vhost index: has a
 						   ProxyPass */
+	int			*partner;	/* by vhost index: the site
+						   partner's index, or -1 */
+
+	unsigned char		*marked;	/* by vhost index: marked
+						   in the list for a batch */
+	size_t			 nmarked;
 
 	/* the walk, from wizard_choose() */
-	struct cf_vhost		*vhost;		/* NULL: none chosen */
+	struct vec		 batch;		/* struct cf_vhost *: the
+						   vhosts fixed together, in
+						   Apache's order */
+	unsigned char		*except;	/* by batch position: the
+						   Host answer inverted */
+	struct cf_vhost		*vhost;		/* NULL: none chosen; else the
+						   batch's first */
 	int			 vhost_index;	/* survives a reload: the
 						   list lands on it */
 	struct wz_proxy		 proxy;
@@ -112,6 +140,14 @@ struct wizard {
 	int			 have_res;
 	char			*a2enmod_out;	/* what a2enmod said */
 	char			*patch_path;	/* dry run: the patch saved */
+	struct wr_result	 undo;		/* wizard_undo()'s result */
+	int			 have_undo;
+	struct vec		 checks;	/* struct vf_check *: the last
+						   reload and verify */
+	char			*reload_out;	/* what the reload said */
+	int			 reload_rc;	/* -1: could not run */
+
+	struct wz_session	 session;
 };
 
 /* Start on a loaded tree (the wizard owns config from now on) and run
@@ -134,7 +170,43 @@ int	 wizard_node_offends(const struct wizard *, const struct cf_node *);
 /* Start a walk on v: choices from the presets, ProxyPreserveHost as the
  * vhost has it unless the command line chose. */
 void	 wizard_choose(struct wizard *, struct cf_vhost *v);
+/* Start a walk on several vhosts at once, each with its site partner
+ * (wizard_site_partner) added: one set of answers, one diff, one write,
+ * one backup set.  The choices start from the first one that proxies. */
+void	 wizard_choose_batch(struct wizard *, struct cf_vhost *const *v,
+	    size_t n);
+/* The other vhost of the same site: the same ServerName on the other
+ * scheme (certbot's "-le-ssl.conf" next to the port-80 one), or NULL. */
+struct cf_vhost *wizard_site_partner(const struct wizard *,
+	    const struct cf_vhost *);
+
+/* The list's marks (by vhost), for a batch. */
+void	 wizard_mark(struct wizard *, const struct cf_vhost *, int on);
+int	 wizard_is_marked(const struct wizard *, const struct cf_vhost *);
+/* Mark every vhost whose worst finding is an error; returns how many
+ * are marked now. */
+size_t	 wizard_mark_errors(struct wizard *);
+void	 wizard_mark_clear(struct wizard *);
+
+/* Findings of the batch: fixable ones (the fix changes lines for
+ * them), and the ones only a human can act on (const struct finding *
+ * into out; out may be NULL).  Return the count. */
+size_t	 wizard_fixable(const struct wizard *);
+size_t	 wizard_left(const struct wizard *, struct vec *out);
+/* The Host question matters: a finding of the batch is about
+ * ProxyPassReverse or ProxyPreserveHost (a ProxyPass order fix is not). */
+int	 wizard_needs_host(const struct wizard *);
+/* An extra (WZ_FORWARDED_PROTO, WZ_HIDE_SERVER, WZ_SERVER_TOKENS,
+ * WZ_A2ENMOD) means something for this batch. */
+int	 wizard_extra_applies(const struct wizard *, enum wz_toggle);
+/* Per-vhost exception to the Host answer (review screen): flip batch
+ * member i.  The preserve setting batch member i gets. */
+void	 wizard_toggle_exception(struct wizard *, size_t i);
+int	 wizard_preserve_of(const struct wizard *, size_t i);
+/* on: 1 preserve the Host header, 0 not, -1 each vhost as it has it. */
 void	 wizard_set_preserve(struct wizard *, int on);
+/* The batch's vhosts set ProxyPreserveHost differently now. */
+int	 wizard_preserve_mixed(const struct wizard *);
 /* Flip a choice.  Returns -1 (nothing changed) when it does not apply:
  * X-Forwarded-Proto on a vhost without TLS, a2enmod or reload when not
  * offered. */
@@ -152,8 +224,10 @@ void	 wizard_plan(struct wizard *);
 int	 wizard_prepare(struct wizard *);
 /* Forget the plan and the prepared fix; nothing is pending. */
 void	 wizard_drop(struct wizard *);
-/* Redirect previews for the current choices (struct preview *). */
+/* Redirect previews for the current choices (struct preview *): of the
+ * first vhost, or of batch member i. */
 void	 wizard_previews(const struct wizard *, struct vec *out);
+void	 wizard_previews_of(const struct wizard *, size_t i, struct vec *out);
 
 /* Write the prepared fix (not in a dry run): backup, save, configtest,
  * rollback, then the chosen reload and a2enmod.  Returns res.status. */
@@ -167,6 +241,19 @@ char	*wizard_patch_name(const struct wizard *);
 /* The command that undoes the write, as a shell line ("vhostfix --root
  * R rollback ID"), or NULL without a backup set.  Caller frees. */
 char	*wizard_undo_command(const struct wizard *);
+/* Undo the write just made: restore its backup set (a rollback, itself
+ * undoable), reloading again when the write reloaded.  Returns
+ * undo.status. */
+enum wr_status wizard_undo(struct wizard *);
+/* Reload Apache (the --reload-cmd, else apache2ctl graceful on the live
+ * root) and verify each vhost of the batch through Apache's listener
+ * (verify.h): w->checks.  Returns the number of failed checks, or -1
+ * when the reload did not run or failed (reload_out says why). */
+int	 wizard_reload_verify(struct wizard *);
+/* What the session did, as lines for a person (empty when nothing).
+ * Caller frees. */
+char	*wizard_session_summary(const struct wizard *);
+
 /* The walk is over: forget the result and the fix; after a write (not a
  * dry run) the tree is read again.  Returns wizard_reload's result. */
 int	 wizard_finish(struct wizard *, char **err);

@@ -55,6 +55,10 @@ int	 wr_probe(const char *path, size_t len, const struct stat *meta,
 /* Run argv[0] (searched in PATH) in cwd with stdin from /dev/null and
  * stdout+stderr appended to out.  Returns the exit status (128+N when
  * killed by signal N), or -1 with *err set when it could not be run. */
+/* Limit the commands run from now on to seconds (0: no limit); a command
+ * past it is killed with what it started, and wr_run() returns 124 with a
+ * line saying so appended to out. */
+void	 wr_run_set_timeout(int seconds);
 int	 wr_run(char *const argv[], const char *cwd, struct buf *out,
 	    char **err);
 /* A command line: split on blanks and run directly, or through sh -c when

@@ -43,6 +43,8 @@ struct wr_opts {
 					   when root is "/", else skipped with
 					   a note); else a command line */
 	int		 no_configtest;
+	int		 test_timeout;	/* seconds the configtest and the
+					   reload may take; 0: no limit */
 	const char	*apache_bin;	/* NULL: pre-flight only when root is
 					   "/" and apache2/httpd is found */
 	int		 reload;	/* graceful reload after the test */
@@ -68,6 +70,13 @@ struct wr_result {
 	char		*backup_path;	/* absolute */
 	char		*error;		/* one line, or NULL */
 	char		*test_output;	/* Apache's message, or NULL */
+	char		*test_cmd;	/* the configtest run, or NULL when
+					   it was skipped */
+	int		 test_exit;	/* its exit status (-1: could not
+					   run) */
+	char		*reload_cmd;	/* the reload run, or NULL */
+	int		 reload_exit;
+	char		*reload_output;	/* what it printed, or NULL */
 	struct vec	 notes;		/* char *: informational lines
 					   ("configtest skipped: ...") */
 };

@@ -15,7 +15,7 @@
 #include "verify.h"
 #include "report.h"
 
-void
+int
 cli_live(const struct cf_config *c, const char *root, struct vec *findings,
     int probe)
 {
@@ -24,10 +24,15 @@ cli_live(const struct cf_config *c, const char *root, struct vec *findings,
 	size_t			i;
 
 	lo.live = live_is_running_root(root);
+	if (probe && !lo.live) {
+		fprintf(stderr, "vhostfix: --probe asks the running backends: "
+		    "check on the running system (--root /) only\n");
+		return EXIT_USAGE;
+	}
 	lo.logs = 1;
 	lo.timeout_ms = 2000;
 	live_run(c, &lo, findings, &notes);
-	if (probe && lo.live)
+	if (probe)
 		probe_findings(c, findings, 2000, &notes);
 	for (i = 0; i < notes.n; i++) {
 		char	*s = report_inert(notes.v[i]);
@@ -36,6 +41,7 @@ cli_live(const struct cf_config *c, const char *root, struct vec *findings,
 		free(s);
 	}
 	vec_free_all(&notes, free);
+	return 0;
 }
 
 static void
@@ -124,7 +130,7 @@ load_selected(const struct cf_opts *load, const char *cmd, const char *asks,
     struct vec *sel)
 {
 	char	*err = NULL;
-	int	 k, rc = EXIT_CLEAN;
+	int	 rc = EXIT_CLEAN;
 
 	if (n == 0) {
 		fprintf(stderr, "vhostfix: %s needs VHOST...\n", cmd);
@@ -148,16 +154,8 @@ load_selected(const struct cf_opts *load, const char *cmd, const char *asks,
 		free(err);
 		return EXIT_USAGE;
 	}
-	for (k = 0; k < n; k++)
-		if (conf_find_vhosts(*cp, names[k], sel) == 0) {
-			char	*s = report_inert(names[k]);
-
-			fprintf(stderr, "vhostfix: unknown vhost '%s'; "
-			    "'vhostfix list' shows them\n", s);
-			free(s);
-			rc = EXIT_USAGE;
-		}
-	if (rc != EXIT_CLEAN) {
+	if (cli_select_vhosts(*cp, names, n, sel) != 0) {
+		rc = EXIT_USAGE;
 		vec_free(sel);
 		conf_free(*cp);
 	}
@@ -220,137 +218,55 @@ mark(int ok)
 	return ok ? "ok" : "FAIL";
 }
 
-static void
-verify_text(const struct cf_vhost *v, const struct verify_result *r,
-    const char *root)
-{
-	const struct probe_result	*p = r->probe;
-	char	*name = report_inert(conf_vhost_name(v));
-	char	*file = report_inert(p->node->file->path);
-	char	*vp = report_inert(p->visitor_path);
-	char	*got = report_inert(r->apache.location ? r->apache.location :
-		    "(none)");
-	char	*want = report_inert(p->visitor_now ? p->visitor_now :
-		    p->resp.location ? p->resp.location : "(none)");
-	char	*srv = report_inert(r->apache.server ? r->apache.server :
-		    "(none)");
-	char	*bsrv = report_inert(p->resp.server ? p->resp.server :
-		    "(none)");
-
-	printf("%s %s:%u: GET %s through %s\n", name, file, p->node->line,
-	    vp, r->listener ? r->listener : "-");
-	if (r->skipped != NULL)
-		printf("    - %s\n", r->skipped);
-	else if (r->apache.error != NULL) {
-		char	*e = report_inert(r->apache.error);
-
-		printf("    %s Apache does not answer: %s\n", mark(0), e);
-		free(e);
-	} else {
-		if (p->resp.error != NULL) {
-			char	*e = report_inert(p->resp.error);
-
-			printf("    %s status %d: the backend itself gives no "
-			    "answer (%s)\n", mark(0), r->apache.status, e);
-			free(e);
-		} else
-			printf("    %s status %d%s%d\n", mark(r->status_ok),
-			    r->apache.status, r->status_ok ? ", the "
-			    "backend's own: " : ", but the backend answers ",
-			    p->resp.status);
-		if (r->location_ok)
-			printf("    %s Location: %s (as predicted)\n", mark(1),
-			    got);
-		else
-			printf("    %s Location: %s, predicted %s\n", mark(0),
-			    got, want);
-		printf("    %s Server: %s (%s %s)\n", mark(r->server_ok), srv,
-		    r->server_hidden ? "the backend's is hidden:" :
-		    "the backend's is shown:", bsrv);
-	}
-	if (!verify_ok(r)) {
-		char	*ro = report_inert(root ? root : "/");
-
-		printf("    to undo the last fix: vhostfix %s%s%srollback\n",
-		    strcmp(ro, "/") ? "--root " : "", strcmp(ro, "/") ? ro :
-		    "", strcmp(ro, "/") ? " " : "");
-		free(ro);
-	}
-	free(name);
-	free(file);
-	free(vp);
-	free(got);
-	free(want);
-	free(srv);
-	free(bsrv);
-}
-
-static void
-verify_json(struct buf *b, const struct cf_vhost *v,
-    const struct verify_result *r)
-{
-	const struct probe_result	*p = r->probe;
-
-	buf_adds(b, b->len > 12 ? ",{\"vhost\":" : "{\"vhost\":");
-	report_json_string(b, conf_vhost_name(v));
-	buf_adds(b, ",\"file\":");
-	report_json_string(b, p->node->file->path);
-	buf_printf(b, ",\"line\":%u,\"path\":", p->node->line);
-	report_json_string(b, p->visitor_path);
-	buf_adds(b, ",\"listener\":");
-	report_json_string_or_null(b, r->listener);
-	buf_printf(b, ",\"status\":%d,\"backend_status\":%d,\"location\":",
-	    r->apache.status, p->resp.status);
-	report_json_string_or_null(b, r->apache.location);
-	buf_adds(b, ",\"predicted_location\":");
-	report_json_string_or_null(b, p->visitor_now ? p->visitor_now :
-	    p->resp.location);
-	buf_adds(b, ",\"server\":");
-	report_json_string_or_null(b, r->apache.server);
-	buf_adds(b, ",\"backend_server\":");
-	report_json_string_or_null(b, p->resp.server);
-	buf_printf(b, ",\"server_hidden\":%s,\"ok\":%s,\"error\":",
-	    r->server_hidden ? "true" : "false", verify_ok(r) ? "true" :
-	    "false");
-	report_json_string_or_null(b, r->skipped ? r->skipped :
-	    r->apache.error ? r->apache.error : p->resp.error);
-	buf_addc(b, '}');
-}
-
 int
-cli_verify(const struct cf_opts *load, char **names, int n, const char *path,
-    int json)
+cli_verify(const struct cf_opts *load, char **names, int n)
 {
 	struct cf_config	*c;
-	struct vec		 sel = { 0 }, res = { 0 };
-	struct buf		 b = { 0 };
+	struct vec		 sel = { 0 }, out = { 0 };
+	struct vf_opts		 vo;
 	size_t			 i, j;
-	int			 rc;
+	int			 rc, failed;
 
 	if ((rc = load_selected(load, "verify", "the running Apache", names,
-	    n, path, &c, &sel)) != EXIT_CLEAN)
+	    n, NULL, &c, &sel)) != EXIT_CLEAN)
 		return rc;
-	if (json)
-		buf_adds(&b, "{\"verify\":[");
+	memset(&vo, 0, sizeof vo);
 	for (i = 0; i < sel.n; i++) {
-		verify_vhost(c, sel.v[i], path, 2000, 5000, &res);
-		for (j = 0; j < res.n; j++) {
-			struct verify_result	*r = res.v[j];
+		char	*err = NULL, *s = report_inert(conf_vhost_name(sel.v[i]));
 
-			if (json)
-				verify_json(&b, sel.v[i], r);
-			else
-				verify_text(sel.v[i], r, load->root);
-			if (!verify_ok(r))
-				rc = EXIT_FINDINGS;
+		failed = verify_vhost(c, sel.v[i], NULL, &vo, &out, &err);
+		printf("%s:\n", s);
+		free(s);
+		if (failed < 0) {
+			s = report_inert(err ? err : "no answer");
+			printf("    %s %s\n", mark(0), s);
+			free(s);
 		}
-		vec_free_all(&res, verify_result_free);
+		for (j = 0; j < out.n; j++) {
+			const struct vf_check	*k = out.v[j];
+			char	*w = report_inert(k->what);
+			char	*g = report_inert(k->got ? k->got : "-");
+			char	*p = report_inert(k->want ? k->want : "-");
+
+			printf("    %s %s: %s%s%s\n", mark(k->ok), w, g,
+			    k->ok ? "" : ", predicted ", k->ok ? "" : p);
+			free(w);
+			free(g);
+			free(p);
+		}
+		if (failed != 0)
+			rc = EXIT_FINDINGS;
+		free(err);
+		vec_free_all(&out, vf_check_free);
 	}
-	if (json) {
-		buf_adds(&b, "]}\n");
-		fputs(b.data, stdout);
+	if (rc == EXIT_FINDINGS) {
+		char	*ro = report_inert(load->root ? load->root : "/");
+		int	 other = strcmp(ro, "/") != 0;
+
+		printf("to undo the last fix: vhostfix %s%s%srollback\n",
+		    other ? "--root " : "", other ? ro : "", other ? " " : "");
+		free(ro);
 	}
-	buf_free(&b);
 	vec_free(&sel);
 	conf_free(c);
 	return rc;
@@ -376,7 +292,7 @@ cli_verify_after_fix(const struct cf_opts *load, const struct vec *vhosts)
 	fprintf(stderr, "vhostfix: verifying the reloaded Apache:\n");
 	fflush(stderr);
 	if (vhosts->n > 0)
-		cli_verify(load, names, (int)vhosts->n, NULL, 0);
+		cli_verify(load, names, (int)vhosts->n);
 	for (i = 0; i < vhosts->n; i++)
 		free(names[i]);
 	free(names);

@@ -41,6 +41,24 @@ cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
 	o.wizard.plan = *plan;
 	o.wizard.dry_run = dry_run;
 	o.wizard.live_root = strcmp(o.config->root, "/") == 0;
+	/* Not root and the tree is not ours: say so at the start and walk
+	 * as a dry run, rather than end six steps later in EACCES. */
+	if (geteuid() != 0) {
+		char	*main_abs = conf_abs(o.config, o.config->main_config);
+
+		if (access(main_abs, W_OK) != 0) {
+			o.wizard.not_root = 1;
+			o.wizard.dry_run = 1;
+		}
+		free(main_abs);
+	}
+	/* demo_create's private copy: gone when the program ends */
+	{
+		const char	*base = strrchr(o.config->root, '/');
+
+		o.wizard.demo = base != NULL &&
+		    strncmp(base + 1, "vhostfix-demo.", 14) == 0;
+	}
 	o.wizard.write.backup_dir = backup_dir;
 	o.wizard.write.configtest = configtest;
 	o.wizard.write.no_configtest = no_configtest;

@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli-auto.h"
+#include "monitor.h"
+#include "policy.h"
 #include "conf.h"
 #include "demo.h"
 #include "diff.h"
-#include "live.h"
 #include "plan.h"
 #include "report.h"
 #include "rules.h"
@@ -34,6 +36,9 @@ struct cli {
 	struct report_opts	 report;	/* --format (json) */
 	struct plan_opts	 plan;		/* the fix choices */
 	struct wr_opts		 write;		/* --backup-dir ... */
+	struct cli_auto		 autom;		/* --format, --fail-on, --ignore,
+						   --rule, -q, -v */
+	const char		*test_timeout;	/* --configtest-timeout */
 	int			 color;		/* -1 auto, 0, 1 */
 	int			 demo;
 	int			 ascii;
@@ -43,7 +48,7 @@ struct cli {
 	int			 list;
 	int			 force;
 	int			 probe;		/* check --probe */
-	const char		*path;		/* probe, verify --path */
+	const char		*path;		/* probe --path */
 	int			 help;
 	int			 version;
 	unsigned long		 given;		/* CLI_OPT bits of the options
@@ -56,7 +61,8 @@ enum cli_opt_id {
 	OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP, OPT_HIDE,
 	OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST, OPT_NO_CONFIGTEST,
 	OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD, OPT_LIST, OPT_FORCE,
-	OPT_PROBE, OPT_PATH, OPT_HELP, OPT_VERSION,
+	OPT_HELP, OPT_VERSION, OPT_FAIL_ON, OPT_IGNORE, OPT_RULE, OPT_QUIET,
+	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT, OPT_PROBE, OPT_PATH,
 	OPT_COUNT
 };
 #define CLI_OPT(id)	(1UL << (id))
@@ -70,20 +76,26 @@ enum cli_opt_id {
 #define CLI_WRITE	(CLI_OPT(OPT_BACKUP_DIR) | CLI_OPT(OPT_CONFIGTEST) | \
 			 CLI_OPT(OPT_NO_CONFIGTEST) | \
 			 CLI_OPT(OPT_APACHE_BIN) | CLI_OPT(OPT_RELOAD) | \
-			 CLI_OPT(OPT_RELOAD_CMD))
+			 CLI_OPT(OPT_RELOAD_CMD) | \
+			 CLI_OPT(OPT_CONFIGTEST_TIMEOUT))
 
 /* An option: a flag (arg NULL) sets the int at off to 1; "a|b|c" stores
  * values[k] for the k-th word in the int at off; any other arg is the
- * value's name and the string goes to the const char * at off. */
+ * value's name and the string goes to the const char * at off, or, for a
+ * repeatable option, is added to the struct vec at off. */
 struct cli_opt {
 	const char	*name;
 	const char	*arg;
 	const char	*help;
 	size_t		 off;
 	const int	*values;
+	int		 repeat;
+	char		 letter;	/* its short form, or 0 */
 };
 
-static const int	 format_values[] = { 0, 1 };
+static const int	 format_values[] = { CLI_FMT_TEXT, CLI_FMT_JSON,
+			    CLI_FMT_NAGIOS, CLI_FMT_PROMETHEUS };
+static const int	 sev_values[] = { SEV_ERROR, SEV_WARNING, SEV_INFO };
 static const int	 color_values[] = { -1, 1, 0 };
 static const int	 onoff_values[] = { PLAN_ON, PLAN_OFF };
 
@@ -99,9 +111,9 @@ static const struct cli_opt options[OPT_COUNT] = {
 	[OPT_DEMO] = { "demo", NULL,
 	    "work on a private copy of the bundled demo tree", AT(demo),
 	    NULL },
-	[OPT_FORMAT] = { "format", "text|json",
-	    "output format of list and check", AT(report.json),
-	    format_values },
+	[OPT_FORMAT] = { "format", "text|json|nagios|prometheus",
+	    "output format (nagios, prometheus: check only)",
+	    AT(autom.format), format_values },
 	[OPT_COLOR] = { "color", "auto|always|never",
 	    "colors (auto: on a terminal, unless NO_COLOR is set)",
 	    AT(color), color_values },
@@ -148,13 +160,32 @@ static const struct cli_opt options[OPT_COUNT] = {
 	[OPT_FORCE] = { "force", NULL,
 	    "rollback: restore files changed since the fix", AT(force),
 	    NULL },
-	[OPT_PROBE] = { "probe", NULL, "check: ask each backend directly for "
-	    "its redirects (running system only)", AT(probe), NULL },
-	[OPT_PATH] = { "path", "P", "probe, verify: only the ProxyPass "
-	    "covering P, asked for P", AT(path), NULL },
-	[OPT_HELP] = { "help", NULL, "show this help (-h)", AT(help), NULL },
+	[OPT_HELP] = { "help", NULL, "show this help (-h)", AT(help), NULL,
+	    0, 'h' },
 	[OPT_VERSION] = { "version", NULL, "show the version", AT(version),
 	    NULL },
+	[OPT_FAIL_ON] = { "fail-on", "error|warning|info",
+	    "check: exit 1 for findings at or above this (default warning)",
+	    AT(autom.fail_on), sev_values },
+	[OPT_IGNORE] = { "ignore", "RULE",
+	    "check, fix: drop the findings of RULE (repeatable)",
+	    AT(autom.ignore), NULL, 1 },
+	[OPT_RULE] = { "rule", "RULE",
+	    "check: only the findings of RULE (repeatable)",
+	    AT(autom.rules), NULL, 1 },
+	[OPT_QUIET] = { "quiet", NULL,
+	    "check: only findings at or above --fail-on, no summary (-q)",
+	    AT(autom.quiet), NULL, 0, 'q' },
+	[OPT_VERBOSE] = { "verbose", NULL,
+	    "check, fix: say what is hidden, list every item (-v)",
+	    AT(autom.verbose), NULL, 0, 'v' },
+	[OPT_CONFIGTEST_TIMEOUT] = { "configtest-timeout", "SECONDS",
+	    "fix, rollback: kill a configtest or reload running longer",
+	    AT(test_timeout), NULL },
+	[OPT_PROBE] = { "probe", NULL, "check: ask each backend directly for "
+	    "its redirects (running system only)", AT(probe), NULL },
+	[OPT_PATH] = { "path", "P", "probe: only the ProxyPass covering P, "
+	    "asked for P", AT(path), NULL },
 };
 
 /* A command.  The wizard is the entry without a name. */
@@ -173,36 +204,38 @@ struct cli_cmd {
 static int	cmd_wizard(struct cli *, char **, int);
 static int	cmd_list(struct cli *, char **, int);
 static int	cmd_check(struct cli *, char **, int);
+static int	cmd_live(struct cli *, char **, int);
 static int	cmd_fix(struct cli *, char **, int);
 static int	cmd_rollback(struct cli *, char **, int);
-static int	cmd_probe(struct cli *, char **, int);
-static int	cmd_verify(struct cli *, char **, int);
 
 static const struct cli_cmd commands[] = {
 	{ NULL, "[--dry-run] [choices]", "the wizard (on a terminal)", 0, 0,
 	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_ASCII) | CLI_OPT(OPT_DRY_RUN) |
 	  CLI_CHOICES | CLI_WRITE, cmd_wizard },
-	{ "list", "[--format F]", "the virtual hosts Apache loads", 0, 0,
+	{ "list", "[--format text|json]", "the virtual hosts Apache loads", 0,
+	  0,
 	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR), cmd_list },
-	{ "check", "[VHOST...] [--format F] [--probe]",
-	  "diagnose (exit 1 when something is found)", 0, -1,
-	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_PROBE),
-	  cmd_check },
+	{ "check", "[VHOST...] [--format F] [--fail-on S] [--rule R]",
+	  "diagnose (exit 1 when something reaches --fail-on)", 0, -1,
+	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_FAIL_ON) |
+	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_RULE) | CLI_OPT(OPT_QUIET) |
+	  CLI_OPT(OPT_VERBOSE) | CLI_OPT(OPT_PROBE), cmd_check },
 	{ "fix", "VHOST...|--all [--dry-run|--yes] [choices]",
 	  "correct the proxy lines (a diff first)", 0, -1,
 	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_DRY_RUN) | CLI_OPT(OPT_YES) |
-	  CLI_OPT(OPT_ALL) | CLI_CHOICES | CLI_WRITE, cmd_fix },
-	{ "probe", "VHOST... [--path P] [--format F]",
-	  "ask each backend directly, as Apache would", 1, -1,
-	  CLI_OPT(OPT_PATH) | CLI_OPT(OPT_FORMAT), cmd_probe },
-	{ "verify", "VHOST... [--path P] [--format F]",
-	  "compare the running Apache's answers with the prediction", 1, -1,
-	  CLI_OPT(OPT_PATH) | CLI_OPT(OPT_FORMAT), cmd_verify },
+	  CLI_OPT(OPT_ALL) | CLI_CHOICES | CLI_WRITE | CLI_OPT(OPT_FORMAT) |
+	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_VERBOSE), cmd_fix },
+	{ "probe", "VHOST... [--path P]", "ask each backend directly, as "
+	  "Apache would", 1, -1, CLI_OPT(OPT_PATH) | CLI_OPT(OPT_FORMAT),
+	  cmd_live },
+	{ "verify", "VHOST...", "check the running Apache's answers against "
+	  "the prediction", 1, -1, 0, cmd_live },
 	{ "rollback", "[ID] [--list] [--force]",
 	  "restore a backup set (default: the newest)", 0, 1,
 	  CLI_OPT(OPT_LIST) | CLI_OPT(OPT_FORCE) | CLI_OPT(OPT_FORMAT) |
 	  CLI_OPT(OPT_BACKUP_DIR) | CLI_OPT(OPT_CONFIGTEST) |
-	  CLI_OPT(OPT_NO_CONFIGTEST), cmd_rollback },
+	  CLI_OPT(OPT_NO_CONFIGTEST) | CLI_OPT(OPT_CONFIGTEST_TIMEOUT),
+	  cmd_rollback },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -260,13 +293,18 @@ usage(FILE *fp)
 	    "\n"
 	    "options:\n");
 	usage_options(fp, ~0UL);
+	/* The ids --rule and --ignore take (and the completions offer). */
+	fprintf(fp, "\nrules:\n");
+	for (i = 0; i < rules_count; i++)
+		fprintf(fp, "  %-26s %s\n", rules_table[i]->id,
+		    sev_name(rules_table[i]->sev));
 	fprintf(fp,
 	    "\n"
 	    "exit status: 0 nothing found or nothing to change, 1 findings "
-	    "or a diff,\n"
-	    "2 usage or input error (nothing written), 3 Apache rejected the "
-	    "change\n"
-	    "(everything restored).\n");
+	    "at or above\n"
+	    "--fail-on (check) or a diff, 2 usage or input error (nothing "
+	    "written), 3 Apache\n"
+	    "rejected the change (everything restored).\n");
 }
 
 /* "vhostfix COMMAND --help": its usage line and the options it takes. */
@@ -329,6 +367,10 @@ set_option(struct cli *cl, int id, const char *value)
 		*(int *)(void *)at = 1;
 		return 0;
 	}
+	if (o->repeat) {
+		vec_push((struct vec *)(void *)at, (void *)value);
+		return 0;
+	}
 	if (o->values == NULL) {
 		*(const char **)(void *)at = value;
 		return 0;
@@ -367,9 +409,10 @@ parse_options(struct cli *cl, int argc, char **argv)
 	}
 	memset(&lo[OPT_COUNT], 0, sizeof lo[0]);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-		if (c == 'h')
-			c = 256 + OPT_HELP;
+	while ((c = getopt_long(argc, argv, ":hqv", lo, NULL)) != -1) {
+		for (i = 0; i < OPT_COUNT && c < 256; i++)
+			if (options[i].letter != 0 && options[i].letter == c)
+				c = 256 + (int)i;
 		if (c >= 256 && c < 256 + OPT_COUNT) {
 			if (set_option(cl, c - 256, optarg) != 0)
 				return EXIT_USAGE;
@@ -395,58 +438,6 @@ use_color(const struct cli *cl)
 	return isatty(STDOUT_FILENO);
 }
 
-/* "did you mean": the nearest of the ServerNames and aliases, at most 3. */
-static void
-near_names(const struct cf_config *c, const char *typed, struct buf *out)
-{
-	struct vec	 names = { 0 };
-	const char	*best[3];
-	size_t		 i, j, n;
-
-	for (i = 0; i < c->vhosts.n; i++) {
-		const struct cf_vhost	*v = c->vhosts.v[i];
-
-		if (v->server_name != NULL)
-			vec_push(&names, v->server_name);
-		for (j = 0; j < v->naliases; j++)
-			vec_push(&names, v->aliases[j]);
-	}
-	n = str_nearest(typed, (const char *const *)names.v, names.n, best, 3);
-	for (i = 0; i < n; i++) {
-		char	*s = report_inert(best[i]);
-
-		buf_printf(out, "%s%s", i ? ", " : "", s);
-		free(s);
-	}
-	vec_free(&names);
-}
-
-static int
-select_vhosts(const struct cf_config *c, char **names, int n,
-    struct vec *sel)
-{
-	int	i, rc = 0;
-
-	for (i = 0; i < n; i++) {
-		struct buf	near = { 0 };
-		char		*inert;
-
-		if (conf_find_vhosts(c, names[i], sel) > 0)
-			continue;
-		near_names(c, names[i], &near);
-		inert = report_inert(names[i]);
-		fprintf(stderr, "vhostfix: unknown vhost '%s' under %s: no "
-		    "ServerName, ServerAlias, NAME:PORT or FILE:LINE matches%s%s"
-		    "%s\n", inert, c->root, near.len ? " (did you mean " : "",
-		    near.len ? near.data : "", near.len ? "?)" : "; 'vhostfix "
-		    "list' shows them");
-		free(inert);
-		buf_free(&near);
-		rc = -1;
-	}
-	return rc;
-}
-
 static int
 load(struct cli *cl, struct cf_config **c)
 {
@@ -464,124 +455,12 @@ load(struct cli *cl, struct cf_config **c)
 }
 
 static int
-cmd_list_check(struct cli *cl, int findings, char **args, int nargs)
-{
-	struct cf_config	*c;
-	struct vec		 fs = { 0 }, sel = { 0 };
-	int			 rc = EXIT_CLEAN;
-	size_t			 i;
-
-	if (cl->probe && !live_is_running_root(cl->load.root))
-		return cmd_usage(cl->cmd, "--probe asks the running backends: "
-		    "check on the running system (--root /) only");
-	if (load(cl, &c) != 0)
-		return EXIT_USAGE;
-	if (nargs > 0 && select_vhosts(c, args, nargs, &sel) != 0) {
-		conf_free(c);
-		vec_free(&sel);
-		return EXIT_USAGE;
-	}
-	if (findings) {
-		rules_run(c, &fs);
-		cli_live(c, cl->load.root, &fs, cl->probe);
-	}
-	cl->report.color = use_color(cl);
-	cl->report.findings = findings;
-	report_print(stdout, c, &fs, nargs > 0 ? &sel : NULL, &cl->report);
-	for (i = 0; i < fs.n; i++) {
-		struct finding	*f = fs.v[i];
-
-		if (f->vhost == NULL || nargs == 0)
-			rc = EXIT_FINDINGS;
-		else {
-			size_t	j;
-
-			for (j = 0; j < sel.n; j++)
-				if (sel.v[j] == f->vhost)
-					rc = EXIT_FINDINGS;
-		}
-	}
-	vec_free_all(&fs, finding_free);
-	vec_free(&sel);
-	conf_free(c);
-	return rc;
-}
-
-/* The diff as is for patch(1), or with colored -/+ lines.  Config text
- * goes out inert whenever a terminal is listening (colored or not: a
- * ServerName holding escape sequences must not drive it). */
-static void
-print_diff(FILE *fp, const struct buf *d, int color)
-{
-	const char	*p = d->data, *end = d->data + d->len;
-
-	if (!color && !isatty(fileno(fp))) {
-		fwrite(d->data, 1, d->len, fp);
-		return;
-	}
-	while (p < end) {
-		const char	*nl = memchr(p, '\n', (size_t)(end - p));
-		size_t		 n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char		*line = xstrndup(p, n), *inert;
-		const char	*on = "";
-
-		if (!color)
-			;
-		else if (str_startswith(line, "+++ ") ||
-		    str_startswith(line, "--- ") ||
-		    str_startswith(line, "diff --git "))
-			on = "\033[1m";
-		else if (line[0] == '+')
-			on = "\033[32m";
-		else if (line[0] == '-')
-			on = "\033[31m";
-		else if (line[0] == '@')
-			on = "\033[36m";
-		inert = report_inert(line);
-		fprintf(fp, "%s%s%s\n", on, inert, *on ? "\033[0m" : "");
-		free(inert);
-		free(line);
-		p += n + 1;
-	}
-}
-
-/* What the fix leaves to a human, with the line or command to use. */
-static void
-explain_unfixed(const struct cf_config *c, const struct vec *sel)
-{
-	struct vec	fs = { 0 };
-	size_t		i, j, k;
-
-	rules_run(c, &fs);
-	for (i = 0; i < fs.n; i++) {
-		struct finding	*f = fs.v[i];
-		int		 mine = f->vhost == NULL &&
-				    f->rule == &rule_parse_error;
-		char		*m;
-
-		for (j = 0; j < sel->n && !mine; j++)
-			mine = sel->v[j] == f->vhost;
-		if (!mine || f->fixable)
-			continue;
-		m = report_inert(f->message);
-		fprintf(stderr, "vhostfix: not fixed automatically: %s:%u: %s "
-		    "[%s]\n", f->path ? f->path : "-", f->line, m, f->rule->id);
-		free(m);
-		for (k = 0; k < f->suggest.n; k++) {
-			m = report_inert(f->suggest.v[k]);
-			fprintf(stderr, "    %s\n", m);
-			free(m);
-		}
-	}
-	vec_free_all(&fs, finding_free);
-}
-
-static int
 cmd_fix(struct cli *cl, char **args, int nargs)
 {
 	struct cf_config	*c;
-	struct vec		 sel = { 0 };
+	struct vec		 sel = { 0 }, fs = { 0 };
 	struct wz_fix		 fix;
+	struct cli_fix		 x;
 	size_t			 i;
 	int			 rc;
 
@@ -598,7 +477,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	if (cl->all) {
 		for (i = 0; i < c->vhosts.n; i++)
 			vec_push(&sel, c->vhosts.v[i]);
-	} else if (select_vhosts(c, args, nargs, &sel) != 0) {
+	} else if (cli_select_vhosts(c, args, nargs, &sel) != 0) {
 		vec_free(&sel);
 		conf_free(c);
 		return EXIT_USAGE;
@@ -612,8 +491,25 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	rules_run(c, &fs);
+	policy_filter(&cl->autom.pol, &fs);
+	memset(&x, 0, sizeof x);
+	x.c = c;
+	x.vhosts = &sel;
+	x.rendered = &fix.rendered;
+	x.diff = &fix.diff;
+	x.plan = &fix.plan;
+	x.findings = &fs;
+	x.dry_run = cl->dry_run;
+	x.yes = cl->yes;
+	x.write = &cl->write;
+	x.verbose = cl->autom.verbose;
+	if (cl->autom.format == CLI_FMT_JSON) {
+		rc = cli_fix_json(&x);
+		goto done;
+	}
 	if (fix.diff.len > 0)
-		print_diff(stdout, &fix.diff, use_color(cl));
+		cli_print_diff(stdout, &fix.diff, use_color(cl));
 	fflush(stdout);
 	for (i = 0; i < fix.plan.manual.n; i++) {
 		char	*s = report_inert(fix.plan.manual.v[i]);
@@ -621,7 +517,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		fprintf(stderr, "vhostfix: needs you: %s\n", s);
 		free(s);
 	}
-	explain_unfixed(c, &sel);
+	cli_fix_left(&x);
 	if (fix.rendered.n == 0) {
 		fprintf(stderr, "vhostfix: nothing to change\n");
 		rc = EXIT_CLEAN;
@@ -635,6 +531,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	if (rc == EXIT_CLEAN && cl->write.reload)
 		cli_verify_after_fix(&cl->load, &sel);
 done:
+	vec_free_all(&fs, finding_free);
 	wizard_fix_free(&fix);
 	vec_free(&sel);
 	conf_free(c);
@@ -655,13 +552,55 @@ cmd_wizard(struct cli *cl, char **args, int nargs)
 static int
 cmd_list(struct cli *cl, char **args, int nargs)
 {
-	return cmd_list_check(cl, 0, args, nargs);
+	struct cf_config	*c;
+	struct vec		 none = { 0 };
+
+	(void)args;
+	(void)nargs;
+	if (load(cl, &c) != 0)
+		return EXIT_USAGE;
+	cl->report.color = use_color(cl);
+	cl->report.findings = 0;
+	report_print(stdout, c, &none, NULL, &cl->report);
+	conf_free(c);
+	return EXIT_CLEAN;
 }
 
 static int
 cmd_check(struct cli *cl, char **args, int nargs)
 {
-	return cmd_list_check(cl, 1, args, nargs);
+	struct cf_config	*c;
+	struct vec		 fs = { 0 }, sel = { 0 };
+	char			*err = NULL;
+	int			 rc;
+
+	if (conf_load(&cl->load, &c, &err) != 0) {
+		rc = cli_auto_load_failed(&cl->autom, err);
+		free(err);
+		return rc;
+	}
+	if (nargs > 0 && cli_select_vhosts(c, args, nargs, &sel) != 0) {
+		conf_free(c);
+		vec_free(&sel);
+		return EXIT_USAGE;
+	}
+	rules_run(c, &fs);
+	if ((rc = cli_live(c, cl->load.root, &fs, cl->probe)) == 0)
+		rc = cli_auto_check(&cl->autom, c, nargs > 0 ? &sel : NULL,
+		    &fs, use_color(cl));
+	vec_free_all(&fs, finding_free);
+	vec_free(&sel);
+	conf_free(c);
+	return rc;
+}
+
+/* probe and verify (cli-live.c). */
+static int
+cmd_live(struct cli *cl, char **args, int nargs)
+{
+	return cl->cmd->name[0] == 'p' ? cli_probe(&cl->load, args,
+	    nargs, cl->path, cl->autom.format == CLI_FMT_JSON) :
+	    cli_verify(&cl->load, args, nargs);
 }
 
 static int
@@ -674,19 +613,6 @@ cmd_rollback(struct cli *cl, char **args, int nargs)
 		return cmd_usage(cl->cmd, "--format is for rollback --list");
 	return cli_rollback(&cl->load, nargs ? args[0] : NULL, cl->list,
 	    cl->force, &cl->write, cl->report.json);
-}
-
-/* cli-live.c checks --path. */
-static int
-cmd_probe(struct cli *cl, char **args, int nargs)
-{
-	return cli_probe(&cl->load, args, nargs, cl->path, cl->report.json);
-}
-
-static int
-cmd_verify(struct cli *cl, char **args, int nargs)
-{
-	return cli_verify(&cl->load, args, nargs, cl->path, cl->report.json);
 }
 
 static const struct cli_cmd *
@@ -726,10 +652,9 @@ cmd_unknown(const char *typed)
 	return EXIT_USAGE;
 }
 
-int
-cli_main(int argc, char **argv)
+static int
+cli_run(struct cli *cl, int argc, char **argv)
 {
-	struct cli	 cl;
 	const char	*name;
 	char		*err = NULL;
 	size_t		 i;
@@ -737,61 +662,98 @@ cli_main(int argc, char **argv)
 	char		**args;
 
 	setlocale(LC_ALL, "");
-	memset(&cl, 0, sizeof cl);
-	cl.color = -1;
-	cl.write.lock_wait = -1;
-	plan_opts_default(&cl.plan);
-	if ((rc = parse_options(&cl, argc, argv)) != 0)
+	memset(cl, 0, sizeof *cl);
+	cl->color = -1;
+	cl->write.lock_wait = -1;
+	cl->autom.fail_on = -1;
+	plan_opts_default(&cl->plan);
+	if ((rc = parse_options(cl, argc, argv)) != 0)
 		return rc;
-	if (cl.version && !cl.help) {
+	cl->report.json = cl->autom.format == CLI_FMT_JSON;
+	if (cl->version && !cl->help) {
 		printf("vhostfix %s\n", PACKAGE_VERSION);
 		return EXIT_CLEAN;
 	}
 	name = optind < argc ? argv[optind] : NULL;
 	args = argv + optind + 1;
 	nargs = name ? argc - optind - 1 : 0;
-	if ((cl.cmd = cmd_find(name)) == NULL)
-		return cl.help ? (usage(stdout), EXIT_CLEAN) :
+	if ((cl->cmd = cmd_find(name)) == NULL)
+		return cl->help ? (usage(stdout), EXIT_CLEAN) :
 		    cmd_unknown(name);
-	if (cl.help) {
+	if (cl->help) {
 		if (name == NULL)
 			usage(stdout);
 		else
-			usage_cmd(stdout, cl.cmd);
+			usage_cmd(stdout, cl->cmd);
 		return EXIT_CLEAN;
 	}
 	for (i = 0; i < OPT_COUNT; i++)
-		if ((cl.given & CLI_OPT(i)) &&
-		    !((cl.cmd->opts | CLI_GLOBAL) & CLI_OPT(i)))
-			return cmd_usage(cl.cmd, "%s does not take --%s",
+		if ((cl->given & CLI_OPT(i)) &&
+		    !((cl->cmd->opts | CLI_GLOBAL) & CLI_OPT(i)))
+			return cmd_usage(cl->cmd, "%s does not take --%s",
 			    name ? name : "the wizard", options[i].name);
-	if (nargs < cl.cmd->min_args)
-		return cmd_usage(cl.cmd, "%s needs more arguments", name);
-	if (cl.cmd->max_args >= 0 && nargs > cl.cmd->max_args)
-		return cl.cmd->max_args == 0 ? cmd_usage(cl.cmd, "%s takes no "
-		    "arguments", name) : cmd_usage(cl.cmd, "%s takes at most "
-		    "%d argument%s", name, cl.cmd->max_args,
-		    cl.cmd->max_args == 1 ? "" : "s");
-	if (cl.demo) {
-		if (cl.load.root != NULL)
+	if (nargs < cl->cmd->min_args)
+		return cmd_usage(cl->cmd, "%s needs more arguments", name);
+	if (cl->cmd->max_args >= 0 && nargs > cl->cmd->max_args)
+		return cl->cmd->max_args == 0 ? cmd_usage(cl->cmd, "%s takes no "
+		    "arguments", name) : cmd_usage(cl->cmd, "%s takes at most "
+		    "%d argument%s", name, cl->cmd->max_args,
+		    cl->cmd->max_args == 1 ? "" : "s");
+	if ((cl->autom.format == CLI_FMT_NAGIOS ||
+	    cl->autom.format == CLI_FMT_PROMETHEUS) && cl->cmd != cmd_find(
+	    "check"))
+		return cmd_usage(cl->cmd, "--format %s is for check",
+		    cl->autom.format == CLI_FMT_NAGIOS ? "nagios" :
+		    "prometheus");
+	if (cl->test_timeout != NULL) {
+		char	*end;
+		long	 n = strtol(cl->test_timeout, &end, 10);
+
+		if (end == cl->test_timeout || *end != '\0' || n < 1 ||
+		    n > 3600)
+			return bad_usage("--configtest-timeout takes seconds "
+			    "(1-3600), not '%s'", cl->test_timeout);
+		cl->write.test_timeout = (int)n;
+	}
+	if (cl->demo) {
+		if (cl->load.root != NULL)
 			return bad_usage("--demo and --root contradict each "
 			    "other");
-		cl.demo_dir = demo_create(argv[0], &err);
-		if (cl.demo_dir == NULL) {
+		cl->demo_dir = demo_create(argv[0], &err);
+		if (cl->demo_dir == NULL) {
 			fprintf(stderr, "vhostfix: demo: %s\n", err);
 			free(err);
 			return EXIT_USAGE;
 		}
-		cl.load.root = cl.demo_dir;
+		cl->load.root = cl->demo_dir;
 		fprintf(stderr, "vhostfix: demo: working on a private copy in "
-		    "%s (removed on exit)\n", cl.demo_dir);
+		    "%s (removed on exit)\n", cl->demo_dir);
 	}
-	if ((rc = cli_reload_refused(cl.load.root, cl.write.reload,
-	    cl.write.reload_cmd)) == 0)
-		rc = cl.cmd->exec(&cl, args, nargs);
-	if (cl.demo_dir != NULL) {
-		demo_remove(cl.demo_dir);
-		free(cl.demo_dir);
+	rc = cli_auto_prepare(&cl->autom, cl->load.root, &cl->write.backup_dir,
+	    &cl->write.test_timeout);
+	if (rc == 0 && (rc = cli_reload_refused(cl->load.root,
+	    cl->write.reload, cl->write.reload_cmd)) == 0)
+		rc = cl->cmd->exec(cl, args, nargs);
+	if (cl->demo_dir != NULL) {
+		demo_remove(cl->demo_dir);
+		free(cl->demo_dir);
 	}
+	return rc;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli	cl;
+	int		rc;
+
+	rc = cli_run(&cl, argc, argv);
+	/* A monitoring plugin that cannot run says UNKNOWN, not CRITICAL
+	 * (which 2 would mean); the reason is on stderr. */
+	if (rc == EXIT_USAGE && cl.autom.format == CLI_FMT_NAGIOS &&
+	    !cl.autom.reported)
+		rc = (int)monitor_nagios_unknown(stdout, "usage or input "
+		    "error (vhostfix says why on stderr)");
+	cli_auto_free(&cl.autom);
 	return rc;
 }

@@ -649,6 +649,23 @@ walk(struct disc *d, struct cf_node **kids, size_t nkids, struct ctx *ctx,
 	}
 }
 
+/* A --root that names the configuration directory itself (ROOT/etc/apache2
+ * or ROOT/etc/httpd): the length of the ROOT to suggest, or 0. */
+static size_t
+root_hint_len(const char *root)
+{
+	static const char *const tails[] = { "/etc/apache2", "/etc/httpd",
+	    "/etc" };
+	size_t	rl = strlen(root), i, tl;
+
+	for (i = 0; i < sizeof tails / sizeof *tails; i++) {
+		tl = strlen(tails[i]);
+		if (rl > tl && strcmp(root + rl - tl, tails[i]) == 0)
+			return rl - tl;
+	}
+	return 0;
+}
+
 static int
 find_main_config(struct disc *d, const char *given, char **err)
 {
@@ -657,6 +674,13 @@ find_main_config(struct disc *d, const char *given, char **err)
 	size_t			 i;
 
 	if (given != NULL) {
+		size_t	rl = strlen(c->root);
+
+		/* A path already under the root (tab-completed in a shell)
+		 * is taken as the file it names. */
+		if (strcmp(c->root, "/") != 0 && strncmp(given, c->root,
+		    rl) == 0 && given[rl] == '/')
+			given += rl;
 		c->main_config = given[0] == '/' ? xstrdup(given) :
 		    xasprintf("/%s", given);
 		return 0;
@@ -678,7 +702,10 @@ find_main_config(struct disc *d, const char *given, char **err)
 		buf_printf(&tried, "%s%s", i ? ", " : "", main_configs[i]);
 	}
 	*err = xasprintf("no Apache main configuration found under %s (tried "
-	    "%s); use --config FILE", c->root, tried.data);
+	    "%s); use --config FILE%s%.*s%s", c->root, tried.data,
+	    root_hint_len(c->root) ? " (--root is the directory that holds "
+	    "etc/: try --root " : "", (int)root_hint_len(c->root), c->root,
+	    root_hint_len(c->root) ? ")" : "");
 	buf_free(&tried);
 	return -1;
 }

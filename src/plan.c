@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,12 +16,40 @@
 #include "plan.h"
 #include "proxy.h"
 
+/* Per file, the byte range its planned edits span (a superset once
+ * take_range() drops some): edited() answers most questions from it
+ * instead of looking at every edit of the plan, which made planning
+ * 20,000 vhosts quadratic. */
+struct span {
+	const struct cf_file	*file;
+	size_t			 lo;
+	size_t			 hi;
+};
+
 struct planner {
 	const struct cf_config	*c;
 	const struct plan_opts	*o;
 	struct plan		*p;
 	unsigned		 seq;
+	struct span		*spans;		/* open addressing by file */
+	size_t			 nspans;	/* a power of two */
 };
+
+static struct span *
+span_of(struct planner *pl, const struct cf_file *f)
+{
+	size_t	h = ((uintptr_t)f >> 4) * 2654435761u, i;
+
+	if (pl->spans == NULL) {
+		for (pl->nspans = 16; pl->nspans < 2 * pl->c->files.n + 2;
+		    pl->nspans *= 2)
+			;
+		pl->spans = xcalloc(pl->nspans, sizeof *pl->spans);
+	}
+	for (i = h & (pl->nspans - 1);; i = (i + 1) & (pl->nspans - 1))
+		if (pl->spans[i].file == f || pl->spans[i].file == NULL)
+			return &pl->spans[i];
+}
 
 void
 plan_opts_default(struct plan_opts *o)
@@ -36,6 +65,7 @@ edit(struct planner *pl, struct cf_file *f, size_t start, size_t end,
     char *text)
 {
 	struct edit	*e = xcalloc(1, sizeof *e);
+	struct span	*sp;
 
 	e->file = f;
 	e->start = start;
@@ -43,6 +73,16 @@ edit(struct planner *pl, struct cf_file *f, size_t start, size_t end,
 	e->text = text;
 	e->seq = pl->seq++;
 	vec_push(&pl->p->edits, e);
+	sp = span_of(pl, f);
+	if (sp->file == NULL) {
+		sp->file = f;
+		sp->lo = start;
+		sp->hi = end;
+	}
+	if (start < sp->lo)
+		sp->lo = start;
+	if (end > sp->hi)
+		sp->hi = end;
 }
 
 static void	note(struct vec *, const char *, ...)
@@ -276,11 +316,16 @@ covered_by(const struct px_vhost *px, size_t i)
  * ProxyPassReverse shared by two ProxyPass lines of the same path is fixed
  * for the first one only: editing it twice would overlap. */
 static int
-edited(const struct planner *pl, const struct cf_file *f, size_t start,
+edited(struct planner *pl, const struct cf_file *f, size_t start,
     size_t end)
 {
-	size_t	i;
+	const struct span	*sp = span_of(pl, f);
+	size_t			 i;
 
+	/* Every edit of f ends at or before start, or starts at or after
+	 * end: none can overlap. */
+	if (sp->file == NULL || sp->hi <= start || sp->lo >= end)
+		return 0;
 	for (i = 0; i < pl->p->edits.n; i++) {
 		const struct edit	*e = pl->p->edits.v[i];
 
@@ -583,10 +628,13 @@ plan_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
 	pl.o = o;
 	pl.p = out;
 	pl.seq = 0;
+	pl.spans = NULL;
+	pl.nspans = 0;
 	for (i = 0; i < n; i++)
 		plan_vhost(&pl, vhosts[i]);
 	if (o->server_tokens_prod == PLAN_ON && c->files.n > 0)
 		plan_server_tokens(&pl);
+	free(pl.spans);
 	return 0;
 }
 

@@ -188,8 +188,8 @@ json_finding(struct buf *b, const struct finding *f)
 	buf_addc(b, '}');
 }
 
-static int
-selected(const struct vec *sel, const struct cf_vhost *v)
+int
+report_selected(const struct vec *sel, const struct cf_vhost *v)
 {
 	size_t	i;
 
@@ -218,7 +218,7 @@ print_json(FILE *fp, const struct cf_config *c, const struct vec *fs,
 	for (i = 0; i < c->vhosts.n; i++) {
 		struct cf_vhost	*v = c->vhosts.v[i];
 
-		if (!selected(sel, v))
+		if (!report_selected(sel, v))
 			continue;
 		if (!first)
 			buf_addc(&b, ',');
@@ -381,21 +381,43 @@ print_finding(FILE *fp, const struct finding *f, int color)
 	free(msg);
 }
 
+/* Vhost i has no ServerName: is it the first vhost on each of its
+ * addresses, the one Apache gives a request no other name matches? */
+static int
+list_first_on(const struct cf_config *c, size_t i)
+{
+	const struct cf_vhost	*v = c->vhosts.v[i];
+	size_t			 k, a, b;
+
+	for (k = 0; k < i; k++) {
+		const struct cf_vhost	*w = c->vhosts.v[k];
+
+		for (a = 0; a < v->naddrs; a++)
+			for (b = 0; b < w->naddrs; b++)
+				if (strcmp(v->addrs[a], w->addrs[b]) == 0)
+					return 0;
+	}
+	return 1;
+}
+
 static void
 print_list(FILE *fp, const struct cf_config *c, const struct vec *sel)
 {
 	size_t	i, j;
 
+	fprintf(fp, "%-30s %-16s %s\n", "NAME", "ADDRESS", "FILE:LINE");
 	for (i = 0; i < c->vhosts.n; i++) {
 		struct cf_vhost	*v = c->vhosts.v[i];
 		struct buf	 addrs = { 0 };
 		char		*name, *a, *path;
 
-		if (!selected(sel, v))
+		if (!report_selected(sel, v))
 			continue;
 		for (j = 0; j < v->naddrs; j++)
 			buf_printf(&addrs, "%s%s", j ? " " : "", v->addrs[j]);
-		name = report_inert(conf_vhost_name(v));
+		name = report_inert(v->server_name != NULL ? v->server_name :
+		    list_first_on(c, i) ? "(default vhost)" :
+		    "(no ServerName)");
 		a = report_inert(addrs.data ? addrs.data : "");
 		path = report_inert(v->node->file->path);
 		fprintf(fp, "%-30s %-16s %s:%u%s\n", name, a, path,
@@ -424,13 +446,15 @@ report_print(FILE *fp, const struct cf_config *c, const struct vec *fs,
 	for (i = 0; i < fs->n; i++) {
 		const struct finding	*f = fs->v[i];
 
-		if (f->vhost != NULL && !selected(sel, f->vhost))
+		if (f->vhost != NULL && !report_selected(sel, f->vhost))
 			continue;
 		print_finding(fp, f, o->color);
 		counts[f->sev]++;
 	}
+	if (o->no_summary)
+		return;
 	for (i = 0; i < c->vhosts.n; i++)
-		if (selected(sel, c->vhosts.v[i]))
+		if (report_selected(sel, c->vhosts.v[i]))
 			nv++;
 	fprintf(fp, "%zu error%s, %zu warning%s, %zu info%s in %zu vhost%s "
 	    "(%zu file%s read)\n", counts[SEV_ERROR],

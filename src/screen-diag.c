@@ -13,10 +13,14 @@
 #include "errlog.h"
 #include "screen.h"
 
+enum {
+	DG_FIX = 1,		/* the fix can change something */
+};
+
 static const struct screen_key diag_keys[] = {
 	TUI_SCROLL_KEYS("scroll right (long lines)"),
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "fix it",
-	    "go on: choose how to fix this vhost", TUI_ENTER, 0 },
+	    "go on: choose how to fix these vhosts", TUI_ENTER, DG_FIX },
 	{ { 27, KEY_LEFT, KEY_BACKSPACE, 127, 8 }, "Esc", "back",
 	    "back to the list", TUI_BACK, 0 },
 };
@@ -64,7 +68,8 @@ diag_finding(struct tui *t, struct tui_view *tv, const struct finding *f)
 {
 	size_t	i;
 
-	tui_line(tv, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
+	/* wrapped: the line number is never cut off a long path */
+	tui_wline(tv, tui_sev_attr(f->sev), "%s %s  %s  %s:%u",
 	    tui_glyph(t, tui_sev_glyph(f->sev)), sev_name(f->sev), f->rule->id,
 	    f->path != NULL ? f->path : "", f->line);
 	tui_wline(tv, TA_NORMAL, "    %s", f->message);
@@ -96,22 +101,32 @@ diag_finding(struct tui *t, struct tui_view *tv, const struct finding *f)
 		    e->errtext != NULL ? ": " : "",
 		    e->errtext != NULL ? e->errtext : "");
 	}
+	/* a command to copy: wrapped, never cut */
 	for (i = 0; i < f->suggest.n; i++)
-		tui_line(tv, TA_OK, "    %s %s", i == 0 ? "Use:" : "    ",
+		tui_wline(tv, TA_OK, "    %s %s", i == 0 ? (f->fixable ?
+		    "Use:" : "Left to you:") : "    ",
 		    (const char *)f->suggest.v[i]);
 	tui_line(tv, TA_NORMAL, "%s", "");
 }
 
-static void
-diag_enter(struct tui *t)
+static unsigned
+diag_mode(struct tui *t)
 {
-	struct tui_view		*tv = xcalloc(1, sizeof *tv);
+	return wizard_fixable(&t->wz) > 0 ? DG_FIX : 0;
+}
+
+/* One vhost of the walk: its proxy lines and its findings. */
+static void
+diag_vhost(struct tui *t, struct tui_view *tv, const struct cf_vhost *v)
+{
 	const struct vec	*fs = &t->wz.findings;
-	const struct cf_vhost	*v = t->wz.vhost;
 	const struct cf_file	*file = v->node->file;
 	size_t			 i, n = 0, nf = 0;
 	char			*src;
 
+	if (t->wz.batch.n > 1)
+		tui_line(tv, TA_TITLE, " %s (%s:%u) ", conf_vhost_name(v),
+		    file->path, v->node->line);
 	tui_line(tv, TA_HEADING, "%s", "Proxy lines as they are");
 	src = diag_source_line(v->node);
 	tui_line(tv, TA_FILE, "  %s", file->path);
@@ -153,7 +168,32 @@ diag_enter(struct tui *t)
 			if (f->vhost == v && (size_t)f->sev == n)
 				diag_finding(t, tv, f);
 		}
-	tui_line(tv, TA_NORMAL, "%s", "Press Enter to choose how to fix it.");
+}
+
+static void
+diag_enter(struct tui *t)
+{
+	struct tui_view	*tv = xcalloc(1, sizeof *tv);
+	size_t		 i, nfix = wizard_fixable(&t->wz);
+	size_t		 nleft = wizard_left(&t->wz, NULL);
+
+	if (t->wz.batch.n > 1)
+		tui_wline(tv, TA_NORMAL, "%zu vhosts fixed together: one set "
+		    "of answers, one diff, one write, one backup set.",
+		    t->wz.batch.n);
+	for (i = 0; i < t->wz.batch.n; i++)
+		diag_vhost(t, tv, t->wz.batch.v[i]);
+	if (nfix > 0)
+		tui_line(tv, TA_NORMAL, "%s", "Press Enter to choose how to "
+		    "fix it.");
+	else if (nleft > 0)
+		tui_wline(tv, TA_WARNING, "Nothing here that vhostfix can "
+		    "change: the %zu finding%s above %s left to you, with "
+		    "the command to use.", nleft, nleft == 1 ? "" : "s",
+		    nleft == 1 ? "is" : "are");
+	else
+		tui_line(tv, TA_OK, "%s", "Nothing to fix. Esc goes back to "
+		    "the list.");
 	t->data = tv;
 }
 
@@ -164,7 +204,7 @@ diag_key(struct tui *t, int action, int ch)
 		return;
 	switch (action) {
 	case TUI_ENTER:
-		tui_goto(t, STEP_HOST);
+		tui_goto_next(t);
 		break;
 	case TUI_BACK:
 		tui_goto(t, STEP_LIST);
@@ -176,6 +216,7 @@ const struct screen screen_diag = {
 	.title = "Diagnosis",
 	.keys = diag_keys,
 	.nkeys = sizeof diag_keys / sizeof diag_keys[0],
+	.mode = diag_mode,
 	.enter = diag_enter,
 	.draw = tui_view_screen_draw,
 	.key = diag_key,

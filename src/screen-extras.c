@@ -35,32 +35,39 @@ static const struct screen_key extras_keys[] = {
 	    "back to the Host choice", TUI_BACK, 0 },
 };
 
-static int
-extras_count(const struct tui *t)
-{
-	return wizard_a2enmod_offered(&t->wz) ? 4 : 3;
-}
+/* The screen's own state: the rows that apply to this walk (the
+ * controller's choices), and the cursor. */
+struct extras_data {
+	struct tui_menu	 menu;		/* first: the screen's menu */
+	int		 row[4];	/* enum wz_toggle of each row */
+};
 
 static void
 extras_enter(struct tui *t)
 {
-	struct tui_menu	*m = xcalloc(1, sizeof *m);
+	struct extras_data	*d = xcalloc(1, sizeof *d);
+	int			 i;
 
 	/* A plan with the current choices, for what needs a human. */
 	wizard_plan(&t->wz);
-	m->n = (size_t)extras_count(t);
-	t->data = m;
+	for (i = EX_PROTO; i <= EX_A2ENMOD; i++)
+		if (wizard_extra_applies(&t->wz, (enum wz_toggle)i))
+			d->row[d->menu.n++] = i;
+	t->data = d;
 }
 
 static void
 extras_item(struct tui *t, int *r, int last, int i, const char *what,
     const char *why)
 {
-	const struct tui_menu	*m = t->data;
+	const struct extras_data	*d = t->data;
+	size_t				 k;
 
-	if (*r >= last)
+	for (k = 0; k < d->menu.n && d->row[k] != i; k++)
+		;
+	if (*r >= last || k == d->menu.n)
 		return;
-	tui_choice(t, *r, m->sel == (size_t)i, wizard_is_on(&t->wz,
+	tui_choice(t, *r, d->menu.sel == k, wizard_is_on(&t->wz,
 	    (enum wz_toggle)i) ? TG_CHECK_ON : TG_CHECK_OFF, what);
 	(*r)++;
 	if (*r < last)
@@ -78,15 +85,14 @@ extras_draw(struct tui *t, int y, int h)
 	tui_put(t, y, 1, COLS - 1, TA_NORMAL, "Add these lines too?", 0);
 	extras_item(t, &r, last, EX_PROTO,
 	    "RequestHeader set X-Forwarded-Proto \"https\"",
-	    t->wz.vhost->tls ? "Tells the backend the visitor used https, "
-	    "so its links and redirects use https." :
-	    "Only for TLS vhosts; this one serves plain HTTP.");
+	    "Tells the backend the visitor used https, so its links and "
+	    "redirects use https (TLS vhosts only).");
 	extras_item(t, &r, last, EX_SERVER, "Header unset Server",
 	    "Hides the backend's software and version from visitors.");
 	extras_item(t, &r, last, EX_TOKENS, "ServerTokens Prod",
 	    "Global, every site: Apache's own Server header then says just "
 	    "\"Apache\".");
-	if (extras_count(t) > EX_A2ENMOD) {
+	if (wizard_a2enmod_offered(&t->wz)) {
 		s = xasprintf("Run `%s` after the write", t->wz.a2enmod);
 		extras_item(t, &r, last, EX_A2ENMOD, s,
 		    "Enables the missing modules (Apache loads them at the "
@@ -96,10 +102,10 @@ extras_draw(struct tui *t, int y, int h)
 	if (manual->n > 0 && r + 1 < last) {
 		r++;
 		tui_put(t, r++, 1, COLS - 1, TA_HEADING,
-		    "Not fixed automatically; needs a human:", 0);
+		    "Not fixed automatically; left to you:", 0);
 		for (i = 0; i < manual->n && r < last; i++) {
 			s = xasprintf("  %s", (const char *)manual->v[i]);
-			tui_put(t, r++, 0, COLS, TA_WARNING, s, 0);
+			r += tui_put_wrapped(t, r, last - r, TA_WARNING, s);
 			free(s);
 		}
 	}
@@ -108,23 +114,24 @@ extras_draw(struct tui *t, int y, int h)
 static void
 extras_key(struct tui *t, int action, int ch)
 {
-	struct tui_menu	*m = t->data;
+	struct extras_data	*d = t->data;
 
 	(void)ch;
-	if (tui_menu_key(m, action))
+	if (tui_menu_key(&d->menu, action))
 		return;
 	switch (action) {
 	case TUI_TOGGLE:
-		if (wizard_toggle(&t->wz, (enum wz_toggle)m->sel) != 0 &&
-		    m->sel == EX_PROTO)
+		if (d->menu.sel < d->menu.n &&
+		    wizard_toggle(&t->wz, (enum wz_toggle)d->row[d->menu.sel])
+		    != 0 && d->row[d->menu.sel] == EX_PROTO)
 			tui_message(t, "X-Forwarded-Proto \"https\" is only "
 			    "added to TLS vhosts.");
 		break;
 	case TUI_ENTER:
-		tui_goto(t, STEP_DIFF);
+		tui_goto_next(t);
 		break;
 	case TUI_BACK:
-		tui_goto(t, STEP_HOST);
+		tui_goto_prev(t);
 		break;
 	}
 }

@@ -89,6 +89,18 @@ host_enter(struct tui *t)
 	host_option(t, &d->text, 1);
 	tui_line(&d->text, TA_NORMAL, "%s", "");
 	host_option(t, &d->text, 0);
+	/* a batch whose vhosts differ: keeping each one's setting is the
+	 * answer that changes no vhost's behaviour */
+	if (wizard_preserve_mixed(&t->wz)) {
+		d->menu.n = 3;
+		if (t->wz.choices.plan.preserve_host == PLAN_KEEP)
+			d->menu.sel = 2;
+		tui_line(&d->text, TA_NORMAL, "%s", "");
+		tui_line(&d->text, TA_HEADING, "%s", "Keep each vhost's own "
+		    "setting   (current settings differ)");
+		tui_line(&d->text, TA_NORMAL, "%s", "      ProxyPassReverse "
+		    "then follows each vhost's ProxyPreserveHost.");
+	}
 	t->data = d;
 }
 
@@ -111,6 +123,14 @@ host_draw(struct tui *t, int y, int h)
 
 	tui_put(t, y, 1, COLS - 1, TA_NORMAL, "Should the backend see the "
 	    "visitor's Host header (ProxyPreserveHost)?", 0);
+	if (t->wz.batch.n > 1) {
+		char	*s = xasprintf("One answer for all %zu vhosts (shown "
+		    "for %s); exceptions on the review screen.",
+		    t->wz.batch.n, conf_vhost_name(t->wz.vhost));
+
+		tui_put(t, y + 1, 1, COLS - 1, TA_DIM, s, 0);
+		free(s);
+	}
 	for (i = 0; i < d->text.lines.n && r < y + h; i++, r++) {
 		const struct tui_line	*l = d->text.lines.v[i];
 		int			 sel = opt == d->menu.sel;
@@ -128,7 +148,7 @@ static void
 host_choose(struct tui *t, int yes)
 {
 	wizard_set_preserve(&t->wz, yes);
-	tui_goto(t, STEP_EXTRAS);
+	tui_goto_next(t);
 }
 
 static void
@@ -141,10 +161,11 @@ host_key(struct tui *t, int action, int ch)
 		return;
 	switch (action) {
 	case TUI_TOGGLE:
-		wizard_set_preserve(&t->wz, d->menu.sel == 0);
+		wizard_set_preserve(&t->wz, d->menu.sel == 2 ? -1 :
+		    d->menu.sel == 0);
 		break;
 	case TUI_ENTER:
-		host_choose(t, d->menu.sel == 0);
+		host_choose(t, d->menu.sel == 2 ? -1 : d->menu.sel == 0);
 		break;
 	case TUI_YES:
 		host_choose(t, 1);
@@ -153,7 +174,7 @@ host_key(struct tui *t, int action, int ch)
 		host_choose(t, 0);
 		break;
 	case TUI_BACK:
-		tui_goto(t, STEP_DIAG);
+		tui_goto_prev(t);
 		break;
 	}
 }

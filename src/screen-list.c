@@ -3,7 +3,11 @@
  * Proxying vhosts with errors come first, then those with warnings, then
  * the rest in Apache's order, so the one to fix is under the cursor when
  * the wizard opens.  Files Augeas cannot parse are listed on top with
- * their file and line: nothing in them can be fixed here. */
+ * their file and line: nothing in them can be fixed here.  A site's
+ * port-80 and TLS vhosts of one name (certbot's -le-ssl.conf pair) are one
+ * row, fixed together.  Space marks rows for a batch, a marks every
+ * vhost with errors (A: errors or warnings); Enter fixes the marked ones
+ * in one walk, or the row under the cursor when none is marked. */
 #include "config.h"
 
 #include <curses.h>
@@ -22,6 +26,7 @@ enum list_kind {
 struct list_row {
 	enum list_kind		 kind;
 	struct cf_vhost		*vhost;
+	struct cf_vhost		*partner;	/* the site's other vhost */
 	const struct finding	*finding;
 	const struct cf_problem	*problem;
 	int			 worst;		/* -1 or enum sev */
@@ -32,7 +37,15 @@ struct list_row {
 struct list_data {
 	struct vec		 rows;		/* struct list_row * */
 	struct tui_menu		 menu;
+	/* of every vhost, once (not per keystroke of the filter): the
+	 * widest name and addresses, the counts */
+	int			 maxname;
+	int			 maxaddr;
+	size_t			 nerr;
+	size_t			 nwarn;
 };
+
+static void	list_measure(struct tui *);
 
 enum {
 	LM_FILTERED = 1,
@@ -47,8 +60,16 @@ static const struct screen_key list_keys[] = {
 	{ { KEY_NPAGE }, "PgDn", NULL, "page down", TUI_PGDN, 0 },
 	{ { KEY_HOME }, "Home", NULL, "first line", TUI_HOME, 0 },
 	{ { KEY_END }, "End", NULL, "last line", TUI_END, 0 },
+	{ { ' ' }, "Space", "mark", "mark or unmark the row for a batch fix",
+	    TUI_TOGGLE, 0 },
+	{ { 'a' }, "a", "all errors", "mark every vhost with errors",
+	    TUI_MARK_ALL, 0 },
+	{ { 'A' }, "A", NULL, "mark every vhost with errors or warnings",
+	    TUI_MARK_BROKEN, 0 },
+	{ { 'u' }, "u", NULL, "unmark everything", TUI_UNDO, 0 },
 	{ { '\r', '\n', KEY_ENTER, KEY_RIGHT }, "Enter", "diagnose",
-	    "diagnose the selected virtual host", TUI_ENTER, 0 },
+	    "diagnose the marked vhosts (or the one under the cursor)",
+	    TUI_ENTER, 0 },
 	{ { '/' }, "/", "filter", "filter by name (ServerName, ServerAlias)",
 	    TUI_FILTER, 0 },
 	{ { 27, KEY_BACKSPACE, 127, 8 }, "Esc", "clear filter",
@@ -135,16 +156,28 @@ list_build(struct tui *t)
 	}
 	for (i = 0; i < c->vhosts.n; i++) {
 		struct cf_vhost	*v = c->vhosts.v[i];
+		struct cf_vhost	*p = wizard_site_partner(&t->wz, v);
 		struct list_row	*r;
 		int		 proxy;
 
-		if (!list_match(t, v))
+		/* a site's pair is one row, on the vhost Apache reads first */
+		if (p != NULL && p->index < v->index)
+			continue;
+		if (!list_match(t, v) && (p == NULL || !list_match(t, p)))
 			continue;
 		r = xcalloc(1, sizeof *r);
 		r->kind = LIST_VHOST;
 		r->vhost = v;
+		r->partner = p;
 		r->worst = wizard_vhost_worst(&t->wz, v);
 		proxy = wizard_vhost_proxies(&t->wz, v);
+		if (p != NULL) {
+			int	pw = wizard_vhost_worst(&t->wz, p);
+
+			if (pw > r->worst)
+				r->worst = pw;
+			proxy |= wizard_vhost_proxies(&t->wz, p);
+		}
 		r->rank = proxy && r->worst == SEV_ERROR ? 0 :
 		    proxy && r->worst == SEV_WARNING ? 1 : 2;
 		vec_push(&d->rows, r);
@@ -189,6 +222,7 @@ list_enter(struct tui *t)
 	}
 	d->menu.sel = (size_t)-1;
 	t->data = d;
+	list_measure(t);
 	list_build(t);
 }
 
@@ -225,7 +259,7 @@ list_filter_done(struct tui *t, const char *text)
 }
 
 static char *
-list_addrs(const struct cf_vhost *v)
+list_addrs(const struct cf_vhost *v, const struct cf_vhost *partner)
 {
 	struct buf	b = { 0 };
 	size_t		i;
@@ -234,6 +268,10 @@ list_addrs(const struct cf_vhost *v)
 		if (i > 0)
 			buf_addc(&b, ' ');
 		buf_adds(&b, v->addrs[i]);
+	}
+	for (i = 0; partner != NULL && i < partner->naddrs; i++) {
+		buf_addc(&b, ' ');
+		buf_adds(&b, partner->addrs[i]);
 	}
 	return buf_steal(&b);
 }
@@ -262,32 +300,42 @@ struct list_cols {
 };
 
 static void
-list_columns(const struct list_data *d, struct list_cols *c)
+list_measure(struct tui *t)
 {
-	int	avail = COLS - 11;
-	int	maxname = 10, maxaddr = 9;	/* the headings */
-	size_t	i;
+	struct list_data	*d = t->data;
+	const struct vec	*vh = &t->wz.config->vhosts;
+	size_t			 i;
 
-	for (i = 0; i < d->rows.n; i++) {
-		const struct list_row	*r = d->rows.v[i];
+	d->maxname = 10;	/* the headings */
+	d->maxaddr = 9;
+	for (i = 0; i < vh->n; i++) {
+		const struct cf_vhost	*v = vh->v[i];
 		char			*a;
-		int			 n;
+		int			 n, worst = wizard_vhost_worst(&t->wz, v);
 
-		if (r->kind != LIST_VHOST)
-			continue;
-		n = (int)tui_width(conf_vhost_name(r->vhost));
-		if (n > maxname)
-			maxname = n;
-		a = list_addrs(r->vhost);
+		d->nerr += worst == SEV_ERROR;
+		d->nwarn += worst == SEV_WARNING;
+		n = (int)tui_width(conf_vhost_name(v));
+		if (n > d->maxname)
+			d->maxname = n;
+		a = list_addrs(v, wizard_site_partner(&t->wz, v));
 		n = (int)tui_width(a);
 		free(a);
-		if (n > maxaddr)
-			maxaddr = n;
+		if (n > d->maxaddr)
+			d->maxaddr = n;
 	}
+}
+
+static void
+list_columns(const struct list_data *d, struct list_cols *c)
+{
+	int	avail = COLS - 12;
+	int	maxname = d->maxname, maxaddr = d->maxaddr;
+
 	c->waddr = maxaddr < 15 ? maxaddr : 15;
 	c->wname = maxname < avail * 45 / 100 ? maxname : avail * 45 / 100;
 	c->wfile = avail - c->wname - c->waddr - 2;
-	c->cname = 11;
+	c->cname = 12;
 	c->caddr = c->cname + c->wname + 1;
 	c->cfile = c->caddr + c->waddr + 1;
 }
@@ -298,7 +346,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 {
 	struct list_cols c = *cols;
 	int	 w = COLS;
-	int	 cmark = 1, wmark = 9;
+	int	 cmark = 2, wmark = 9;	/* column 1: the batch mark */
 	int	 a;
 	char	*s, *addrs;
 
@@ -337,6 +385,8 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 	case LIST_VHOST:
 		break;
 	}
+	if (wizard_is_marked(&t->wz, r->vhost))
+		tui_put(t, y, 1, 1, selected ? TA_SELECTED : TA_KEY, "*", 0);
 	if (r->worst == SEV_ERROR || r->worst == SEV_WARNING) {
 		a = tui_sev_attr((enum sev)r->worst);
 		s = xasprintf("%s %s", tui_glyph(t,
@@ -350,7 +400,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 	free(s);
 	a = selected ? TA_SELECTED : TA_NORMAL;
 	tui_put(t, y, c.cname, c.wname, a, conf_vhost_name(r->vhost), 0);
-	addrs = list_addrs(r->vhost);
+	addrs = list_addrs(r->vhost, r->partner);
 	tui_put(t, y, c.caddr, c.waddr, a, addrs, 0);
 	free(addrs);
 	/* Relative to ServerRoot, as Apache's own Include lines name it:
@@ -373,26 +423,32 @@ list_draw(struct tui *t, int y, int h)
 {
 	struct list_data	*d = t->data;
 	struct list_cols	 c;
-	const struct vec	*vh = &t->wz.config->vhosts;
-	size_t	i, nv = vh->n, nerr = 0, nwarn = 0;
+	size_t	i, nv = t->wz.config->vhosts.n;
+	size_t	nerr = d->nerr, nwarn = d->nwarn;
 	int	w = COLS, rows, r;
 	char	*s;
 
-	for (i = 0; i < nv; i++) {
-		int	worst = wizard_vhost_worst(&t->wz, vh->v[i]);
-
-		nerr += worst == SEV_ERROR;
-		nwarn += worst == SEV_WARNING;
-	}
 	s = xasprintf("%zu virtual host%s: %zu with errors, %zu with "
 	    "warnings%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
 	    t->filter != NULL && *t->filter ? "   filter: " : "",
 	    t->filter != NULL ? t->filter : "");
 	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
 	free(s);
+	/* where the cursor is in a long list, and the batch so far */
+	s = xasprintf("%zu marked  %zu/%zu", t->wz.nmarked, d->rows.n > 0 ? d->menu.sel + 1 : 0, d->rows.n);
+	tui_put(t, y, w - (int)tui_width(s) - 1, (int)tui_width(s) + 1,
+	    t->wz.nmarked > 0 ? TA_KEY : TA_NORMAL, s, 0);
+	free(s);
+	if (t->wz.opts.not_root) {
+		tui_fill(t, y + 1, 0, w, TA_WARNING);
+		tui_put(t, y + 1, 1, w - 1, TA_WARNING, "Not root: diagnose "
+		    "and save a patch (a dry run); writing needs root.", 0);
+		y++;
+		h--;
+	}
 	/* The column widths, once per draw (thousands of rows). */
 	list_columns(d, &c);
-	tui_put(t, y + 1, 1, 9, TA_HEADING, "Status", 0);
+	tui_put(t, y + 1, 2, 9, TA_HEADING, "Status", 0);
 	tui_put(t, y + 1, c.cname, c.wname, TA_HEADING, "ServerName", 0);
 	tui_put(t, y + 1, c.caddr, c.waddr, TA_HEADING, "Addresses", 0);
 	tui_put(t, y + 1, c.cfile, c.wfile, TA_HEADING, "File:line", 0);
@@ -413,6 +469,40 @@ list_draw(struct tui *t, int y, int h)
 		    &c);
 }
 
+/* Mark every row (as filtered) whose worst finding is an error, or an
+ * error or a warning. */
+static void
+list_mark_all(struct tui *t, int warnings)
+{
+	struct list_data	*d = t->data;
+	size_t			 i;
+
+	for (i = 0; i < d->rows.n; i++) {
+		const struct list_row	*r = d->rows.v[i];
+
+		if (r->kind == LIST_VHOST && (r->worst == SEV_ERROR ||
+		    (warnings && r->worst == SEV_WARNING)))
+			wizard_mark(&t->wz, r->vhost, 1);
+	}
+	tui_message(t, "%zu marked: Enter fixes them in one walk.",
+	    t->wz.nmarked);
+}
+
+static void
+list_choose_marked(struct tui *t)
+{
+	const struct vec	*vh = &t->wz.config->vhosts;
+	struct vec		 sel = { 0 };
+	size_t			 i;
+
+	for (i = 0; i < vh->n; i++)
+		if (wizard_is_marked(&t->wz, vh->v[i]))
+			vec_push(&sel, vh->v[i]);
+	wizard_choose_batch(&t->wz, (struct cf_vhost *const *)sel.v, sel.n);
+	vec_free(&sel);
+	tui_goto(t, STEP_DIAG);
+}
+
 static void
 list_key(struct tui *t, int action, int ch)
 {
@@ -423,6 +513,23 @@ list_key(struct tui *t, int action, int ch)
 	if (tui_menu_key(&d->menu, action))
 		return;
 	switch (action) {
+	case TUI_TOGGLE:
+		if (d->menu.sel >= d->rows.n)
+			break;
+		r = d->rows.v[d->menu.sel];
+		if (r->kind != LIST_VHOST)
+			break;
+		wizard_mark(&t->wz, r->vhost, !wizard_is_marked(&t->wz,
+		    r->vhost));
+		tui_menu_key(&d->menu, TUI_DOWN);
+		break;
+	case TUI_MARK_ALL:
+	case TUI_MARK_BROKEN:
+		list_mark_all(t, action == TUI_MARK_BROKEN);
+		break;
+	case TUI_UNDO:
+		wizard_mark_clear(&t->wz);
+		break;
 	case TUI_FILTER:
 		tui_prompt(t, "Filter by name:", t->filter, list_filter_done,
 		    list_filter_cancel, list_filter_change);
@@ -434,8 +541,10 @@ list_key(struct tui *t, int action, int ch)
 		if (d->menu.sel >= d->rows.n)
 			break;
 		r = d->rows.v[d->menu.sel];
-		if (r->kind == LIST_VHOST) {
-			wizard_choose(&t->wz, r->vhost);
+		if (t->wz.nmarked > 0)
+			list_choose_marked(t);
+		else if (r->kind == LIST_VHOST) {
+			wizard_choose_batch(&t->wz, &r->vhost, 1);
 			tui_goto(t, STEP_DIAG);
 		} else if (r->kind == LIST_PARSE)
 			tui_message(t, "Augeas cannot parse this file: fix "

@@ -10,6 +10,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,18 @@ write_mode(struct tui *t)
 	return WM_CONFIRM | (wizard_reload_offered(&t->wz) ? WM_RELOAD : 0);
 }
 
+/* "app.example.com", or "3 vhosts" for a batch. */
+static const char *
+write_what(struct tui *t)
+{
+	static char	what[32];
+
+	if (t->wz.batch.n <= 1)
+		return conf_vhost_name(t->wz.vhost);
+	snprintf(what, sizeof what, "%zu vhosts", t->wz.batch.n);
+	return what;
+}
+
 static void
 write_files(struct tui *t, struct tui_view *tv)
 {
@@ -83,7 +96,7 @@ write_confirm_lines(struct tui *t, struct tui_view *tv)
 	int			 slash = strcmp(root, "/") == 0;
 
 	tui_line(tv, TA_HEADING, "Ready to write %zu file%s for %s:", n,
-	    n == 1 ? "" : "s", conf_vhost_name(t->wz.vhost));
+	    n == 1 ? "" : "s", write_what(t));
 	write_files(t, tv);
 	tui_line(tv, TA_NORMAL, "%s", "");
 	if (w->backup_dir != NULL)
@@ -127,7 +140,7 @@ write_dry_lines(struct tui *t, struct tui_view *tv)
 
 	tui_line(tv, TA_HEADING, "%s", "Dry run: nothing is written.");
 	tui_line(tv, TA_NORMAL, "The fix for %s changes %zu file%s:",
-	    conf_vhost_name(t->wz.vhost), n, n == 1 ? "" : "s");
+	    write_what(t), n, n == 1 ? "" : "s");
 	write_files(t, tv);
 	tui_line(tv, TA_NORMAL, "%s", "");
 	if (t->wz.patch_path != NULL) {

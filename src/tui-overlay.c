@@ -149,9 +149,15 @@ tui_draw_help(struct tui *t, int y, int h)
 	unsigned		 mode = tui_mode(t);
 	int			 r = y + 1, n;
 	size_t			 i, nkeys;
+	char			*legend;
 
 	tui_box(t, y, 0, h, COLS);
 	tui_put(t, r++, 2, COLS - 4, TA_HEADING, s->title, 0);
+	legend = xasprintf("%s error   %s warning   %s info   %s fine   "
+	    "* marked", tui_glyph(t, TG_ERROR), tui_glyph(t, TG_WARNING),
+	    tui_glyph(t, TG_INFO), tui_glyph(t, TG_FINE));
+	tui_put(t, r++, 2, COLS - 4, TA_NORMAL, legend, 0);
+	free(legend);
 	r++;
 	for (n = 0; n < 2; n++) {
 		const struct screen_key	*keys = tui_keymap(s, n, &nkeys);
@@ -217,8 +223,8 @@ tui_draw_small(struct tui *t)
 	tui_put(t, 2, 0, COLS, TA_NORMAL, "this one is ", 0);
 	tui_put(t, 2, 12, COLS - 12, TA_NORMAL, s, 0);
 	tui_put(t, 3, 0, COLS, TA_NORMAL, "Enlarge the window to go on.", 0);
-	if (!t->wz.pending)
-		tui_put(t, 4, 0, COLS, TA_NORMAL, "q quits.", 0);
+	tui_put(t, 4, 0, COLS, TA_NORMAL, t->wz.pending ? "q quits "
+	    "(nothing is written)." : "q quits.", 0);
 	free(s);
 }
 

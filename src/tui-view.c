@@ -146,12 +146,33 @@ tui_wrap(struct tui *t, const char *s, int w, int y, int attr, size_t from,
 	return rows;
 }
 
+int
+tui_put_wrapped(struct tui *t, int y, int maxrows, int attr, const char *s)
+{
+	size_t	n;
+
+	if (maxrows <= 0)
+		return 0;
+	n = tui_wrap(t, s, COLS - 1, y, attr, 0, (size_t)maxrows);
+	return n < (size_t)maxrows ? (int)n : maxrows;
+}
+
 static size_t
 tui_line_rows(struct tui *t, const struct tui_line *l, int w)
 {
 	if (!l->wrap || l->text[0] == '\0')
 		return 1;
 	return tui_wrap(t, l->text, w, -1, l->attr, 0, 0);
+}
+
+size_t
+tui_view_row_of(struct tui *t, const struct tui_view *v, size_t line)
+{
+	size_t	i, row = 0;
+
+	for (i = 0; i < line && i < v->lines.n; i++)
+		row += tui_line_rows(t, v->lines.v[i], COLS - 1);
+	return row;
 }
 
 void
@@ -179,9 +200,12 @@ tui_view_draw(struct tui *t, struct tui_view *v, int y, int h)
 			if (l->wrap && l->text[0] != '\0')
 				tui_wrap(t, l->text, w, yy, l->attr, from,
 				    (size_t)h - (row + from - v->scroll));
-			else
-				tui_put(t, yy, 0, w, l->attr, l->text,
-				    v->hscroll);
+			else if (tui_put(t, yy, 0, w, l->attr, l->text,
+			    v->hscroll) >= w && tui_width(l->text) >
+			    v->hscroll + (size_t)w)
+				/* cut at the edge: say so (l/> scrolls) */
+				tui_put(t, yy, w - 1, 1, TA_KEY,
+				    tui_glyph(t, TG_MORE), 0);
 		}
 		row += n;
 	}

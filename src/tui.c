@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report.h"
 #include "tui-int.h"
 #include "tui.h"
 
@@ -206,6 +207,46 @@ tui_goto(struct tui *t, int step)
 		tui_screens[step]->enter(t);
 }
 
+/* The steps that matter for this walk: the Host question only when a
+ * finding depends on it, the extras only when one applies. */
+static int
+tui_step_wanted(struct tui *t, int step)
+{
+	const struct wizard	*w = &t->wz;
+
+	switch (step) {
+	case STEP_HOST:
+		return wizard_needs_host(w);
+	case STEP_EXTRAS:
+		return wizard_extra_applies(w, WZ_FORWARDED_PROTO) ||
+		    wizard_extra_applies(w, WZ_HIDE_SERVER) ||
+		    wizard_extra_applies(w, WZ_SERVER_TOKENS) ||
+		    wizard_extra_applies(w, WZ_A2ENMOD);
+	default:
+		return 1;
+	}
+}
+
+void
+tui_goto_next(struct tui *t)
+{
+	int	step = t->step + 1;
+
+	while (step < STEP_DIFF && !tui_step_wanted(t, step))
+		step++;
+	tui_goto(t, step);
+}
+
+void
+tui_goto_prev(struct tui *t)
+{
+	int	step = t->step - 1;
+
+	while (step > STEP_DIAG && !tui_step_wanted(t, step))
+		step--;
+	tui_goto(t, step);
+}
+
 static void
 tui_quit_yes(struct tui *t)
 {
@@ -228,7 +269,7 @@ static void
 tui_draw(struct tui *t)
 {
 	const struct screen	*s = tui_screens[t->step];
-	char			*title;
+	char			*title, *what;
 	int			 h;
 
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
@@ -238,10 +279,15 @@ tui_draw(struct tui *t)
 	}
 	erase();
 	tui_fill(t, 0, 0, COLS, TA_TITLE);
-	title = xasprintf(" vhostfix  %d/%d %s%s%s%s", t->step + 1,
-	    STEP__COUNT, s->title, t->wz.vhost != NULL ? ": " : "",
-	    t->wz.vhost != NULL ? conf_vhost_name(t->wz.vhost) : "",
-	    t->wz.opts.dry_run ? "  [dry run]" : "");
+	if (t->wz.batch.n > 1)
+		what = xasprintf(": %zu vhosts", t->wz.batch.n);
+	else
+		what = xasprintf("%s%s", t->wz.vhost != NULL ? ": " : "",
+		    t->wz.vhost != NULL ? conf_vhost_name(t->wz.vhost) : "");
+	title = xasprintf(" vhostfix  Step %d of %d %s%s%s", t->step + 1,
+	    STEP__COUNT, s->title, what, t->wz.opts.dry_run ?
+	    "  [dry run]" : "");
+	free(what);
 	tui_put(t, 0, 0, COLS, TA_TITLE, title, 0);
 	free(title);
 
@@ -271,7 +317,8 @@ tui_key(struct tui *t, int ch)
 	int			 action = TUI_NONE, n;
 
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
-		if ((ch == 'q' || ch == 'Q') && !t->wz.pending)
+		/* no room for a question: q quits, writing nothing */
+		if (ch == 'q' || ch == 'Q')
 			t->quit = 1;
 		return;
 	}
@@ -314,6 +361,7 @@ int
 tui_run(struct tui_opts *opts)
 {
 	struct tui	 t;
+	char		*summary, *line, *nl;
 	int		 ch, sig;
 
 	memset(&t, 0, sizeof t);
@@ -346,6 +394,24 @@ tui_run(struct tui_opts *opts)
 		free(t.data);
 	tui_overlays_free(&t);
 	free(t.filter);
+	/* What the session did, on the terminal that stays. */
+	summary = wizard_session_summary(&t.wz);
+	for (line = summary; *line != '\0'; line = nl + 1) {
+		char	*one, *inert;
+
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line);
+		one = xstrndup(line, (size_t)(nl - line));
+		inert = report_inert(one);
+		printf("%s\n", inert);
+		free(inert);
+		free(one);
+		if (*nl == '\0')
+			break;
+	}
+	fflush(stdout);
+	free(summary);
 	wizard_free(&t.wz);
 
 	if (sig != 0) {

@@ -4,7 +4,9 @@
  * only draw and the unit tests walk the same code with no terminal: the
  * tree and its findings, the chosen vhost's proxying (from proxy.c, as the
  * rules and the planner see it), the choices, plan -> render -> diff (the
- * sequence `fix` runs too), the write transaction and what follows it. */
+ * sequence `fix` runs too), the write transaction.  The batch (marks,
+ * site pairs, its plan) is in wizard-batch.c, what follows a write (undo,
+ * reload and verify, the session's record) in wizard-done.c. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,19 +19,18 @@
 #include "fixfiles.h"
 #include "live.h"
 #include "proxy.h"
-#include "wizard.h"
+#include "verify.h"
+#include "wizard-int.h"
 #include "write-int.h"
 
 /* ---- one fix ---------------------------------------------------------- */
 
-int
-wizard_fix_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
-    size_t n, const struct plan_opts *o, struct wz_fix *fix)
+/* Render and diff fix->plan. */
+static int
+wizard_fix_render(const struct cf_config *c, struct wz_fix *fix)
 {
 	size_t	i;
 
-	memset(fix, 0, sizeof *fix);
-	plan_build(c, vhosts, n, o, &fix->plan);
 	if (render_plan(c, &fix->plan, &fix->rendered, &fix->err) != 0) {
 		vec_free_all(&fix->rendered, rendered_free);
 		if (fix->err == NULL)
@@ -43,6 +44,15 @@ wizard_fix_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
 		    r->file->len, r->text, r->len);
 	}
 	return 0;
+}
+
+int
+wizard_fix_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
+    size_t n, const struct plan_opts *o, struct wz_fix *fix)
+{
+	memset(fix, 0, sizeof *fix);
+	plan_build(c, vhosts, n, o, &fix->plan);
+	return wizard_fix_render(c, fix);
 }
 
 void
@@ -104,6 +114,9 @@ wizard_run_rules(struct wizard *w)
 	wizard_run_live(w);
 	free(w->worst);
 	free(w->proxies);
+	free(w->marked);
+	w->marked = xcalloc(n + 1, 1);
+	w->nmarked = 0;
 	w->worst = xmalloc((n + 1) * sizeof *w->worst);
 	w->proxies = xcalloc(n + 1, 1);
 	for (i = 0; i < n; i++) {
@@ -122,6 +135,7 @@ wizard_run_rules(struct wizard *w)
 		if (f->vhost != NULL && (int)f->sev > w->worst[f->vhost->index])
 			w->worst[f->vhost->index] = (int)f->sev;
 	}
+	wizard_find_partners(w);
 }
 
 void
@@ -154,6 +168,14 @@ wizard_result_free(struct wizard *w)
 	w->a2enmod_out = NULL;
 	free(w->patch_path);
 	w->patch_path = NULL;
+	if (w->have_undo)
+		wr_result_free(&w->undo);
+	memset(&w->undo, 0, sizeof w->undo);
+	w->have_undo = 0;
+	vec_free_all(&w->checks, vf_check_free);
+	free(w->reload_out);
+	w->reload_out = NULL;
+	w->reload_rc = 0;
 }
 
 void
@@ -166,6 +188,13 @@ wizard_free(struct wizard *w)
 	vec_free_all(&w->findings, finding_free);
 	free(w->worst);
 	free(w->proxies);
+	free(w->partner);
+	free(w->marked);
+	vec_free(&w->batch);
+	free(w->except);
+	vec_free_all(&w->session.files, free);
+	vec_free_all(&w->session.sets, free);
+	vec_free_all(&w->session.left, free);
 	conf_free(w->config);
 	memset(w, 0, sizeof *w);
 }
@@ -182,23 +211,12 @@ wizard_reload(struct wizard *w, char **err)
 		return -1;
 	}
 	w->vhost = NULL;
+	w->batch.n = 0;
 	wizard_proxy_free(&w->proxy);
 	conf_free(w->config);
 	w->config = nc;
 	wizard_run_rules(w);
 	return 0;
-}
-
-int
-wizard_vhost_worst(const struct wizard *w, const struct cf_vhost *v)
-{
-	return w->worst[v->index];
-}
-
-int
-wizard_vhost_proxies(const struct wizard *w, const struct cf_vhost *v)
-{
-	return w->proxies[v->index];
 }
 
 int
@@ -209,8 +227,8 @@ wizard_node_offends(const struct wizard *w, const struct cf_node *n)
 	for (i = 0; i < w->findings.n; i++) {
 		const struct finding	*f = w->findings.v[i];
 
-		if (f->vhost == w->vhost && f->node == n &&
-		    f->sev != SEV_INFO)
+		if (f->node == n && f->sev != SEV_INFO &&
+		    wizard_in_batch(w, f->vhost))
 			return 1;
 	}
 	return 0;
@@ -221,7 +239,7 @@ wizard_node_offends(const struct wizard *w, const struct cf_node *n)
 /* The first ProxyPass of the vhost itself to a backend, as proxy.c reads
  * it (the part after "unix:...|" is what the backend is reached at). */
 static void
-wizard_proxy_build(struct wizard *w)
+wizard_proxy_build(struct wizard *w, struct cf_vhost *v)
 {
 	struct wz_proxy	*p = &w->proxy;
 	struct px_vhost	 px;
@@ -229,7 +247,7 @@ wizard_proxy_build(struct wizard *w)
 	size_t		 i;
 
 	wizard_proxy_free(p);
-	px_vhost_build(w->config, w->vhost, &px);
+	px_vhost_build(w->config, v, &px);
 	p->preserve_host = px.preserve_host ? PLAN_ON : PLAN_OFF;
 	for (i = 0; i < px.passes.n; i++) {
 		const struct px_pass	*pp = px.passes.v[i];
@@ -251,38 +269,78 @@ wizard_proxy_build(struct wizard *w)
 	px_vhost_free(&px);
 }
 
-void
-wizard_choose(struct wizard *w, struct cf_vhost *v)
+static int
+wizard_cmp_index(const void *a, const void *b)
 {
+	const struct cf_vhost	*x = *(struct cf_vhost *const *)a;
+	const struct cf_vhost	*y = *(struct cf_vhost *const *)b;
+
+	return x->index - y->index;
+}
+
+static void
+wizard_start(struct wizard *w, struct cf_vhost *const *vs, size_t n,
+    int pair)
+{
+	struct cf_vhost	*v;
+	size_t		 i;
+
 	wizard_drop(w);
 	wizard_result_free(w);
-	w->vhost = v;
-	w->vhost_index = v->index;
-	wizard_proxy_build(w);
+	w->batch.n = 0;
+	for (i = 0; i < n; i++) {
+		struct cf_vhost	*p = pair ? wizard_site_partner(w, vs[i]) :
+				    NULL;
+
+		if (!wizard_in_batch(w, vs[i]))
+			vec_push(&w->batch, vs[i]);
+		if (p != NULL && !wizard_in_batch(w, p))
+			vec_push(&w->batch, p);
+	}
+	if (w->batch.n > 1)
+		qsort(w->batch.v, w->batch.n, sizeof w->batch.v[0],
+		    wizard_cmp_index);
+	free(w->except);
+	w->except = xcalloc(w->batch.n + 1, 1);
+	/* The Host answer is explained with the first vhost that proxies
+	 * (a port-80 vhost that only redirects to https does not). */
+	v = w->batch.v[0];
+	for (i = 0; i < w->batch.n; i++)
+		if (wizard_vhost_proxies(w, w->batch.v[i])) {
+			v = w->batch.v[i];
+			break;
+		}
+	w->vhost = w->batch.v[0];
+	w->vhost_index = vs[0]->index;
+	wizard_proxy_build(w, v);
 	w->choices.plan = w->opts.plan;
+	/* Unless the command line chose: as the vhost has it, and for a
+	 * batch whose vhosts differ, as each has it. */
 	if (w->choices.plan.preserve_host != PLAN_ON &&
 	    w->choices.plan.preserve_host != PLAN_OFF)
-		w->choices.plan.preserve_host = w->proxy.preserve_host;
+		w->choices.plan.preserve_host = wizard_preserve_mixed(w) ?
+		    PLAN_KEEP : w->proxy.preserve_host;
 	w->choices.run_a2enmod = 0;
 	w->choices.reload = w->opts.write.reload;
 }
 
 void
+wizard_choose(struct wizard *w, struct cf_vhost *v)
+{
+	wizard_start(w, &v, 1, 0);
+}
+
+void
+wizard_choose_batch(struct wizard *w, struct cf_vhost *const *v, size_t n)
+{
+	wizard_start(w, v, n, 1);
+}
+
+void
 wizard_set_preserve(struct wizard *w, int on)
 {
-	w->choices.plan.preserve_host = on ? PLAN_ON : PLAN_OFF;
-}
-
-int
-wizard_a2enmod_offered(const struct wizard *w)
-{
-	return w->a2enmod != NULL && w->opts.live_root;
-}
-
-int
-wizard_reload_offered(const struct wizard *w)
-{
-	return w->opts.live_root || w->opts.write.reload_cmd != NULL;
+	w->choices.plan.preserve_host = on < 0 ? PLAN_KEEP : on ? PLAN_ON :
+	    PLAN_OFF;
 }
 
 static void
@@ -298,7 +356,7 @@ wizard_toggle(struct wizard *w, enum wz_toggle which)
 
 	switch (which) {
 	case WZ_FORWARDED_PROTO:
-		if (w->vhost == NULL || !w->vhost->tls)
+		if (w->vhost == NULL || !wizard_batch_tls(w))
 			return -1;
 		wizard_flip(&p->forwarded_proto);
 		return 0;
@@ -329,7 +387,7 @@ wizard_is_on(const struct wizard *w, enum wz_toggle which)
 
 	switch (which) {
 	case WZ_FORWARDED_PROTO:
-		return w->vhost != NULL && w->vhost->tls &&
+		return w->vhost != NULL && wizard_batch_tls(w) &&
 		    p->forwarded_proto == PLAN_ON;
 	case WZ_HIDE_SERVER:
 		return p->hide_server == PLAN_ON;
@@ -377,7 +435,7 @@ void
 wizard_plan(struct wizard *w)
 {
 	wizard_drop(w);
-	plan_build(w->config, &w->vhost, 1, &w->choices.plan, &w->fix.plan);
+	wizard_batch_plan(w, &w->fix.plan);
 	w->have_plan = 1;
 	wizard_note_a2enmod(w);
 }
@@ -390,8 +448,9 @@ wizard_prepare(struct wizard *w)
 	/* a new fix: the result of the last one is history */
 	wizard_drop(w);
 	wizard_result_free(w);
-	rc = wizard_fix_build(w->config, &w->vhost, 1, &w->choices.plan,
-	    &w->fix);
+	memset(&w->fix, 0, sizeof w->fix);
+	wizard_batch_plan(w, &w->fix.plan);
+	rc = wizard_fix_render(w->config, &w->fix);
 	w->have_plan = 1;
 	w->have_fix = rc == 0;
 	w->pending = rc == 0 && w->fix.diff.len > 0;
@@ -403,6 +462,17 @@ void
 wizard_previews(const struct wizard *w, struct vec *out)
 {
 	plan_previews(w->config, w->vhost, &w->choices.plan, out);
+}
+
+void
+wizard_previews_of(const struct wizard *w, size_t i, struct vec *out)
+{
+	struct plan_opts	o;
+
+	if (i >= w->batch.n)
+		return;
+	wizard_opts_of(w, i, &o);
+	plan_previews(w->config, w->batch.v[i], &o, out);
 }
 
 /* ---- write ------------------------------------------------------------ */
@@ -433,11 +503,45 @@ wizard_run_a2enmod(struct wizard *w)
 	w->a2enmod_out = buf_steal(&out);
 }
 
+/* A write went through: its files, its backup set and what is left to a
+ * human, for the summary on exit. */
+static void
+wizard_session_note(struct wizard *w)
+{
+	struct vec	left = { 0 };
+	size_t		i;
+
+	for (i = 0; i < w->fix.rendered.n; i++) {
+		const struct rendered	*r = w->fix.rendered.v[i];
+
+		vec_push(&w->session.files, xstrdup(r->file->real));
+	}
+	if (w->res.backup_id != NULL) {
+		char	*undo = wizard_undo_command(w);
+
+		vec_push(&w->session.sets, xasprintf("%s (undo: %s)",
+		    w->res.backup_id, undo));
+		free(undo);
+	}
+	wizard_left(w, &left);
+	for (i = 0; i < left.n; i++) {
+		const struct finding	*f = left.v[i];
+
+		vec_push(&w->session.left, xasprintf("%s: %s (%s:%u)%s%s",
+		    conf_vhost_name(f->vhost), f->rule->id,
+		    f->path != NULL ? f->path : "", f->line,
+		    f->suggest.n > 0 ? ": " : "",
+		    f->suggest.n > 0 ? (const char *)f->suggest.v[0] : ""));
+	}
+	vec_free(&left);
+}
+
 enum wr_status
 wizard_write(struct wizard *w)
 {
 	struct wr_opts	 wo = w->opts.write;
-	const char	*name;
+	const char	**names;
+	size_t		 i;
 
 	wizard_result_free(w);
 	if (w->opts.dry_run || !w->have_fix || w->fix.rendered.n == 0) {
@@ -447,14 +551,20 @@ wizard_write(struct wizard *w)
 		w->have_res = 1;
 		return w->res.status;
 	}
-	name = conf_vhost_name(w->vhost);
+	names = xcalloc(w->batch.n + 1, sizeof *names);
+	for (i = 0; i < w->batch.n; i++)
+		names[i] = conf_vhost_name(w->batch.v[i]);
 	wo.reload = w->choices.reload;
-	wizard_fix_write(w->config, &w->fix, &wo, &name, 1, &w->res);
+	wizard_fix_write(w->config, &w->fix, &wo, names, w->batch.n,
+	    &w->res);
+	free(names);
 	w->have_res = 1;
 	w->pending = 0;
 	if (w->res.status == WR_OK && w->choices.run_a2enmod &&
 	    w->a2enmod != NULL)
 		wizard_run_a2enmod(w);
+	if (w->res.status == WR_OK)
+		wizard_session_note(w);
 	return w->res.status;
 }
 
@@ -493,7 +603,8 @@ wizard_save_patch(struct wizard *w, const char *path, int overwrite)
 char *
 wizard_patch_name(const struct wizard *w)
 {
-	const char	*name = conf_vhost_name(w->vhost);
+	const char	*name = w->batch.n > 1 ? "batch" :
+			    conf_vhost_name(w->vhost);
 	struct buf	 b = { 0 };
 
 	buf_adds(&b, "./vhostfix-");
@@ -567,6 +678,7 @@ wizard_finish(struct wizard *w, char **err)
 	wizard_drop(w);
 	wizard_proxy_free(&w->proxy);
 	w->vhost = NULL;
+	w->batch.n = 0;
 	if (written)
 		return wizard_reload(w, err);
 	return 0;

@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +21,24 @@
 /* Captured output past this is read and dropped: Apache's complaint is
  * in the first lines. */
 #define WR_RUN_MAX	(1024 * 1024)
+
+/* Seconds a command may run (0: no limit); see wr_run_set_timeout(). */
+static int	wr_timeout;
+
+void
+wr_run_set_timeout(int seconds)
+{
+	wr_timeout = seconds > 0 ? seconds : 0;
+}
+
+static long long
+wr_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void
 wr_child(char *const argv[], const char *cwd, int out, int errp)
@@ -33,6 +53,10 @@ wr_child(char *const argv[], const char *cwd, int out, int errp)
 	 * them as usual. */
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		signal(sigs[i], SIG_DFL);
+	/* With a time limit, the command and whatever it starts form one
+	 * group, so that all of it can be killed. */
+	if (wr_timeout > 0)
+		setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	fd = open("/dev/null", O_RDONLY);
@@ -55,7 +79,8 @@ wr_run(char *const argv[], const char *cwd, struct buf *out, char **err)
 	char	 chunk[4096];
 	ssize_t	 r;
 	pid_t	 pid;
-	int	 po[2], pe[2], st, e = 0;
+	int	 po[2], pe[2], st, e = 0, timed_out = 0;
+	long long deadline = 0;
 
 	if (pipe2(po, O_CLOEXEC) < 0)
 		goto fail;
@@ -78,7 +103,24 @@ wr_run(char *const argv[], const char *cwd, struct buf *out, char **err)
 		wr_child(argv, cwd, po[1], pe[1]);
 	close(po[1]);
 	close(pe[1]);
+	if (wr_timeout > 0)
+		deadline = wr_now_ms() + (long long)wr_timeout * 1000;
 	for (;;) {
+		if (deadline != 0 && !timed_out) {
+			struct pollfd	pfd = { po[0], POLLIN, 0 };
+			long long	left = deadline - wr_now_ms();
+			int		n;
+
+			n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n == 0) {
+				kill(-pid, SIGKILL);
+				kill(pid, SIGKILL);
+				timed_out = 1;
+				break;
+			}
+		}
 		r = read(po[0], chunk, sizeof chunk);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -98,6 +140,12 @@ wr_run(char *const argv[], const char *cwd, struct buf *out, char **err)
 	if (r == (ssize_t)sizeof e) {
 		*err = xasprintf("cannot run %s: %s", argv[0], strerror(e));
 		return -1;
+	}
+	if (timed_out) {
+		buf_printf(out, "%s%s: no answer after %d s: killed\n",
+		    out->len > 0 && out->data[out->len - 1] != '\n' ? "\n" :
+		    "", argv[0], wr_timeout);
+		return 124;
 	}
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);

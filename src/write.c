@@ -414,6 +414,8 @@ wr_configtest(const struct wr_opts *o, struct wr_result *res,
 		    o->root));
 		return 2;
 	}
+	res->test_cmd = xstrdup(*cmd);
+	res->test_exit = r;
 	if (r < 0) {
 		buf_adds(out, err);
 		free(err);
@@ -438,6 +440,7 @@ wr_reload(const struct wr_opts *o, struct wr_result *res)
 	static const char *const ctl[] = { "apache2ctl", "apachectl", NULL };
 	struct buf	 out = { 0 };
 	char		*bin, *cmd, *err = NULL, *line;
+	const char	*msg;
 	int		 r;
 
 	if (o->reload_cmd != NULL) {
@@ -456,11 +459,15 @@ wr_reload(const struct wr_opts *o, struct wr_result *res)
 		r = wr_run(argv, o->root, &out, &err);
 		free(bin);
 	}
+	msg = r < 0 ? (err != NULL ? err : "") : out.data != NULL ?
+	    out.data : "";
+	res->reload_cmd = xstrdup(cmd);
+	res->reload_exit = r;
+	res->reload_output = xstrdup(msg);
 	if (r == 0)
 		wr_note(res, xasprintf("reloaded: %s", cmd));
 	else {
-		line = wr_first_line(r < 0 ? err : out.data != NULL ?
-		    out.data : "");
+		line = wr_first_line(msg);
 		res->error = xasprintf("files written and tested, but the"
 		    " reload failed (%s exited %d): %s", cmd, r, line);
 		free(line);
@@ -549,7 +556,9 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 		}
 	}
 	if (tree != NULL) {
+		wr_run_set_timeout(o->test_timeout);
 		r = wr_stage_check(o, tree, t->f, t->n, res);
+		wr_run_set_timeout(0);
 		if (r < 0)
 			return res->status = WR_REFUSED;
 		if (r > 0) {
@@ -608,7 +617,9 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 			goto signalled;
 	}
 
+	wr_run_set_timeout(o->test_timeout);
 	r = wr_configtest(o, res, &out, &cmd);
+	wr_run_set_timeout(0);
 	if (wr_caught != 0)
 		goto signalled;
 	if (r == 1) {
@@ -620,8 +631,11 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 	wr_sig_restore(&sigs);
 	free(cmd);
 	buf_free(&out);
-	if (o->reload)
+	if (o->reload) {
+		wr_run_set_timeout(o->test_timeout);
 		wr_reload(o, res);
+		wr_run_set_timeout(0);
+	}
 	return res->status = WR_OK;
 
 signalled:
@@ -724,6 +738,9 @@ wr_result_free(struct wr_result *res)
 	free(res->backup_path);
 	free(res->error);
 	free(res->test_output);
+	free(res->test_cmd);
+	free(res->reload_cmd);
+	free(res->reload_output);
 	vec_free_all(&res->notes, free);
 	memset(res, 0, sizeof *res);
 }

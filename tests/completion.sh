@@ -95,7 +95,11 @@ expect "--force${nl}--format${nl}--forwarded-proto" vhostfix --fo
 expect "--reload${nl}--reload-cmd" vhostfix fix --relo
 
 # Option values, after a space and after '=' (split or not).
-expect "json${nl}text" vhostfix check --format ""
+expect "json${nl}nagios${nl}prometheus${nl}text" vhostfix check --format ""
+expect "error${nl}info${nl}warning" vhostfix check --fail-on ""
+expect "socket-backlog-full${nl}socket-in-private-tmp${nl}socket-label-shared${nl}socket-missing${nl}socket-path-too-long${nl}socket-permission${nl}socket-stale${nl}socket-url-syntax" vhostfix check --rule socket-
+expect "server-header-exposed" vhostfix check --ignore serv
+expect "--quiet" vhostfix check --qu
 expect "json" vhostfix check --format j
 expect "json" vhostfix check --format = j
 expect "json" vhostfix check --format=j

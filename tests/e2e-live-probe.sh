@@ -83,7 +83,8 @@ LC_ALL=C.UTF-8
 export LC_ALL
 e2e_fix
 unset VHOSTFIX_LIVE_ROOT
-grep -q "✓ Location: http://$H:$PORT/next (as predicted)" "$T/yes.out" &&
+grep -q "✓ Location for http://$H:$PORT/: http://$H:$PORT/next" \
+    "$T/yes.out" &&
     e2e_ok "fix --yes --reload verified the reloaded Apache" ||
     e2e_fail "fix --yes --reload did not verify"
 e2e_expect_eq "probe's prediction = Apache's Location after the fix" \
@@ -95,21 +96,16 @@ verify()
 	LC_ALL=C.UTF-8 VHOSTFIX_LIVE_ROOT=$ROOT "$VHOSTFIX" --root "$ROOT" \
 	    --config "$CONFIG" verify "$@"
 }
-verify $H --path /next >"$T/verify.out" 2>&1
+verify $H >"$T/verify.out" 2>&1
 rc=$?
 cat "$T/verify.out"
 e2e_expect_eq "verify after the fix exits" "$rc" 0
-grep -q "✓ Location: http://$H:$PORT/next (as predicted)" "$T/verify.out" &&
-    e2e_ok "verify: ✓ Location" || e2e_fail "verify: no ✓ Location line"
-grep -q "✓ Server: Apache" "$T/verify.out" &&
+grep -q "✓ Location for http://$H:$PORT/: http://$H:$PORT/next" \
+    "$T/verify.out" && e2e_ok "verify: ✓ Location" ||
+    e2e_fail "verify: no ✓ Location line"
+grep -q "✓ Server for http://$H:$PORT/: Apache" "$T/verify.out" &&
     e2e_ok "verify: ✓ Server (gunicorn's hidden)" ||
     e2e_fail "verify: no ✓ Server line"
-verify $H --path /next --format json >"$T/verify.json"
-python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))["verify"][0]
-sys.exit(0 if d["ok"] and d["location"] == d["predicted_location"] else 1)' \
-    "$T/verify.json" && e2e_ok "verify --format json: ok" ||
-    e2e_fail "verify --format json: $(cat "$T/verify.json")"
 
 "$VHOSTFIX" --root "$ROOT" --config "$CONFIG" probe $H >"$T/nl.out" 2>&1
 e2e_expect_eq "probe on a tree not declared live exits" "$?" 2
@@ -125,11 +121,11 @@ e2e_expect_eq "fix --reload on a tree that is not the live one exits" \
 e2e_stop_pid "$GUNICORN_PID"
 GUNICORN_PID=
 # The harness breaks the backend after the fix: verify says so.
-verify $H --path /next >"$T/verify2.out" 2>&1
+verify $H >"$T/verify2.out" 2>&1
 rc=$?
 cat "$T/verify2.out"
 e2e_expect_eq "verify with the backend gone exits" "$rc" 1
-grep -q "✗ status 503: the backend itself gives no answer" \
+grep -q "✗ GET http://$H:$PORT/ (through 127.0.0.1:$PORT): 503" \
     "$T/verify2.out" && e2e_ok "verify: ✗ with the difference" ||
     e2e_fail "verify: no ✗ status line"
 grep -q "vhostfix --root $ROOT rollback" "$T/verify2.out" &&

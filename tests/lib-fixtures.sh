@@ -227,10 +227,19 @@ run_check()
 	cut -d' ' -f1,2 "$d/text.f" | sort >"$d/actual"
 	sort "$c/expect" >"$d/expect"
 	same "check findings" "$d/expect" "$d/actual"
-	if [ -s "$d/expect" ]; then want=1; else want=0; fi
+	# Exit 1 for a warning or an error (the default --fail-on); with
+	# --fail-on info, for any finding.
+	if grep -q ' \(error\|warning\)$' "$d/text.f"; then want=1; else
+		want=0; fi
 	if [ "$trc" -ne "$want" ]; then
 		fail "check exited $trc, expected $want"
 		sed 's/^/    /' "$d/err" >&2
+	fi
+	vf "$d/text-info" "$d/err" --root "$d/root" "${gargs[@]}" check \
+	    --fail-on info
+	if [ -s "$d/expect" ]; then want=1; else want=0; fi
+	if [ "$rc" -ne "$want" ]; then
+		fail "check --fail-on info exited $rc, expected $want"
 	fi
 
 	vf "$d/json" "$d/jerr" --root "$d/root" "${gargs[@]}" check \

@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/wizard/lib.sh"
 
 start_wizard "" --no-configtest
-wait_for "1/7 Virtual hosts" "app.example.com" "secure.example.com"
+wait_for "Step 1 of 7 Virtual hosts" "app.example.com" "secure.example.com"
 
 # help lists this screen's keys; any key closes it
 keys '?'
@@ -33,45 +33,45 @@ keys Home
 
 # diagnosis -> list (Esc), -> host -> diagnosis (Left)
 keys Enter
-wait_for "2/7 Diagnosis: app.example.com"
+wait_for "Step 2 of 7 Diagnosis: app.example.com"
 keys Escape
-wait_for "1/7 Virtual hosts"
+wait_for "Step 1 of 7 Virtual hosts"
 keys Enter
-wait_for "2/7 Diagnosis"
+wait_for "Step 2 of 7 Diagnosis"
 keys Enter
-wait_for "3/7 Host header"
+wait_for "Step 3 of 7 Host header"
 keys Left
-wait_for "2/7 Diagnosis"
+wait_for "Step 2 of 7 Diagnosis"
 keys Enter
-wait_for "3/7 Host header"
+wait_for "Step 3 of 7 Host header"
 keys n
-wait_for "4/7 Extras"
+wait_for "Step 4 of 7 Extras"
 keys BSpace
-wait_for "3/7 Host header"
+wait_for "Step 3 of 7 Host header"
 keys Down Enter
-wait_for "4/7 Extras"
+wait_for "Step 4 of 7 Extras"
 # Space toggles the box under the cursor
-keys Down Space
+keys Space
 wait_for "[ ] Header unset Server"
 keys Space
 wait_for "[x] Header unset Server"
 keys Enter
-wait_for "5/7 Review the diff" "+       Header unset Server"
+wait_for "Step 5 of 7 Review the diff" "+       Header unset Server"
 keys Escape
-wait_for "4/7 Extras"
+wait_for "Step 4 of 7 Extras"
 keys Enter
-wait_for "5/7 Review the diff"
+wait_for "Step 5 of 7 Review the diff"
 keys Enter
-wait_for "6/7 Write" "Press y to write"
+wait_for "Step 6 of 7 Write" "Press y to write"
 keys Escape
-wait_for "5/7 Review the diff"
+wait_for "Step 5 of 7 Review the diff"
 
 # a prepared change: q asks; n stays, y quits without writing
 keys q
 wait_for "A change is prepared but not written" "y yes"
 keys n
 wait_gone "A change is prepared"
-wait_for "5/7 Review the diff"
+wait_for "Step 5 of 7 Review the diff"
 keys q
 wait_for "A change is prepared but not written"
 keys y
@@ -83,7 +83,7 @@ same_tree "$PRISTINE" "$ROOT"
 
 # nothing prepared: q quits at once
 start_wizard "" --no-configtest
-wait_for "1/7 Virtual hosts"
+wait_for "Step 1 of 7 Virtual hosts"
 keys q
 rc=$(wait_exit)
 [ "$rc" = 0 ] || fail "exit status $rc"

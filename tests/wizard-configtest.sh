@@ -7,7 +7,7 @@
 start_wizard "" --configtest false
 walk_to_diff n
 keys Enter
-wait_for "6/7 Write" "The configtest runs: false" "Press y to write"
+wait_for "Step 6 of 7 Write" "The configtest runs: false" "Press y to write"
 keys y
 wait_for "Apache rejected the change. Everything was rolled back" \
     "exactly as they were before" "configtest said:" \
@@ -15,7 +15,7 @@ wait_for "Apache rejected the change. Everything was rolled back" \
 same_tree "$PRISTINE/etc" "$ROOT/etc"
 # nothing pending any more: the user has seen the result
 keys Enter
-wait_for "1/7 Virtual hosts" "2 with errors"
+wait_for "Step 1 of 7 Virtual hosts" "2 with errors"
 screen | grep 'app\.example\.com' | grep -q error ||
     fail "app.example.com should still show its error"
 keys q

@@ -19,7 +19,7 @@ start_wizard "" --dry-run --no-configtest
 wait_for "[dry run]"
 walk_to_diff n
 keys Enter
-wait_for "6/7 Write" "Dry run: nothing is written." \
+wait_for "Step 6 of 7 Write" "Dry run: nothing is written." \
     "/etc/apache2/sites-available/app.example.com.conf" "s save patch"
 # the write key does nothing here
 keys y
@@ -42,10 +42,10 @@ keys n
 wait_for "Not saved."
 
 keys Enter
-wait_for "7/7 Done" "Dry run finished: nothing was written." \
+wait_for "Step 7 of 7 Done" "Dry run finished: nothing was written." \
     "Patch saved to ./vhostfix-app.example.com.patch"
 keys Enter
-wait_for "1/7 Virtual hosts" "app.example.com"
+wait_for "Step 1 of 7 Virtual hosts" "app.example.com"
 # saved: nothing pending, q quits at once
 keys q
 rc=$(wait_exit)

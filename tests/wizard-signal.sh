@@ -8,7 +8,7 @@ for sig in INT TERM HUP SEGV; do
 	start_wizard "" --no-configtest
 	walk_to_diff n
 	keys Enter
-	wait_for "6/7 Write" "Press y to write"
+	wait_for "Step 6 of 7 Write" "Press y to write"
 	if [ $sig = INT ]; then
 		keys C-c
 	else
@@ -28,6 +28,6 @@ for sig in INT TERM HUP SEGV; do
 	same_tree "$PRISTINE" "$ROOT"
 	[ ! -e "$ROOT/var/backups" ] || fail "SIG$sig: a backup was made"
 	# the screen is the shell's again, not the wizard's
-	wait_gone "6/7 Write"
+	wait_gone "Step 6 of 7 Write"
 done
 exit 0

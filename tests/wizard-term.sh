@@ -20,7 +20,7 @@ quit_ok() {
 }
 
 start_wizard ""
-wait_for "1/7 Virtual hosts" "──────" "✗ error" "✓ fine"
+wait_for "Step 1 of 7 Virtual hosts" "──────" "✗ error" "✓ fine"
 [ "$(colors)" -gt 0 ] || fail "no colors on xterm-256color"
 quit_ok
 
@@ -29,13 +29,13 @@ for how in "NO_COLOR=1" "--color never"; do
 	NO_COLOR=1) start_wizard "NO_COLOR=1" ;;
 	*) start_wizard "" --color never ;;
 	esac
-	wait_for "1/7 Virtual hosts" "✗ error" "! warning" "✓ fine"
+	wait_for "Step 1 of 7 Virtual hosts" "✗ error" "! warning" "✓ fine"
 	[ "$(colors)" = 0 ] || fail "colors with $how"
 	# still distinguishable: bold or reverse
 	tmux -S "$SOCK" capture-pane -e -p -t wiz | grep -q "$ESC\[7m" ||
 	    fail "no reverse video with $how"
 	keys Enter Enter n Enter
-	wait_for "5/7 Review the diff" "+       Header unset Server" \
+	wait_for "Step 5 of 7 Review the diff" "+       Header unset Server" \
 	    "-       ProxyPassReverse"
 	[ "$(colors)" = 0 ] || fail "colors in the diff with $how"
 	keys q y
@@ -48,8 +48,8 @@ for how in "TERM=vt100" "LC_ALL=C" "--ascii"; do
 	--ascii) start_wizard "" --ascii ;;
 	*) start_wizard "$how" ;;
 	esac
-	wait_for "1/7 Virtual hosts" "--------------------" "X error" \
-	    "+ fine" ">X error"
+	wait_for "Step 1 of 7 Virtual hosts" "--------------------" "X error" \
+	    "ok fine" "> X error"
 	screen | grep -q "[─✗✓▶…]" && fail "UTF-8 glyphs with $how"
 	keys '?'
 	wait_for "+-------" "| Virtual hosts"
@@ -65,17 +65,17 @@ done
 	printf '</VirtualHost>\n'
 } > "$ROOT/etc/apache2/sites-enabled/odd.conf"
 start_wizard ""
-wait_for "1/7 Virtual hosts" "evil^[]0;pwned^G.example.com"
+wait_for "Step 1 of 7 Virtual hosts" "evil^[]0;pwned^G.example.com"
 title=$(tmux -S "$SOCK" display -p -t wiz '#{pane_title}')
 [ "$title" != pwned ] || fail "an escape sequence reached the terminal"
 keys / e v i l Enter
 wait_for "filter: evil"
 wait_gone "static.example.com"
 keys Enter
-wait_for "2/7 Diagnosis: evil^[]0;pwned^G.example.com"
+wait_for "Step 2 of 7 Diagnosis: evil^[]0;pwned^G.example.com"
 title=$(tmux -S "$SOCK" display -p -t wiz '#{pane_title}')
 [ "$title" != pwned ] || fail "an escape sequence reached the terminal"
 keys Escape
-wait_for "1/7 Virtual hosts"
+wait_for "Step 1 of 7 Virtual hosts"
 quit_ok
 exit 0

@@ -26,19 +26,19 @@ for choice in off on; do
 	same_tree "$PRISTINE" "$ROOT"
 
 	keys Enter
-	wait_for "6/7 Write" "Ready to write 1 file for app.example.com" \
+	wait_for "Step 6 of 7 Write" "Ready to write 1 file for app.example.com" \
 	    "/etc/apache2/sites-available/app.example.com.conf" \
 	    "No configtest (--no-configtest)" "Press y to write"
 	same_tree "$PRISTINE" "$ROOT"
 	keys y
 	wait_for "Written: 1 file changed." "Backup set: "
 	keys Enter
-	wait_for "7/7 Done" "The change for app.example.com is written." \
-	    "What changed:" "To undo it, run:" "rollback "
+	wait_for "Step 7 of 7 Done" "The change for app.example.com is written." \
+	    "What changed:" "To undo it, press u now, or run later:" "rollback"
 	# The command is one line, clipped at 80 columns when the root's
 	# path is long: read it from a wider window.
 	tmux -S "$SOCK" resize-window -t wiz -x 200 -y 24
-	wait_for "To undo it, run:"
+	wait_for "To undo it, press u now, or run later:"
 	sleep 0.3
 	undo=$(screen | sed -n 's/^ *vhostfix \(.* rollback [^ ]*\) *$/\1/p')
 	tmux -S "$SOCK" resize-window -t wiz -x 80 -y 24
@@ -51,7 +51,7 @@ for choice in off on; do
 	same_tree "$W/byfix/etc" "$ROOT/etc"
 
 	keys Enter
-	wait_for "1/7 Virtual hosts" "app.example.com"
+	wait_for "Step 1 of 7 Virtual hosts" "app.example.com"
 	# reverse-socket-prefix is gone: the row shows no error any more
 	row=$(screen | grep 'app\.example\.com')
 	case $row in

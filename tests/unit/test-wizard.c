@@ -398,6 +398,68 @@ test_manual_steps(void)
 	free(load);
 }
 
+/* A batch: marks, a site's pair added, one Host answer with an
+ * exception, one write and one backup set, undo, the session's summary;
+ * the Host question only when a finding depends on it. */
+static void
+test_batch(void)
+{
+	char			*root = new_root(), *sum;
+	struct wizard		 w;
+	struct cf_vhost		*pick[3];
+	size_t			 i;
+
+	start(&w, root, 0, "true");
+	CHECK(wizard_mark_errors(&w) == 2);
+	CHECK(wizard_is_marked(&w, find(&w, "app.example.com", 0)));
+	wizard_mark_clear(&w);
+	CHECK(w.nmarked == 0);
+	CHECK(wizard_site_partner(&w, find(&w, "secure.example.com", 0)) ==
+	    find(&w, "secure.example.com", 1));
+	CHECK(wizard_site_partner(&w, find(&w, "app.example.com", 0)) ==
+	    NULL);
+
+	/* an order fix alone: no Host question */
+	pick[0] = find(&w, "wiki.example.com", 0);
+	wizard_choose_batch(&w, pick, 1);
+	CHECK(w.batch.n == 1 && !wizard_needs_host(&w));
+
+	pick[0] = find(&w, "app.example.com", 0);
+	pick[1] = find(&w, "secure.example.com", 0);
+	pick[2] = find(&w, "shop.example.com", 0);
+	wizard_choose_batch(&w, pick, 3);
+	CHECK(w.batch.n == 4);		/* secure's TLS vhost came along */
+	CHECK(wizard_needs_host(&w));
+	CHECK(wizard_extra_applies(&w, WZ_FORWARDED_PROTO));
+	/* shop preserves the Host header, app does not: each keeps its */
+	CHECK(wizard_preserve_mixed(&w));
+	CHECK(w.choices.plan.preserve_host == PLAN_KEEP);
+	for (i = 0; i < w.batch.n; i++)
+		if (w.batch.v[i] == pick[2])
+			CHECK(wizard_preserve_of(&w, i));
+		else if (w.batch.v[i] == pick[0]) {
+			CHECK(!wizard_preserve_of(&w, i));
+			wizard_toggle_exception(&w, i);
+			CHECK(wizard_preserve_of(&w, i));
+		}
+	CHECK(wizard_prepare(&w) == 0 && w.pending);
+	CHECK(has_line(&w.fix.diff, "+\tProxyPreserveHost On") ||
+	    has_line(&w.fix.diff, "ProxyPreserveHost On"));
+	CHECK(has_line(&w.fix.diff, "+++ b/etc/apache2/sites-available/"
+	    "app.example.com.conf"));
+	CHECK(has_line(&w.fix.diff, "+++ b/etc/apache2/sites-available/"
+	    "secure.example.com.conf"));
+	CHECK(wizard_write(&w) == WR_OK && w.res.backup_id != NULL);
+	CHECK(wizard_undo(&w) == WR_OK);
+	sum = wizard_session_summary(&w);
+	CHECK(strstr(sum, "files written") != NULL);
+	CHECK(strstr(sum, "undone") != NULL);
+	CHECK(strstr(sum, "Left to you:") != NULL);
+	free(sum);
+	wizard_free(&w);
+	drop_root(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -408,6 +470,7 @@ main(int argc, char **argv)
 	test_rejected();
 	test_dry_run();
 	test_manual_steps();
+	test_batch();
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;

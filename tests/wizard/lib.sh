@@ -158,22 +158,25 @@ wizard_pid() {
 # walk_to_diff CHOICE: from the list to the diff of app.example.com with
 # the Host answer CHOICE (y or n), asserting each screen on the way.
 walk_to_diff() {
-	wait_for "1/7 Virtual hosts" "app.example.com" "error" \
+	wait_for "Step 1 of 7 Virtual hosts" "app.example.com" "error" \
 	    " sites-enabled/app.example.com.conf:3"
 	keys Enter
-	wait_for "2/7 Diagnosis: app.example.com" "Proxy lines as they are" \
+	wait_for "Step 2 of 7 Diagnosis: app.example.com" "Proxy lines as they are" \
 	    "ProxyPassReverse / unix:/run/gunicorn/app.sock|http://127.0.0.1/" \
 	    "reverse-socket-prefix" "For a visitor:" \
 	    "Backend sends Location: http://127.0.0.1/next"
 	keys Enter
-	wait_for "3/7 Host header" "Yes, preserve the Host header" \
+	wait_for "Step 3 of 7 Host header" "Yes, preserve the Host header" \
 	    "No, send the backend's address   (current setting)" \
 	    "ProxyPassReverse / http://app.example.com/"
 	keys "$1"
-	wait_for "4/7 Extras" "[ ] RequestHeader set X-Forwarded-Proto" \
-	    "[x] Header unset Server" "[ ] ServerTokens Prod"
+	wait_for "Step 4 of 7 Extras" "[x] Header unset Server" \
+	    "[ ] ServerTokens Prod"
+	# a plain-HTTP vhost: the TLS-only extra is not offered
+	screen | grep -q "X-Forwarded-Proto" &&
+	    fail "X-Forwarded-Proto offered on a plain-HTTP vhost"
 	keys Enter
-	wait_for "5/7 Review the diff" \
+	wait_for "Step 5 of 7 Review the diff" \
 	    "--- a/etc/apache2/sites-available/app.example.com.conf" \
 	    "-       ProxyPassReverse / unix:/run/gunicorn/app.sock|http://127" \
 	    "+       Header unset Server"

@@ -1,0 +1,328 @@
+/* fixreport.c: what a fix leaves to a human (grouped by rule), and the
+ * JSON document of "fix --format json".
+ *
+ * The grouping is why `fix --all` stays readable on a hosting server: one
+ * missing socket per vhost is one line with a count, not a line per
+ * vhost. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixreport.h"
+#include "report.h"
+
+void
+fixrep_left(const struct cf_config *c, const struct vec *fs,
+    const struct vec *sel, struct vec *out)
+{
+	char	*mine = xcalloc(c->vhosts.n + 1, 1);
+	size_t	 i;
+
+	/* Marks by Apache index: a scan of sel per finding made 20,000
+	 * vhosts quadratic. */
+	for (i = 0; i < sel->n; i++) {
+		const struct cf_vhost	*v = sel->v[i];
+
+		if (v->index >= 0 && (size_t)v->index < c->vhosts.n)
+			mine[v->index] = 1;
+	}
+	for (i = 0; i < fs->n; i++) {
+		const struct finding	*f = fs->v[i];
+		int			 in;
+
+		if (f->vhost == NULL)
+			in = f->rule == &rule_parse_error;
+		else
+			in = f->vhost->index >= 0 &&
+			    (size_t)f->vhost->index < c->vhosts.n &&
+			    mine[f->vhost->index];
+		if (in && !f->fixable)
+			vec_push(out, (void *)f);
+	}
+	free(mine);
+}
+
+static void
+print_one(FILE *fp, const struct finding *f)
+{
+	char	*path = report_inert(f->path ? f->path : "-");
+	char	*m = report_inert(f->message);
+	size_t	 k;
+
+	fprintf(fp, "vhostfix: not fixed automatically: %s:%u: %s [%s]\n",
+	    path, f->line, m, f->rule->id);
+	free(m);
+	free(path);
+	for (k = 0; k < f->suggest.n; k++) {
+		m = report_inert(f->suggest.v[k]);
+		fprintf(fp, "    %s\n", m);
+		free(m);
+	}
+}
+
+void
+fixrep_print_left(FILE *fp, const struct vec *left,
+    const struct fixrep_text *o)
+{
+	const char	**rules = xcalloc(left->n + 1, sizeof *rules);
+	size_t		 *count = xcalloc(left->n + 1, sizeof *count);
+	size_t		  nr = 0, i, j, k;
+	int		  root = o->root != NULL && strcmp(o->root, "/") != 0;
+	char		 *r = root ? report_inert(o->root) : NULL;
+
+	/* Rules in order of first appearance, with their counts. */
+	for (i = 0; i < left->n; i++) {
+		const struct finding	*f = left->v[i];
+
+		for (j = 0; j < nr && strcmp(rules[j], f->rule->id) != 0; j++)
+			;
+		if (j == nr)
+			rules[nr++] = f->rule->id;
+		count[j]++;
+	}
+	for (j = 0; j < nr; j++) {
+		const struct finding	*first = NULL;
+
+		if (count[j] <= o->examples) {
+			for (i = 0; i < left->n; i++)
+				if (strcmp(((const struct finding *)
+				    left->v[i])->rule->id, rules[j]) == 0)
+					print_one(fp, left->v[i]);
+			continue;
+		}
+		fprintf(fp, "vhostfix: not fixed automatically: %zu %s %s, "
+		    "e.g. ", count[j], o->utf8 ? "\xc3\x97" : "x", rules[j]);
+		for (i = 0, k = 0; i < left->n && k < o->examples; i++) {
+			const struct finding	*f = left->v[i];
+			char			*p;
+
+			if (strcmp(f->rule->id, rules[j]) != 0)
+				continue;
+			if (first == NULL)
+				first = f;
+			p = report_inert(f->path ? f->path : "-");
+			fprintf(fp, "%s%s:%u", k++ ? ", " : "", p, f->line);
+			free(p);
+		}
+		fprintf(fp, "; run 'vhostfix%s%s check --rule %s' for all\n",
+		    root ? " --root " : "", root ? r : "", rules[j]);
+		if (first == NULL)	/* no example asked for */
+			continue;
+		{
+			char	*m = report_inert(first->message);
+
+			fprintf(fp, "    the first: %s\n", m);
+			free(m);
+		}
+		for (k = 0; k < first->suggest.n; k++) {
+			char	*m = report_inert(first->suggest.v[k]);
+
+			fprintf(fp, "    %s\n", m);
+			free(m);
+		}
+	}
+	free(r);
+	free(rules);
+	free(count);
+}
+
+static void
+json_str_or_null(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_adds(b, "null");
+	else
+		report_json_string(b, s);
+}
+
+static void
+json_strings(struct buf *b, const struct vec *v)
+{
+	size_t	i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < v->n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		report_json_string(b, v->v[i]);
+	}
+	buf_addc(b, ']');
+}
+
+static const char *
+status_of(const struct fixrep *r)
+{
+	if (r->error != NULL)
+		return "refused";
+	if (r->rendered->n == 0)
+		return "nothing-to-change";
+	if (r->dry_run || r->res == NULL)
+		return "dry-run";
+	switch (r->res->status) {
+	case WR_OK:
+		return "written";
+	case WR_REFUSED:
+		return "refused";
+	case WR_ROLLED_BACK:
+		break;
+	}
+	return "rolled-back";
+}
+
+static void
+json_files(struct buf *b, const struct fixrep *r, int written)
+{
+	size_t	i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < r->rendered->n; i++) {
+		const struct rendered	*x = r->rendered->v[i];
+
+		if (i)
+			buf_addc(b, ',');
+		buf_adds(b, "{\"path\":");
+		report_json_string(b, x->file->path);
+		buf_adds(b, ",\"real_path\":");
+		report_json_string(b, x->file->real);
+		buf_printf(b, ",\"written\":%s}", written ? "true" : "false");
+	}
+	buf_addc(b, ']');
+}
+
+static void
+json_left(struct buf *b, const struct vec *left)
+{
+	size_t	i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < left->n; i++) {
+		const struct finding	*f = left->v[i];
+
+		if (i)
+			buf_addc(b, ',');
+		buf_adds(b, "{\"rule\":");
+		report_json_string(b, f->rule->id);
+		buf_adds(b, ",\"severity\":");
+		report_json_string(b, sev_name(f->sev));
+		buf_adds(b, ",\"file\":");
+		json_str_or_null(b, f->path);
+		buf_printf(b, ",\"line\":%u,\"vhost\":", f->line);
+		json_str_or_null(b, f->vhost ? conf_vhost_name(f->vhost) :
+		    NULL);
+		buf_adds(b, ",\"message\":");
+		report_json_string(b, f->message);
+		buf_adds(b, ",\"do\":");
+		json_strings(b, &f->suggest);
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
+/* Counts per rule, in order of first appearance. */
+static void
+json_left_summary(struct buf *b, const struct vec *left)
+{
+	const char	**rules = xcalloc(left->n + 1, sizeof *rules);
+	size_t		 *count = xcalloc(left->n + 1, sizeof *count);
+	size_t		  nr = 0, i, j;
+
+	for (i = 0; i < left->n; i++) {
+		const struct finding	*f = left->v[i];
+
+		for (j = 0; j < nr && strcmp(rules[j], f->rule->id) != 0; j++)
+			;
+		if (j == nr)
+			rules[nr++] = f->rule->id;
+		count[j]++;
+	}
+	buf_addc(b, '[');
+	for (j = 0; j < nr; j++) {
+		buf_adds(b, j ? ",{\"rule\":" : "{\"rule\":");
+		report_json_string(b, rules[j]);
+		buf_printf(b, ",\"count\":%zu}", count[j]);
+	}
+	buf_addc(b, ']');
+	free(rules);
+	free(count);
+}
+
+void
+fixrep_json(struct buf *b, const struct fixrep *r)
+{
+	const struct wr_result	*res = r->res;
+	int			 written = res != NULL && !r->dry_run &&
+				    res->status == WR_OK;
+	size_t			 i;
+
+	buf_adds(b, "{\"version\":1,\"command\":\"fix\",\"root\":");
+	report_json_string(b, r->c->root);
+	buf_adds(b, ",\"config\":");
+	report_json_string(b, r->c->main_config);
+	buf_printf(b, ",\"dry_run\":%s,\"status\":\"%s\",\"exit_code\":%d",
+	    r->dry_run ? "true" : "false", status_of(r), r->exit_code);
+	buf_printf(b, ",\"changed\":%s", r->rendered->n > 0 &&
+	    (r->dry_run || written) ? "true" : "false");
+	buf_adds(b, ",\"vhosts\":[");
+	for (i = 0; i < r->vhosts->n; i++) {
+		const struct cf_vhost	*v = r->vhosts->v[i];
+
+		if (i)
+			buf_addc(b, ',');
+		buf_adds(b, "{\"name\":");
+		report_json_string(b, conf_vhost_name(v));
+		buf_adds(b, ",\"file\":");
+		report_json_string(b, v->node->file->path);
+		buf_printf(b, ",\"line\":%u}", v->node->line);
+	}
+	buf_adds(b, "],\"files\":");
+	json_files(b, r, written);
+	buf_adds(b, ",\"changes\":");
+	json_strings(b, &r->plan->notes);
+	buf_adds(b, ",\"diff\":");
+	report_json_string(b, r->diff->data ? r->diff->data : "");
+	buf_adds(b, ",\"backup\":");
+	if (res != NULL && res->backup_id != NULL) {
+		buf_adds(b, "{\"id\":");
+		report_json_string(b, res->backup_id);
+		buf_adds(b, ",\"path\":");
+		json_str_or_null(b, res->backup_path);
+		buf_addc(b, '}');
+	} else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"configtest\":");
+	if (res != NULL && res->test_cmd != NULL) {
+		buf_adds(b, "{\"command\":");
+		report_json_string(b, res->test_cmd);
+		buf_printf(b, ",\"exit_code\":%d,\"passed\":%s,\"output\":",
+		    res->test_exit, res->test_exit == 0 ? "true" : "false");
+		json_str_or_null(b, res->test_output);
+		buf_addc(b, '}');
+	} else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"reload\":");
+	if (res != NULL && res->reload_cmd != NULL) {
+		buf_adds(b, "{\"command\":");
+		report_json_string(b, res->reload_cmd);
+		buf_printf(b, ",\"exit_code\":%d,\"output\":",
+		    res->reload_exit);
+		json_str_or_null(b, res->reload_output);
+		buf_addc(b, '}');
+	} else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"notes\":");
+	if (res != NULL)
+		json_strings(b, &res->notes);
+	else
+		buf_adds(b, "[]");
+	buf_adds(b, ",\"error\":");
+	json_str_or_null(b, r->error != NULL ? r->error : res != NULL ?
+	    res->error : NULL);
+	buf_adds(b, ",\"needs_you\":");
+	json_strings(b, &r->plan->manual);
+	buf_adds(b, ",\"left_to_human\":");
+	json_left(b, r->left);
+	buf_adds(b, ",\"left_summary\":");
+	json_left_summary(b, r->left);
+	buf_adds(b, "}\n");
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Wizard 2 (issue 16): the rough edges a first-time user hit, one
+# assertion each, at 80x24.
+. "$top_srcdir/tests/wizard/lib.sh"
+
+# "Step 1 of 7", not "1/7" (read as "vhost 1 of 7")
+start_wizard "" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts"
+
+# the help overlay has the legend of the status glyphs
+keys '?'
+wait_for "✗ error   ! warning   i info   ✓ fine   * marked"
+keys x
+
+# a line cut at the right edge says so; a command to copy is wrapped,
+# never cut
+keys Enter
+wait_for "Step 2 of 7 Diagnosis: app.example.com"
+keys Enter n Enter
+wait_for "Step 5 of 7 Review the diff"
+screen | grep -q "^diff --git a/etc/apache2/sites-available/app.*…$" ||
+    fail "a line cut at the edge has no marker"
+keys q y
+wait_exit >/dev/null
+
+# a vhost with nothing to fix says so and offers no "Enter fix it"
+start_wizard "" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts"
+keys / b l o g Enter Enter
+wait_for "Step 2 of 7 Diagnosis: blog.example.com" "Nothing to fix."
+screen | grep -q "Enter fix it" && fail "Enter fix it offered with nothing to fix"
+keys Escape q
+wait_exit >/dev/null
+
+# dry run: the review offers to save a patch, never "write"
+start_wizard "" --dry-run
+wait_for "Step 1 of 7 Virtual hosts"
+keys Enter Enter n Enter
+wait_for "Step 5 of 7 Review the diff" "Enter save patch..."
+screen | grep -q "Enter write" && fail "Enter write... in a dry run"
+keys q y
+wait_exit >/dev/null
+
+# too small: q gets out, and the screen says so
+start_wizard "" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts"
+tmux -S "$SOCK" resize-window -t wiz -x 40 -y 10
+wait_for "Terminal too small" "q quits."
+keys q
+rc=$(wait_exit)
+[ "$rc" = 0 ] || fail "q on the too-small screen: exit $rc"
+assert_tty_restored
+
+# ASCII: "fine" is "ok", not "+"
+start_wizard "" --ascii
+wait_for "ok fine"
+keys q
+wait_exit >/dev/null
+
+# a vt100: the batch marks, the legend and the batch's steps in ASCII
+start_wizard "TERM=vt100" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts" "ok fine"
+keys A
+wait_for "4 marked" ">*X error"
+keys '?'
+wait_for "X error   ! warning   i info   ok fine   * marked"
+keys x Enter
+wait_for "Step 2 of 7 Diagnosis: 5 vhosts"
+screen | grep -q "[─✗✓▶…•]" && fail "UTF-8 glyphs on a vt100"
+keys Enter
+wait_for "(*) Keep each vhost's own setting"
+keys q y
+wait_exit >/dev/null
+
+# the demo: undo is offered while the wizard runs, not as a command that
+# names a copy removed at exit
+tmux -S "$SOCK" kill-server >/dev/null 2>&1
+NSOCK=$((NSOCK + 1))
+SOCK="$W/tmux.$NSOCK"
+tmux -S "$SOCK" -f /dev/null new-session -d -s wiz -x 80 -y 24 -c "$W" \
+    "env LC_ALL=C.UTF-8 TERM=xterm-256color '$VHOSTFIX' --demo \
+    --no-configtest; exec sleep 600" || fail "tmux cannot start"
+wait_for "Step 1 of 7 Virtual hosts"
+keys Enter Enter n Enter Enter y
+wait_for "Written: 1 file changed."
+keys Enter
+wait_for "Step 7 of 7 Done" "undo works while the wizard runs: press u."
+screen | grep -q "or run later" && fail "the demo prints an undo command"
+keys u y
+wait_for "Undone: every file is back as it was"
+# quit normally: the demo's copy is removed, the summary stays
+keys Enter q
+wait_for "vhostfix session: 1 file written" "undone"
+exit 0
