@@ -8,6 +8,13 @@ enum {
 	EXIT_FINDINGS = 1,	/* findings reported / a diff printed */
 	EXIT_USAGE = 2,		/* usage or input error; nothing written */
 	EXIT_ROLLED_BACK = 3,	/* Apache rejected the change: restored */
+	EXIT_FAILED = 4,	/* I/O error, or a command that could not run
+				   or timed out, once writing began:
+				   restored */
+	EXIT_INTERRUPTED = 5,	/* SIGINT, SIGTERM or SIGHUP: restored */
+	EXIT_INCOMPLETE = 6,	/* not everything could be restored: the
+				   files' states are listed, `rollback`
+				   finishes the job */
 };
 
 #include "conf.h"
@@ -23,6 +30,14 @@ int	 cli_write(struct cf_config *, struct vec *rendered,
 	    struct vec *vhosts, int yes, const struct wr_opts *wo);
 int	 cli_rollback(const struct cf_opts *, const char *id, int list,
 	    int force, const struct wr_opts *wo, int json);
+/* An interrupted fix (open journal) under root: one warning line on
+ * stderr for each, with what to do.  For every command that reads the
+ * tree. */
+void	 cli_warn_open(const char *root, const char *backup_dir);
+/* cli-demo.c: make the demo's private copy (*dir) and the guard that
+ * removes it.  0: go on (the worker); else the run is over (*rc: its exit
+ * status; -1 the copy failed, 1 the guard's worker ended). */
+int	 cli_demo(const char *self, char **dir, int *rc);
 /* cli-wizard.c: no command: the wizard on a terminal, else usage. */
 int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 	    int dry_run, int color, int ascii, const char *backup_dir,

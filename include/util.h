@@ -56,7 +56,8 @@ char	*str_quote_arg(const char *);
 size_t	 str_nearest(const char *typed, const char *const *names, size_t n,
 	    const char **best, size_t max);
 
-/* Read a whole file (at most max bytes; -1 and errno EFBIG past it).
+/* Read a whole file (at most max bytes; -1 and errno EFBIG past it; a
+ * FIFO, device or socket: -1 and EINVAL, without blocking).
  * Returns 0 and a malloc'd, NUL-terminated *out (may contain NULs). */
 int	 util_read_file(const char *path, size_t max, char **out, size_t *len);
 

@@ -43,8 +43,10 @@ struct wr_opts {
 					   when root is "/", else skipped with
 					   a note); else a command line */
 	int		 no_configtest;
-	int		 test_timeout;	/* seconds the configtest and the
-					   reload may take; 0: no limit */
+	int		 test_timeout;	/* seconds the configtest, the
+					   pre-flight, the reload and hooks
+					   may take (their process group is
+					   killed past it); 0: default (60) */
 	const char	*apache_bin;	/* NULL: pre-flight only when root is
 					   "/" and apache2/httpd is found */
 	int		 reload;	/* graceful reload after the test */
@@ -54,14 +56,29 @@ struct wr_opts {
 	size_t		 nvhosts;
 	int		 lock_wait;	/* seconds to wait for the lock; <0:
 					   default (5) */
+	int		 force;		/* write even though an interrupted
+					   fix is still open (its journal);
+					   rollback: overwrite changed files */
 };
+
+#define WR_TIMEOUT_DEFAULT	60
 
 enum wr_status {
 	WR_OK = 0,		/* written (and tested, if a test ran) */
 	WR_REFUSED = 2,		/* nothing written: lock, changed file,
 				   hard link, I/O error before writing */
-	WR_ROLLED_BACK = 3,	/* pre-flight or configtest failed, or a
-				   write failed midway: originals restored */
+	WR_ROLLED_BACK = 3,	/* Apache rejected the change (pre-flight
+				   or configtest): originals restored */
+	WR_FAILED = 4,		/* an I/O error, a command that could not
+				   run or timed out, once writing began:
+				   originals restored */
+	WR_INTERRUPTED = 5,	/* SIGINT, SIGTERM or SIGHUP: stopped,
+				   originals restored (or nothing written) */
+	WR_INCOMPLETE = 6,	/* restoring failed, or a file was changed
+				   by someone else meanwhile: some files are
+				   not as before; res->states says which,
+				   the backup set and its journal are kept
+				   for `rollback` */
 };
 
 struct wr_result {
@@ -79,6 +96,8 @@ struct wr_result {
 	char		*reload_output;	/* what it printed, or NULL */
 	struct vec	 notes;		/* char *: informational lines
 					   ("configtest skipped: ...") */
+	struct vec	 states;	/* char *: with WR_INCOMPLETE, one line
+					   per file: its path and its state */
 };
 
 /* Run the transaction.  Returns res->status. */
@@ -103,5 +122,31 @@ void	 wr_set_free(void *);
  * and runs the configtest like write_apply. */
 enum wr_status	 write_rollback(const struct wr_opts *, const char *id,
 		    int force, struct wr_result *res);
+
+/* Fixes left open by a run that was killed (or lost power, or could not
+ * restore): sets whose intent journal is still there.  For each, one
+ * struct wr_open.  Also reports an untrusted backup directory (-1, *err).
+ * Reads only; the lock is not taken. */
+struct wr_open {
+	char	*id;		/* the backup set: `rollback ID` undoes it */
+	char	*time;		/* when it started, UTC */
+	char	*phase;		/* what it was doing: write, test, restore */
+	size_t	 nfiles;
+	size_t	 nnew;		/* files holding the fix's new text */
+	size_t	 nold;		/* files as before */
+	size_t	 nother;	/* files that are neither */
+};
+int	 write_find_open(const struct wr_opts *, struct vec *out, char **err);
+void	 wr_open_free(void *);
+
+/* The process runner for the configtest, the reload and hooks (a2enmod):
+ * argv[0] searched in PATH, run in its own process group in the root
+ * with stdin from /dev/null, stdout and stderr appended to out (the first
+ * MB).  Killed (the whole group) after the timeout of o, or when SIGINT,
+ * SIGTERM or SIGHUP reached a running write_apply.  Returns the exit
+ * status (128+N when killed by signal N), or -1 with *err set when it
+ * could not run, timed out or was stopped. */
+int	 write_run(const struct wr_opts *, char *const argv[], struct buf *out,
+	    char **err);
 
 #endif

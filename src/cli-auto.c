@@ -83,6 +83,12 @@ exit_of(enum wr_status s)
 		return EXIT_USAGE;
 	case WR_ROLLED_BACK:
 		break;
+	case WR_FAILED:
+		return EXIT_FAILED;
+	case WR_INTERRUPTED:
+		return EXIT_INTERRUPTED;
+	case WR_INCOMPLETE:
+		return EXIT_INCOMPLETE;
 	}
 	return EXIT_ROLLED_BACK;
 }

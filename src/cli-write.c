@@ -11,38 +11,125 @@
 #include "report.h"
 #include "write.h"
 
+/* A message of the write layer: it names files of the tree, whose names
+ * may carry control characters. */
+static void
+say(const char *s)
+{
+	char	*inert = report_inert(s);
+
+	fprintf(stderr, "vhostfix: %s\n", inert);
+	free(inert);
+}
+
+/* "vhostfix [--root R] [--backup-dir B] rollback ID" */
+static char *
+rollback_cmd(const struct wr_opts *wo, const char *id)
+{
+	int	root = strcmp(wo->root, "/") != 0;
+
+	return xasprintf("vhostfix%s%s%s%s rollback %s", root ? " --root " :
+	    "", root ? wo->root : "", wo->backup_dir ? " --backup-dir " : "",
+	    wo->backup_dir ? wo->backup_dir : "", id);
+}
+
+void
+cli_warn_open(const char *root, const char *backup_dir)
+{
+	struct wr_opts	 wo;
+	struct vec	 found = { 0 };
+	struct wr_open	*w;
+	char		*err = NULL, *cmd, *line;
+	size_t		 i;
+
+	memset(&wo, 0, sizeof wo);
+	wo.root = root;
+	wo.backup_dir = backup_dir;
+	if (write_find_open(&wo, &found, &err) < 0) {
+		say(err);
+		free(err);
+	}
+	for (i = 0; i < found.n; i++) {
+		w = found.v[i];
+		cmd = rollback_cmd(&wo, w->id);
+		line = xasprintf("warning: an interrupted fix is open (backup"
+		    " set %s, started %s, stopped in its %s phase): %zu of %zu"
+		    " files hold its new text, %zu the old, %zu neither; undo"
+		    " it with: %s; or finish it: fix again with --force", w->id,
+		    w->time, w->phase, w->nnew, w->nfiles, w->nold, w->nother,
+		    cmd);
+		say(line);
+		free(line);
+		free(cmd);
+	}
+	vec_free_all(&found, wr_open_free);
+}
+
 static int
 report_result(const struct wr_opts *wo, struct wr_result *res,
     const char *what)
 {
 	size_t	i;
 
+	char	*cmd, *s;
+
 	for (i = 0; i < res->notes.n; i++)
-		fprintf(stderr, "vhostfix: %s\n", (char *)res->notes.v[i]);
-	if (res->test_output != NULL && *res->test_output != '\0')
-		fprintf(stderr, "vhostfix: Apache says:\n%s%s",
-		    res->test_output, res->test_output[strlen(
-		    res->test_output) - 1] == '\n' ? "" : "\n");
+		say(res->notes.v[i]);
+	if (res->test_output != NULL && *res->test_output != '\0') {
+		const char	*l, *e;
+
+		fprintf(stderr, "vhostfix: Apache says:\n");
+		for (l = res->test_output; *l != '\0'; l = *e ? e + 1 : e) {
+			e = l + strcspn(l, "\n");
+			cmd = xstrndup(l, (size_t)(e - l));
+			s = report_inert(cmd);
+			fprintf(stderr, "%s\n", s);
+			free(s);
+			free(cmd);
+		}
+	}
 	if (res->error != NULL)
-		fprintf(stderr, "vhostfix: %s\n", res->error);
+		say(res->error);
 	switch (res->status) {
 	case WR_OK:
 		if (res->backup_id != NULL) {
 			fprintf(stderr, "vhostfix: %s; backup set %s\n", what,
 			    res->backup_id);
-			fprintf(stderr, "vhostfix: undo with: vhostfix%s%s "
-			    "rollback %s\n", strcmp(wo->root, "/") ? " --root "
-			    : "", strcmp(wo->root, "/") ? wo->root : "",
-			    res->backup_id);
+			cmd = rollback_cmd(wo, res->backup_id);
+			s = xasprintf("undo with: %s", cmd);
+			say(s);
+			free(s);
+			free(cmd);
 		}
 		return EXIT_CLEAN;
 	case WR_REFUSED:
 		fprintf(stderr, "vhostfix: nothing was written\n");
 		return EXIT_USAGE;
 	case WR_ROLLED_BACK:
+	case WR_FAILED:
+	case WR_INTERRUPTED:
 		fprintf(stderr, "vhostfix: the configuration is as it was "
 		    "before\n");
-		return EXIT_ROLLED_BACK;
+		return res->status == WR_ROLLED_BACK ? EXIT_ROLLED_BACK :
+		    res->status == WR_FAILED ? EXIT_FAILED : EXIT_INTERRUPTED;
+	case WR_INCOMPLETE:
+		fprintf(stderr, "vhostfix: the configuration is NOT as it was"
+		    " before; file by file:\n");
+		for (i = 0; i < res->states.n; i++) {
+			s = report_inert(res->states.v[i]);
+			fprintf(stderr, "vhostfix:   %s\n", s);
+			free(s);
+		}
+		if (res->backup_id != NULL) {
+			cmd = rollback_cmd(wo, res->backup_id);
+			s = xasprintf("once the cause is fixed, finish the"
+			    " restore with: %s (add --force to overwrite a"
+			    " file someone else changed)", cmd);
+			say(s);
+			free(s);
+			free(cmd);
+		}
+		return EXIT_INCOMPLETE;
 	}
 	return EXIT_USAGE;
 }
@@ -118,7 +205,10 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 	}
 	wo = *opts;
 	wo.root = real;
+	wo.force = force;
 	if (list) {
+		if (!json)
+			cli_warn_open(real, wo.backup_dir);
 		struct vec	sets = { 0 };
 		size_t		i, j;
 

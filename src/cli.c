@@ -158,8 +158,8 @@ static const struct cli_opt options[OPT_COUNT] = {
 	[OPT_LIST] = { "list", NULL, "rollback: list the backup sets",
 	    AT(list), NULL },
 	[OPT_FORCE] = { "force", NULL,
-	    "rollback: restore files changed since the fix", AT(force),
-	    NULL },
+	    "rollback: restore files changed since the fix; fix: write on "
+	    "top of an interrupted fix", AT(force), NULL },
 	[OPT_HELP] = { "help", NULL, "show this help (-h)", AT(help), NULL,
 	    0, 'h' },
 	[OPT_VERSION] = { "version", NULL, "show the version", AT(version),
@@ -224,7 +224,8 @@ static const struct cli_cmd commands[] = {
 	  "correct the proxy lines (a diff first)", 0, -1,
 	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_DRY_RUN) | CLI_OPT(OPT_YES) |
 	  CLI_OPT(OPT_ALL) | CLI_CHOICES | CLI_WRITE | CLI_OPT(OPT_FORMAT) |
-	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_VERBOSE), cmd_fix },
+	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_VERBOSE) | CLI_OPT(OPT_FORCE),
+	  cmd_fix },
 	{ "probe", "VHOST... [--path P]", "ask each backend directly, as "
 	  "Apache would", 1, -1, CLI_OPT(OPT_PATH) | CLI_OPT(OPT_FORMAT),
 	  cmd_live },
@@ -304,7 +305,12 @@ usage(FILE *fp)
 	    "at or above\n"
 	    "--fail-on (check) or a diff, 2 usage or input error (nothing "
 	    "written), 3 Apache\n"
-	    "rejected the change (everything restored).\n");
+	    "rejected the change (everything restored), 4 I/O error or a "
+	    "command timed out\n"
+	    "(everything restored), 5 interrupted by a signal (everything "
+	    "restored), 6 not\n"
+	    "everything could be restored (the files' states are listed; "
+	    "rollback finishes).\n");
 }
 
 /* "vhostfix COMMAND --help": its usage line and the options it takes. */
@@ -451,6 +457,7 @@ load(struct cli *cl, struct cf_config **c)
 		free(err);
 		return -1;
 	}
+	cli_warn_open((*c)->root, cl->write.backup_dir);
 	return 0;
 }
 
@@ -518,7 +525,10 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		free(s);
 	}
 	cli_fix_left(&x);
-	if (fix.rendered.n == 0) {
+	/* With --force, nothing to change may still finish an interrupted
+	 * fix (the write layer tests and closes it). */
+	cl->write.force = cl->force;
+	if (fix.rendered.n == 0 && !(cl->force && !cl->dry_run)) {
 		fprintf(stderr, "vhostfix: nothing to change\n");
 		rc = EXIT_CLEAN;
 		goto done;
@@ -579,6 +589,7 @@ cmd_check(struct cli *cl, char **args, int nargs)
 		free(err);
 		return rc;
 	}
+	cli_warn_open(c->root, cl->write.backup_dir);
 	if (nargs > 0 && cli_select_vhosts(c, args, nargs, &sel) != 0) {
 		conf_free(c);
 		vec_free(&sel);
@@ -656,7 +667,6 @@ static int
 cli_run(struct cli *cl, int argc, char **argv)
 {
 	const char	*name;
-	char		*err = NULL;
 	size_t		 i;
 	int		 rc, nargs;
 	char		**args;
@@ -715,20 +725,20 @@ cli_run(struct cli *cl, int argc, char **argv)
 			    "(1-3600), not '%s'", cl->test_timeout);
 		cl->write.test_timeout = (int)n;
 	}
+	/* An empty root would mean the live "/".  (Empty commands are
+	 * refused by the write layer, before anything is written.) */
+	if (cl->load.root != NULL && *cl->load.root == '\0')
+		return bad_usage("--root needs a directory (an empty one would "
+		    "mean /)");
 	if (cl->demo) {
 		if (cl->load.root != NULL)
 			return bad_usage("--demo and --root contradict each "
 			    "other");
-		cl->demo_dir = demo_create(argv[0], &err);
-		if (cl->demo_dir == NULL) {
-			fprintf(stderr, "vhostfix: demo: %s\n", err);
-			free(err);
-			return EXIT_USAGE;
-		}
+		if (cli_demo(argv[0], &cl->demo_dir, &rc) != 0)
+			return rc;
 		cl->load.root = cl->demo_dir;
-		fprintf(stderr, "vhostfix: demo: working on a private copy in "
-		    "%s (removed on exit)\n", cl->demo_dir);
 	}
+
 	rc = cli_auto_prepare(&cl->autom, cl->load.root, &cl->write.backup_dir,
 	    &cl->write.test_timeout);
 	if (rc == 0 && (rc = cli_reload_refused(cl->load.root,

@@ -4,12 +4,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "demo.h"
@@ -113,27 +115,39 @@ copy_tree(const char *from, const char *to, char **err)
 }
 
 char *
-demo_create(const char *self, char **err)
+demo_create(const char *self, sigset_t *oldmask, char **err)
 {
 	const char	*tmp = getenv("TMPDIR");
-	char		*src = demo_source(self), *dir;
+	char		*src, *dir;
+	sigset_t	 block;
 
+	/* Held off until demo_guard() is up, which removes the copy. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	if (oldmask != NULL)
+		sigprocmask(SIG_BLOCK, &block, oldmask);
+	src = demo_source(self);
 	*err = NULL;
 	dir = xasprintf("%s/vhostfix-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		*err = xasprintf("%s: %s", dir, strerror(errno));
-		free(dir);
-		free(src);
-		return NULL;
+		goto fail;
 	}
 	if (copy_tree(src, dir, err) != 0) {
 		demo_remove(dir);
-		free(dir);
-		free(src);
-		return NULL;
+		goto fail;
 	}
 	free(src);
 	return dir;
+fail:
+	if (oldmask != NULL)
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+	free(dir);
+	free(src);
+	return NULL;
 }
 
 static void
@@ -167,4 +181,61 @@ demo_remove(const char *dir)
 {
 	if (dir != NULL && strstr(dir, "/vhostfix-demo.") != NULL)
 		remove_tree(dir);
+}
+
+static volatile pid_t demo_child;
+
+static void
+demo_forward(int sig)
+{
+	if (demo_child > 0)
+		kill(demo_child, sig);
+}
+
+int
+demo_guard(const char *dir, const sigset_t *mask, int *status, int *sig)
+{
+	static const int	 fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction	 sa, old;
+	pid_t			 pid;
+	size_t			 i;
+	int			 st;
+
+	*status = 0;
+	*sig = 0;
+	pid = fork();
+	if (pid <= 0) {
+		/* the worker (or, when fork fails, the copy goes on the
+		 * normal exit only) */
+		sigprocmask(SIG_SETMASK, mask, NULL);
+		return 1;
+	}
+	demo_child = pid;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof fwd / sizeof fwd[0]; i++) {
+		/* A signal ignored from the start (nohup) stays ignored. */
+		if (sigaction(fwd[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sa.sa_handler = demo_forward;
+		sigaction(fwd[i], &sa, NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* A signal that came while the copy was made is delivered (and
+	 * passed on) now. */
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			st = 0;
+			break;
+		}
+	}
+	demo_remove(dir);
+	if (WIFSIGNALED(st))
+		*sig = WTERMSIG(st);
+	else
+		*status = WEXITSTATUS(st);
+	return 0;
 }

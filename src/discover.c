@@ -25,7 +25,14 @@
 #include "path.h"
 #include "scan.h"
 
-#define DISC_MAX_FILE	(64u << 20)	/* bigger than any sane config */
+/* Bigger than any sane config.  A file the fast scanner cannot take goes
+ * to Augeas whole, which took 22 s for 1 MB of continuation lines and
+ * crashed (stack overflow) on 16 MB; every edit is re-checked by Augeas
+ * too, which took 6 s and 860 MB for one vhost of a 12 MB file the fast
+ * scanner reads.  Past these sizes a file is refused with a message
+ * rather than left to hang or crash. */
+#define DISC_MAX_FILE	(12u << 20)
+#define DISC_MAX_AUGEAS	(512u << 10)
 #define DISC_MAX_DEPTH	64		/* Apache stops at 128 */
 #define DISC_MAX_FILES	200000
 
@@ -272,10 +279,20 @@ load_file(struct disc *d, const char *rel, const char *real,
 	f->path = xstrdup(rel);
 	f->real = xstrdup(real);
 	f->abspath = abs = conf_abs(d->c, real);
+	if (stat(abs, &f->st) == 0 && !S_ISREG(f->st.st_mode)) {
+		/* A FIFO would block the read forever. */
+		problem(d, at, 1, "%s: not a regular file (a FIFO, socket or"
+		    " device): not read", rel);
+		free(f->path);
+		free(f->real);
+		free(f->abspath);
+		free(f);
+		return NULL;
+	}
 	if (stat(abs, &f->st) != 0 || util_read_file(abs, DISC_MAX_FILE,
 	    &f->text, &f->len) != 0) {
 		problem(d, at, 1, "%s: %s", rel, errno == EFBIG ?
-		    "file too large" : strerror(errno));
+		    "file too large (over 12 MB): not read" : strerror(errno));
 		free(f->path);
 		free(f->real);
 		free(f->abspath);
@@ -301,6 +318,15 @@ load_file(struct disc *d, const char *rel, const char *real,
 		}
 	if (!d->augeas_only && scan_parse(f) == 0)
 		return f;
+	if (f->len > DISC_MAX_AUGEAS) {
+		f->parse_failed = 1;
+		f->err_line = 1;
+		f->err_msg = xasprintf("%zu KB that only the full Augeas parse"
+		    " reads (continuation lines, or syntax the fast reader"
+		    " does not take); over 512 KB that takes minutes or"
+		    " crashes, so the file is not analysed", f->len >> 10);
+		return f;
+	}
 	if (d->w == NULL && d->augw_err == NULL)
 		d->w = augw_open(&d->augw_err);
 	if (d->w == NULL) {

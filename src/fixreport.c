@@ -165,7 +165,11 @@ status_of(const struct fixrep *r)
 	case WR_REFUSED:
 		return "refused";
 	case WR_ROLLED_BACK:
+	case WR_FAILED:
+	case WR_INTERRUPTED:
 		break;
+	case WR_INCOMPLETE:
+		return "incomplete";
 	}
 	return "rolled-back";
 }

@@ -171,10 +171,23 @@ write_result_lines(struct tui *t, struct tui_view *tv)
 		write_files(t, tv);
 		break;
 	case WR_ROLLED_BACK:
-		tui_line(tv, TA_ERROR, "%s Apache rejected the change. "
-		    "Everything was rolled back:", tui_glyph(t, TG_ERROR));
+	case WR_FAILED:
+	case WR_INTERRUPTED:
+		tui_line(tv, TA_ERROR, "%s %s Everything was rolled back:",
+		    tui_glyph(t, TG_ERROR), res->status == WR_ROLLED_BACK ?
+		    "Apache rejected the change." : res->status == WR_FAILED ?
+		    "The write did not finish." : "Interrupted.");
 		tui_line(tv, TA_ERROR, "%s", "  the files are exactly as "
 		    "they were before.");
+		break;
+	case WR_INCOMPLETE:
+		tui_line(tv, TA_ERROR, "%s Not everything could be restored:",
+		    tui_glyph(t, TG_ERROR));
+		for (i = 0; i < res->states.n; i++)
+			tui_wline(tv, TA_ERROR, "  %s",
+			    (const char *)res->states.v[i]);
+		tui_line(tv, TA_ERROR, "  vhostfix rollback %s finishes the "
+		    "restore.", res->backup_id != NULL ? res->backup_id : "");
 		break;
 	default:
 		tui_line(tv, TA_ERROR, "%s Nothing was written.",

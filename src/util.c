@@ -262,13 +262,21 @@ int
 util_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	struct buf	 b = { 0 };
+	struct stat	 st;
 	char		 chunk[65536];
 	ssize_t		 r;
 	int		 fd, saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* Non-blocking open: a FIFO must not hang us; it is refused. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
 	for (;;) {
 		r = read(fd, chunk, sizeof chunk);
 		if (r < 0) {

@@ -64,7 +64,8 @@ wizard_run_reload(struct wizard *w)
 	}
 	if (cmd == NULL)
 		cmd = "apache2ctl graceful";
-	rc = wr_run_line(cmd, w->config->root, &out, &err);
+	rc = wr_run_line(cmd, w->config->root, wr_timeout_of(&w->opts.write),
+	    &out, &err);
 	if (rc < 0)
 		buf_printf(&out, "could not run %s: %s", cmd,
 		    err != NULL ? err : "unknown error");

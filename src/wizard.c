@@ -492,7 +492,7 @@ wizard_run_a2enmod(struct wizard *w)
 	for (i = 0; i < w->fix.plan.modules.n; i++)
 		vec_push(&argv, w->fix.plan.modules.v[i]);
 	vec_push(&argv, NULL);
-	rc = wr_run((char *const *)argv.v, NULL, &out, &err);
+	rc = write_run(&w->opts.write, (char *const *)argv.v, &out, &err);
 	if (rc < 0)
 		buf_printf(&out, "could not run a2enmod: %s",
 		    err != NULL ? err : "unknown error");

@@ -255,14 +255,46 @@ wr_write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* Does path hold one of the texts whose hashes are in expect (NULL-
+ * terminated)?  Read right before the rename: the window in which someone
+ * else's edit could still be lost is the rename itself. */
+static int
+wr_holds(const char *path, const char *const *expect, char **err)
+{
+	char	 h[SHA256_HEXLEN + 1], *cur;
+	size_t	 len;
+
+	if (util_read_file(path, SIZE_MAX, &cur, &len) < 0) {
+		*err = xasprintf("%s: cannot read it: %s", path,
+		    strerror(errno));
+		return 0;
+	}
+	sha256_hex(cur, len, h);
+	free(cur);
+	for (; *expect != NULL; expect++) {
+		if (strcmp(*expect, h) == 0)
+			return 1;
+	}
+	*err = xasprintf("%s was changed by someone else meanwhile", path);
+	return 0;
+}
+
 int
 wr_put(const char *path, const char *text, size_t len,
     const struct stat *meta, const struct wr_xattrs *xa, int flags,
     char **err)
 {
+	return wr_put_if(path, text, len, meta, xa, flags, NULL, err);
+}
+
+int
+wr_put_if(const char *path, const char *text, size_t len,
+    const struct stat *meta, const struct wr_xattrs *xa, int flags,
+    const char *const *expect, char **err)
+{
 	struct timespec	 ts[2];
 	char		*tmp, *d;
-	int		 fd, rc;
+	int		 fd, rc, changed = 0;
 
 	fd = wr_tmp_create(path, &tmp, err);
 	if (fd < 0)
@@ -295,6 +327,10 @@ wr_put(const char *path, const char *text, size_t len,
 		goto fail;
 	}
 	fd = -1;
+	if (expect != NULL && !wr_holds(path, expect, err)) {
+		changed = 1;
+		goto fail;
+	}
 	if (rename(tmp, path) < 0) {
 		*err = xasprintf("%s: cannot replace: %s", path,
 		    strerror(errno));
@@ -310,7 +346,7 @@ fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
-	return -1;
+	return changed ? -3 : -1;
 }
 
 int
@@ -342,4 +378,10 @@ out:
 	unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+void
+wr_note(struct wr_result *res, char *msg)
+{
+	vec_push(&res->notes, msg);
 }

@@ -265,7 +265,7 @@ stage_summary(const char *s)
  * and lock directories, which the check wants to exist: the stage points
  * them at a private directory rather than creating live ones. */
 static int
-stage_run(const char *root, const char *bin, const char *stage,
+stage_run(const struct wr_opts *o, const char *bin, const char *stage,
     const char *run, const char *main_cfg, struct buf *out, char **err)
 {
 	struct stat	 st;
@@ -280,12 +280,12 @@ stage_run(const char *root, const char *bin, const char *stage,
 		    (char *)run, (char *)bin, "-t", "-d", (char *)stage, "-f",
 		    (char *)main_cfg, NULL };
 
-		r = wr_run(argv, root, out, err);
+		r = wr_run(argv, o->root, wr_timeout_of(o), out, err);
 	} else {
 		char *argv[] = { (char *)bin, "-t", "-d", (char *)stage, "-f",
 		    (char *)main_cfg, NULL };
 
-		r = wr_run(argv, root, out, err);
+		r = wr_run(argv, o->root, wr_timeout_of(o), out, err);
 	}
 	free(envvars);
 	return r;
@@ -380,7 +380,7 @@ wr_stage_check(const struct wr_opts *o, const struct wr_tree *tree,
 	/* First the copy as it is: if Apache rejects it already, something
 	 * of the live system is missing from it (or the live tree is
 	 * broken), and its verdict on the change would mean nothing. */
-	r = stage_run(o->root, bin, stage, run, main_cfg, &out, &err);
+	r = stage_run(o, bin, stage, run, main_cfg, &out, &err);
 	if (r < 0)
 		goto run_failed;
 	if (r != 0) {
@@ -403,7 +403,7 @@ wr_stage_check(const struct wr_opts *o, const struct wr_tree *tree,
 	}
 	if (why != NULL)
 		goto unfaithful;
-	r = stage_run(o->root, bin, stage, run, main_cfg, &out, &err);
+	r = stage_run(o, bin, stage, run, main_cfg, &out, &err);
 	if (r < 0)
 		goto run_failed;
 	if (r != 0) {

@@ -26,177 +26,7 @@
 
 #include "write-int.h"
 
-#define WR_LOCK_PATH	"/run/lock/vhostfix.lock"
-#define WR_LOCK_WAIT	5
 #define WR_PAUSE_ENV	"VHOSTFIX_TEST_PAUSE_BETWEEN_FILES"
-
-/* SIGINT, SIGTERM and SIGHUP (a dropped SSH session) during the write
- * phase only set this; the phase notices between files and restores. */
-static volatile sig_atomic_t wr_caught;
-static const int wr_signals[] = { SIGINT, SIGTERM, SIGHUP };
-#define WR_NSIGNALS	(sizeof wr_signals / sizeof wr_signals[0])
-
-struct wr_sigs {
-	struct sigaction	old[WR_NSIGNALS];
-	sigset_t		oldmask;
-	sigset_t		set;
-};
-
-/* One transaction over n files. */
-struct wr_tx {
-	const struct wr_opts	*o;
-	const struct wr_file	*f;
-	size_t			 n;
-	char			**abs;		/* absolute */
-	char			**name;		/* for messages */
-	struct stat		*st;		/* as checked */
-	struct wr_xattrs	*xa;
-	int			*written;	/* needs restoring */
-	struct wr_manifest	*set;
-	struct wr_result	*res;
-};
-
-static void
-wr_on_signal(int sig)
-{
-	if (wr_caught == 0)
-		wr_caught = sig;
-}
-
-static void
-wr_sig_catch(struct wr_sigs *s)
-{
-	struct sigaction	sa;
-	size_t			i;
-
-	sigemptyset(&s->set);
-	for (i = 0; i < WR_NSIGNALS; i++)
-		sigaddset(&s->set, wr_signals[i]);
-	sigprocmask(SIG_BLOCK, &s->set, &s->oldmask);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = wr_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	wr_caught = 0;
-	for (i = 0; i < WR_NSIGNALS; i++)
-		sigaction(wr_signals[i], &sa, &s->old[i]);
-}
-
-static void
-wr_sig_block(struct wr_sigs *s)
-{
-	sigprocmask(SIG_BLOCK, &s->set, NULL);
-}
-
-/* A signal that arrived while blocked is delivered (and noted) here. */
-static void
-wr_sig_unblock(struct wr_sigs *s)
-{
-	sigprocmask(SIG_UNBLOCK, &s->set, NULL);
-}
-
-static void
-wr_sig_restore(struct wr_sigs *s)
-{
-	size_t	i;
-
-	sigprocmask(SIG_BLOCK, &s->set, NULL);
-	for (i = 0; i < WR_NSIGNALS; i++)
-		sigaction(wr_signals[i], &s->old[i], NULL);
-	sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
-}
-
-static void
-wr_note(struct wr_result *res, char *msg)
-{
-	vec_push(&res->notes, msg);
-}
-
-static int
-wr_is_root(const char *root)
-{
-	return root[strspn(root, "/")] == '\0';
-}
-
-/* Compare roots ignoring trailing slashes. */
-static int
-wr_same_root(const char *a, const char *b)
-{
-	size_t	la = strlen(a), lb = strlen(b);
-
-	while (la > 1 && a[la - 1] == '/')
-		la--;
-	while (lb > 1 && b[lb - 1] == '/')
-		lb--;
-	return la == lb && strncmp(a, b, la) == 0;
-}
-
-static int
-wr_lock(const struct wr_opts *o, int *fdp, char **err)
-{
-	struct timespec	 now, end, nap = { 0, 100 * 1000 * 1000 };
-	char		*path, *dir, pid[32];
-	ssize_t		 r;
-	int		 fd, wait;
-
-	dir = wr_join(o->root, "/run/lock");
-	if (wr_mkdirs(dir, 0755, err) < 0) {
-		free(dir);
-		return -1;
-	}
-	free(dir);
-	path = wr_join(o->root, WR_LOCK_PATH);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		free(path);
-		return -1;
-	}
-	free(path);
-	wait = o->lock_wait < 0 ? WR_LOCK_WAIT : o->lock_wait;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += wait;
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((errno != EWOULDBLOCK && errno != EINTR) ||
-		    now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec &&
-		    now.tv_nsec >= end.tv_nsec)) {
-			if (errno != EWOULDBLOCK && errno != EINTR) {
-				*err = xasprintf("%s: cannot lock: %s",
-				    WR_LOCK_PATH, strerror(errno));
-				close(fd);
-				return -1;
-			}
-			r = pread(fd, pid, sizeof pid - 1, 0);
-			pid[r > 0 ? r : 0] = '\0';
-			pid[strcspn(pid, "\n")] = '\0';
-			*err = xasprintf("another vhostfix (pid %s) is writing"
-			    " under %s", *pid != '\0' ? pid : "unknown",
-			    o->root);
-			close(fd);
-			return -1;
-		}
-		nanosleep(&nap, NULL);
-	}
-	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 ||
-	    pwrite(fd, pid, strlen(pid), 0) != (ssize_t)strlen(pid)) {
-		/* The lock holds; only the message for others suffers. */
-	}
-	*fdp = fd;
-	return 0;
-}
-
-static void
-wr_unlock(int fd)
-{
-	if (fd < 0)
-		return;
-	if (ftruncate(fd, 0) < 0) {
-		/* a stale pid in an unlocked file misleads nobody */
-	}
-	close(fd);
-}
 
 /* Is path's content exactly text?  Byte for byte (which is stronger than
  * comparing hashes).  0 yes, -1 no with *err set. */
@@ -308,175 +138,6 @@ wr_still_same(struct wr_tx *t, size_t i, char **err)
 	return -1;
 }
 
-/* Put every written file back as it was, from the backup set, with its
- * owner, mode, xattrs and timestamps; verify byte for byte.  Returns 0,
- * or -1 with *err naming the first failure
- * (the others are still tried). */
-static int
-wr_restore(struct wr_tx *t, char **err)
-{
-	const struct wr_mfile	*mf;
-	char			 h[SHA256_HEXLEN + 1];
-	char			*cp, *copy, *e = NULL;
-	const char		*text;
-	size_t			 i, len;
-	int			 rc = 0;
-
-	for (i = 0; i < t->n; i++) {
-		if (!t->written[i])
-			continue;
-		mf = t->set->files.v[i];
-		cp = backup_copy_path(t->set, mf->real);
-		copy = NULL;
-		text = t->f[i].old_text;
-		len = t->f[i].old_len;
-		/* The copy on disk is what the set promises; the text in
-		 * memory has the same hash and stands in if it is damaged. */
-		if (util_read_file(cp, SIZE_MAX, &copy, &len) == 0) {
-			sha256_hex(copy, len, h);
-			if (strcmp(h, mf->before) == 0)
-				text = copy;
-			else
-				len = t->f[i].old_len;
-		}
-		free(cp);
-		/* The old timestamps too: the file is then as it was read,
-		 * and the caller may try again with what it read. */
-		if (wr_put(t->abs[i], text, len, &t->st[i], &t->xa[i],
-		    WR_PUT_TIMES, &e) == -1 ||
-		    wr_verify(t->abs[i], text, len, &e) < 0) {
-			if (rc == 0)
-				*err = e;
-			else
-				free(e);
-			e = NULL;
-			rc = -1;
-		} else
-			t->written[i] = 0;
-		free(copy);
-	}
-	return rc;
-}
-
-static char *
-wr_first_line(const char *s)
-{
-	while (*s == '\n')
-		s++;
-	return xstrndup(s, strcspn(s, "\n"));
-}
-
-static char *
-wr_find_first(const char *const *names)
-{
-	char	*bin;
-
-	for (; *names != NULL; names++) {
-		if ((bin = wr_find_bin(*names)) != NULL)
-			return bin;
-	}
-	return NULL;
-}
-
-/* Run the configtest.  0 passed, 1 failed (*out has the output), 2
- * skipped (a note says why). */
-static int
-wr_configtest(const struct wr_opts *o, struct wr_result *res,
-    struct buf *out, char **cmd)
-{
-	static const char *const ctl[] = { "apache2ctl", "apachectl",
-	    "httpd", NULL };
-	char	*bin, *err = NULL;
-	int	 r;
-
-	if (o->no_configtest) {
-		wr_note(res, xstrdup("configtest skipped, as asked"));
-		return 2;
-	}
-	if (o->configtest != NULL) {
-		*cmd = xstrdup(o->configtest);
-		r = wr_run_line(o->configtest, o->root, out, &err);
-	} else if (wr_is_root(o->root)) {
-		bin = wr_find_first(ctl);
-		if (bin == NULL) {
-			wr_note(res, xstrdup("configtest skipped: none of"
-			    " apache2ctl, apachectl, httpd found"));
-			return 2;
-		}
-		char	*argv[] = { bin, "-t", NULL };
-
-		*cmd = xasprintf("%s -t", bin);
-		r = wr_run(argv, o->root, out, &err);
-		free(bin);
-	} else {
-		wr_note(res, xasprintf("configtest skipped: %s is not the"
-		    " live root and no configtest command was given",
-		    o->root));
-		return 2;
-	}
-	res->test_cmd = xstrdup(*cmd);
-	res->test_exit = r;
-	if (r < 0) {
-		buf_adds(out, err);
-		free(err);
-		return 1;
-	}
-	if (r != 0) {
-		if (out->len == 0)
-			buf_printf(out, "%s exited %d\n", *cmd, r);
-		return 1;
-	}
-	wr_note(res, xasprintf("configtest passed: %s", *cmd));
-	return 0;
-}
-
-/* A failed reload leaves the files written: they passed the configtest,
- * the running server keeps its old configuration until a reload works,
- * and restoring the files would not undo whatever made it fail.  So the
- * status stays WR_OK and the error says what happened. */
-static void
-wr_reload(const struct wr_opts *o, struct wr_result *res)
-{
-	static const char *const ctl[] = { "apache2ctl", "apachectl", NULL };
-	struct buf	 out = { 0 };
-	char		*bin, *cmd, *err = NULL, *line;
-	const char	*msg;
-	int		 r;
-
-	if (o->reload_cmd != NULL) {
-		cmd = xstrdup(o->reload_cmd);
-		r = wr_run_line(o->reload_cmd, o->root, &out, &err);
-	} else {
-		bin = wr_find_first(ctl);
-		if (bin == NULL) {
-			res->error = xstrdup("files written, but no reload:"
-			    " neither apache2ctl nor apachectl found");
-			return;
-		}
-		char	*argv[] = { bin, "graceful", NULL };
-
-		cmd = xasprintf("%s graceful", bin);
-		r = wr_run(argv, o->root, &out, &err);
-		free(bin);
-	}
-	msg = r < 0 ? (err != NULL ? err : "") : out.data != NULL ?
-	    out.data : "";
-	res->reload_cmd = xstrdup(cmd);
-	res->reload_exit = r;
-	res->reload_output = xstrdup(msg);
-	if (r == 0)
-		wr_note(res, xasprintf("reloaded: %s", cmd));
-	else {
-		line = wr_first_line(msg);
-		res->error = xasprintf("files written and tested, but the"
-		    " reload failed (%s exited %d): %s", cmd, r, line);
-		free(line);
-	}
-	free(err);
-	free(cmd);
-	buf_free(&out);
-}
-
 static int
 wr_pause_ms(void)
 {
@@ -485,46 +146,164 @@ wr_pause_ms(void)
 	return s != NULL ? atoi(s) : 0;
 }
 
-/* After a failure once writing began: restore, fill res.  Returns the
- * status. */
-static enum wr_status
-wr_undo(struct wr_tx *t, char *why)
-{
-	struct wr_result	*res = t->res;
-	size_t			 i;
-	char			*e = NULL;
-	int			 any = 0;
 
-	for (i = 0; i < t->n; i++)
-		any |= t->written[i];
-	if (wr_restore(t, &e) < 0) {
-		res->error = xasprintf("%s; restoring failed: %s; the"
-		    " originals are in %s", why, e, t->set->path);
-		free(e);
-		free(why);
-		return res->status = WR_ROLLED_BACK;
+/* Where each file ends up when a transaction is undone. */
+enum wr_end {
+	WR_END_OLD,		/* as before */
+	WR_END_NEW,		/* still the new text: restoring failed */
+	WR_END_FOREIGN,		/* someone else's text, left in place */
+};
+
+/* Put file i back as it was, from the backup set, with its owner, mode,
+ * xattrs and timestamps; verify byte for byte.  Only over our own new
+ * text: a file that holds neither our old nor our new text was changed
+ * by someone else, and their version stays (ours is kept in the set). */
+static enum wr_end
+wr_restore_one(struct wr_tx *t, size_t i, char **err)
+{
+	const struct wr_mfile	*mf = t->set->files.v[i];
+	const char		*ours[] = { mf->after, NULL };
+	char			 h[SHA256_HEXLEN + 1];
+	char			*cp, *copy = NULL, *cur;
+	const char		*text = t->f[i].old_text;
+	size_t			 len = t->f[i].old_len, cl;
+	int			 r;
+
+	if (util_read_file(t->abs[i], SIZE_MAX, &cur, &cl) < 0) {
+		*err = xasprintf("%s: cannot read it: %s", t->name[i],
+		    strerror(errno));
+		return WR_END_NEW;
 	}
-	/* Every file is as before: the set would only be a false entry
-	 * for rollback. */
-	backup_remove(t->set);
-	free(res->backup_id);
-	free(res->backup_path);
-	res->backup_id = res->backup_path = NULL;
-	res->error = why;
-	return res->status = any ? WR_ROLLED_BACK : WR_REFUSED;
+	sha256_hex(cur, cl, h);
+	free(cur);
+	if (strcmp(h, mf->before) == 0)
+		return WR_END_OLD;
+	if (strcmp(h, mf->after) != 0)
+		goto foreign;
+	/* The copy on disk is what the set promises; the text in memory has
+	 * the same hash and stands in if it is damaged. */
+	cp = backup_copy_path(t->set, mf->real);
+	if (util_read_file(cp, SIZE_MAX, &copy, &cl) == 0) {
+		sha256_hex(copy, cl, h);
+		if (strcmp(h, mf->before) == 0) {
+			text = copy;
+			len = cl;
+		}
+	}
+	free(cp);
+	/* The old timestamps too: the file is then as it was read, and the
+	 * caller may try again with what it read. */
+	r = wr_put_if(t->abs[i], text, len, &t->st[i], &t->xa[i],
+	    WR_PUT_TIMES, ours, err);
+	if (r != -1 && r != -3)
+		r = wr_verify(t->abs[i], text, len, err);
+	free(copy);
+	if (r == -3) {
+		free(*err);
+		*err = NULL;
+		goto foreign;
+	}
+	return r < 0 ? WR_END_NEW : WR_END_OLD;
+foreign:
+	if (backup_keep_new(t->set, mf->real, t->f[i].new_text,
+	    t->f[i].new_len, err) < 0)
+		return WR_END_FOREIGN;
+	return WR_END_FOREIGN;
 }
 
+/* After a failure once writing began: restore, fill res.  status is what
+ * a complete restore means.  Returns the status. */
 static enum wr_status
+wr_undo(struct wr_tx *t, char *why, enum wr_status status)
+{
+	struct wr_result	*res = t->res;
+	enum wr_end		*end;
+	size_t			 i;
+	char			*e = NULL, *first = NULL;
+	int			 bad = 0, any = 0;
+
+	end = xcalloc(t->n, sizeof *end);
+	if (backup_journal_write(t->set, "restore", &e) < 0) {
+		/* The journal from "write" is still there: it stays open. */
+		free(e);
+		e = NULL;
+	}
+	for (i = 0; i < t->n; i++) {
+		end[i] = WR_END_OLD;
+		if (!t->written[i])
+			continue;
+		any = 1;
+		end[i] = wr_restore_one(t, i, &e);
+		if (end[i] != WR_END_OLD) {
+			bad = 1;
+			if (first == NULL)
+				first = e;
+			else
+				free(e);
+		} else {
+			t->written[i] = 0;
+			free(e);
+		}
+		e = NULL;
+	}
+	if (!bad) {
+		/* Every file is as before: the set would only be a false
+		 * entry for rollback. */
+		backup_remove(t->set);
+		free(res->backup_id);
+		free(res->backup_path);
+		res->backup_id = res->backup_path = NULL;
+		res->error = xasprintf("%s; %s", why, any ? "every file was"
+		    " restored from the backup" : "nothing was written");
+		free(why);
+		free(end);
+		return res->status = status;
+	}
+	/* Say exactly where each file stands; the journal stays open, so
+	 * the next run reports it and rollback can finish the job. */
+	for (i = 0; i < t->n; i++) {
+		const struct wr_mfile *mf = t->set->files.v[i];
+
+		switch (end[i]) {
+		case WR_END_OLD:
+			vec_push(&res->states, xasprintf("%s: as before",
+			    t->name[i]));
+			break;
+		case WR_END_NEW:
+			vec_push(&res->states, xasprintf("%s: NOT restored,"
+			    " it still holds the new text", t->name[i]));
+			break;
+		case WR_END_FOREIGN:
+			vec_push(&res->states, xasprintf("%s: changed by"
+			    " someone else meanwhile, left as they wrote it;"
+			    " the original is %s/files%s, the fix's version"
+			    " %s/new%s", t->name[i], t->set->path, mf->real,
+			    t->set->path, mf->real));
+			break;
+		}
+	}
+	res->error = xasprintf("%s; not everything could be restored%s%s",
+	    why, first != NULL ? ": " : "", first != NULL ? first : "");
+	free(first);
+	free(why);
+	free(end);
+	return res->status = WR_INCOMPLETE;
+}
+
+enum wr_status
 wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
     const char **vhosts, size_t nvhosts)
 {
+	static const char *const phase_err = "cannot write the journal";
 	const struct wr_opts	*o = t->o;
 	struct wr_result	*res = t->res;
 	struct wr_sigs		 sigs;
 	struct buf		 out = { 0 };
-	char			*err = NULL, *base, *cmd = NULL;
+	enum wr_status		 st;
+	char			*err = NULL, *base, *cmd = NULL, *why = NULL;
+	const char		*before[2] = { NULL, NULL };
 	size_t			 i, j;
-	int			 r, pause_ms;
+	int			 r, pause_ms, changed;
 
 	for (i = 0; i < t->n; i++) {
 		t->abs[i] = wr_join(o->root, t->f[i].real);
@@ -547,34 +326,45 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 			return res->status = WR_REFUSED;
 		}
 	}
+	/* From here on a signal stops the run the orderly way: a probe's
+	 * temp file is removed, commands are killed, what was written is
+	 * restored. */
+	wr_sig_catch(&sigs);
 	for (i = 0; i < t->n; i++) {
 		if (wr_xattrs_load(t->abs[i], &t->xa[i], &err) < 0 ||
 		    wr_probe(t->abs[i], t->f[i].new_len, &t->st[i], &t->xa[i],
 		    &err) < 0) {
 			res->error = err;
-			return res->status = WR_REFUSED;
+			st = WR_REFUSED;
+			goto out;
 		}
 	}
 	if (tree != NULL) {
-		wr_run_set_timeout(o->test_timeout);
 		r = wr_stage_check(o, tree, t->f, t->n, res);
-		wr_run_set_timeout(0);
-		if (r < 0)
-			return res->status = WR_REFUSED;
+		if (r != 0 && wr_stop_requested() != 0)
+			goto signalled_early;
+		if (r < 0) {
+			st = WR_REFUSED;
+			goto out;
+		}
 		if (r > 0) {
 			res->error = xstrdup("Apache rejected the changed"
 			    " configuration in a staged copy; nothing was"
 			    " written");
-			return res->status = WR_ROLLED_BACK;
+			st = WR_ROLLED_BACK;
+			goto out;
 		}
 	}
+	if (wr_stop_requested() != 0)
+		goto signalled_early;
 
 	/* The change check again, right before writing: the pre-flight
 	 * may have taken a while. */
 	for (i = 0; i < t->n; i++) {
 		if (wr_check_file(t, i, &err) < 0) {
 			res->error = err;
-			return res->status = WR_REFUSED;
+			st = WR_REFUSED;
+			goto out;
 		}
 	}
 	base = backup_base(o);
@@ -584,73 +374,132 @@ wr_tx_run(struct wr_tx *t, const struct wr_tree *tree, const char *kind,
 	if (t->set == NULL) {
 		res->error = xasprintf("cannot make the backup set: %s", err);
 		free(err);
-		return res->status = WR_REFUSED;
+		st = WR_REFUSED;
+		goto out;
 	}
 	res->backup_id = xstrdup(t->set->id);
 	res->backup_path = xstrdup(t->set->path);
+	/* The intent journal, on disk before the first live rename. */
+	if (backup_journal_write(t->set, "write", &err) < 0) {
+		res->error = xasprintf("%s: %s", phase_err, err);
+		free(err);
+		backup_remove(t->set);
+		free(res->backup_id);
+		free(res->backup_path);
+		res->backup_id = res->backup_path = NULL;
+		st = WR_REFUSED;
+		goto out;
+	}
 
-	wr_sig_catch(&sigs);
 	pause_ms = wr_pause_ms();
 	for (i = 0; i < t->n; i++) {
 		wr_sig_block(&sigs);
+		before[0] = ((const struct wr_mfile *)
+		    t->set->files.v[i])->before;
+		changed = 0;
 		r = wr_still_same(t, i, &err);
-		if (r == 0) {
-			r = wr_put(t->abs[i], t->f[i].new_text,
-			    t->f[i].new_len, &t->st[i], &t->xa[i], 0, &err);
-			if (r != -1)
+		if (r < 0)
+			changed = 1;
+		else {
+			r = wr_put_if(t->abs[i], t->f[i].new_text,
+			    t->f[i].new_len, &t->st[i], &t->xa[i], 0, before,
+			    &err);
+			if (r == -3)
+				changed = 1;
+			else if (r != -1)
 				t->written[i] = 1;
 		}
 		wr_sig_unblock(&sigs);
 		if (r == 0)
 			r = wr_verify(t->abs[i], t->f[i].new_text,
 			    t->f[i].new_len, &err);
-		if (r < 0)
+		if (r < 0 && changed) {
+			/* Someone else's edit: nothing of ours stays, and
+			 * theirs is not touched. */
+			why = xasprintf("%s; nothing of this fix was kept:"
+			    " check that change, then run again", err);
+			free(err);
+			err = why;
+			why = NULL;
+			st = WR_REFUSED;
 			goto undo;
+		}
+		if (r < 0) {
+			st = WR_FAILED;
+			goto undo;
+		}
 		if (pause_ms > 0 && i + 1 < t->n) {
 			struct timespec ts = { pause_ms / 1000,
 			    (pause_ms % 1000) * 1000000L };
 
-			while (nanosleep(&ts, &ts) < 0 && wr_caught == 0)
+			while (nanosleep(&ts, &ts) < 0 && wr_stop_requested() == 0)
 				;
 		}
-		if (wr_caught != 0)
+		if (wr_stop_requested() != 0)
 			goto signalled;
 	}
 
-	wr_run_set_timeout(o->test_timeout);
-	r = wr_configtest(o, res, &out, &cmd);
-	wr_run_set_timeout(0);
-	if (wr_caught != 0)
+	if (backup_journal_write(t->set, "test", &err) < 0) {
+		/* The "write" journal stays: still open, still right. */
+		free(err);
+		err = NULL;
+	}
+	r = wr_configtest(o, res, &out, &cmd, &why);
+	if (wr_stop_requested() != 0 || r == 4)
 		goto signalled;
 	if (r == 1) {
 		res->test_output = buf_steal(&out);
-		err = xasprintf("configtest failed (%s); every file was"
-		    " restored from the backup", cmd);
+		err = xasprintf("configtest failed (%s)", cmd);
+		st = WR_ROLLED_BACK;
 		goto undo;
 	}
-	wr_sig_restore(&sigs);
+	if (r == 3) {
+		if (out.len > 0)
+			res->test_output = buf_steal(&out);
+		err = xasprintf("configtest could not finish: %s", why);
+		st = WR_FAILED;
+		goto undo;
+	}
+	if (backup_journal_close(t->set, &err) < 0) {
+		wr_note(res, xasprintf("the fix is complete, but its journal"
+		    " stays: %s", err));
+		free(err);
+		err = NULL;
+	}
+	/* A forced fix finished what an interrupted one left. */
+	if (o->force && strcmp(kind, "fix") == 0)
+		wr_close_open(o, t->set->id, res);
 	free(cmd);
 	buf_free(&out);
-	if (o->reload) {
-		wr_run_set_timeout(o->test_timeout);
+	if (o->reload)
 		wr_reload(o, res);
-		wr_run_set_timeout(0);
-	}
+	wr_sig_restore(&sigs);
 	return res->status = WR_OK;
 
+signalled_early:
+	free(res->error);
+	res->error = xasprintf("interrupted by signal %d: nothing was"
+	    " written", wr_stop_requested());
+	st = WR_INTERRUPTED;
+out:
+	wr_sig_restore(&sigs);
+	free(why);
+	return res->status = st;
+
 signalled:
-	err = xasprintf("interrupted by signal %d: restored",
-	    (int)wr_caught);
+	err = xasprintf("interrupted by signal %d", wr_stop_requested());
+	st = WR_INTERRUPTED;
 undo:
 	wr_sig_block(&sigs);
-	wr_undo(t, err);
+	wr_undo(t, err, st);
 	wr_sig_restore(&sigs);
 	free(cmd);
+	free(why);
 	buf_free(&out);
 	return res->status;
 }
 
-static void
+void
 wr_tx_init(struct wr_tx *t, const struct wr_opts *o, const struct wr_file *f,
     size_t n, struct wr_result *res)
 {
@@ -666,7 +515,7 @@ wr_tx_init(struct wr_tx *t, const struct wr_opts *o, const struct wr_file *f,
 	t->written = xcalloc(n, sizeof *t->written);
 }
 
-static void
+void
 wr_tx_free(struct wr_tx *t)
 {
 	size_t	i;
@@ -684,30 +533,68 @@ wr_tx_free(struct wr_tx *t)
 	backup_manifest_free(t->set);
 }
 
+/* Open journals: a fix on top of an interrupted one would bury it.
+ * Returns how many are open (with o->force), or -1 with res->error. */
 static int
-wr_start(const struct wr_opts *o, struct wr_result *res, int *lockfd)
+wr_check_open(const struct wr_opts *o, struct wr_result *res)
 {
-	char	*err = NULL;
+	struct vec	 found = { 0 };
+	struct wr_open	*w;
+	char		*err = NULL;
+	int		 n;
 
-	memset(res, 0, sizeof *res);
-	*lockfd = -1;
-	if (o->root == NULL || o->root[0] != '/') {
-		res->error = xstrdup("the root must be an absolute path");
-		res->status = WR_REFUSED;
-		return -1;
-	}
-	if (o->backup_dir != NULL && o->backup_dir[0] != '/') {
-		res->error = xstrdup("the backup directory must be an"
-		    " absolute path");
-		res->status = WR_REFUSED;
-		return -1;
-	}
-	if (wr_lock(o, lockfd, &err) < 0) {
+	if (write_find_open(o, &found, &err) < 0) {
 		res->error = err;
-		res->status = WR_REFUSED;
 		return -1;
 	}
-	return 0;
+	n = (int)found.n;
+	if (n == 0 || o->force) {
+		if (n > 0)
+			wr_note(res, xasprintf("writing on top of the"
+			    " interrupted fix %s, as asked (--force)",
+			    ((struct wr_open *)found.v[n - 1])->id));
+		vec_free_all(&found, wr_open_free);
+		return n;
+	}
+	w = found.v[found.n - 1];
+	res->error = xasprintf("an interrupted fix is still open: backup set"
+	    " %s (started %s, %s phase), %zu of %zu files hold its new text;"
+	    " undo it with `rollback %s`, or finish it by running the fix"
+	    " again with --force", w->id, w->time, w->phase, w->nnew,
+	    w->nfiles, w->id);
+	vec_free_all(&found, wr_open_free);
+	return -1;
+}
+
+/* --force with nothing left to write: the interrupted fix is complete on
+ * disk but was never tested.  Test it; if Apache takes it, close it. */
+static enum wr_status
+wr_finish_open(const struct wr_opts *o, struct wr_result *res)
+{
+	struct wr_sigs	 sigs;
+	struct buf	 out = { 0 };
+	char		*cmd = NULL, *why = NULL;
+	int		 r;
+
+	wr_sig_catch(&sigs);
+	r = wr_configtest(o, res, &out, &cmd, &why);
+	if (r == 0 || r == 2) {
+		wr_close_open(o, "", res);
+		res->status = WR_OK;
+	} else {
+		if (out.len > 0)
+			res->test_output = buf_steal(&out);
+		res->error = xasprintf("the interrupted fix is complete on"
+		    " disk, but the configtest %s; it stays open: undo it"
+		    " with rollback", r == 1 ? "fails" : r == 4 ?
+		    "was interrupted" : why);
+		res->status = r == 4 ? WR_INTERRUPTED : WR_REFUSED;
+	}
+	wr_sig_restore(&sigs);
+	free(cmd);
+	free(why);
+	buf_free(&out);
+	return res->status;
 }
 
 enum wr_status
@@ -715,18 +602,24 @@ write_apply(const struct wr_opts *o, const struct wr_tree *tree,
     const struct wr_file *f, size_t n, struct wr_result *res)
 {
 	struct wr_tx	t;
-	int		lockfd;
+	int		lockfd, nopen;
 
 	if (wr_start(o, res, &lockfd) < 0)
 		return res->status;
-	if (n == 0) {
+	wr_clean_leftovers(o, tree, f, n, res);
+	nopen = wr_check_open(o, res);
+	if (nopen < 0)
+		res->status = WR_REFUSED;
+	else if (n == 0 && nopen > 0)
+		wr_finish_open(o, res);
+	else if (n == 0) {
 		wr_note(res, xstrdup("nothing to write"));
-		wr_unlock(lockfd);
-		return res->status = WR_OK;
+		res->status = WR_OK;
+	} else {
+		wr_tx_init(&t, o, f, n, res);
+		wr_tx_run(&t, tree, "fix", o->vhosts, o->nvhosts);
+		wr_tx_free(&t);
 	}
-	wr_tx_init(&t, o, f, n, res);
-	wr_tx_run(&t, tree, "fix", o->vhosts, o->nvhosts);
-	wr_tx_free(&t);
 	wr_unlock(lockfd);
 	return res->status;
 }
@@ -742,187 +635,6 @@ wr_result_free(struct wr_result *res)
 	free(res->reload_cmd);
 	free(res->reload_output);
 	vec_free_all(&res->notes, free);
+	vec_free_all(&res->states, free);
 	memset(res, 0, sizeof *res);
-}
-
-int
-write_list_sets(const struct wr_opts *o, struct vec *out, char **err)
-{
-	struct wr_manifest	*m;
-	struct wr_mfile		*mf;
-	struct wr_set		*s;
-	struct vec		 sets = { 0 };
-	char			*base;
-	size_t			 i, j;
-	int			 rc;
-
-	base = backup_base(o);
-	rc = backup_list(base, &sets, err);
-	free(base);
-	for (i = 0; i < sets.n; i++) {
-		m = sets.v[i];
-		s = xcalloc(1, sizeof *s);
-		s->id = xstrdup(m->id);
-		s->path = xstrdup(m->path);
-		s->time = xstrdup(m->time);
-		s->kind = xstrdup(m->kind);
-		for (j = 0; j < m->files.n; j++) {
-			mf = m->files.v[j];
-			vec_push(&s->files, xstrdup(mf->path));
-		}
-		for (j = 0; j < m->vhosts.n; j++)
-			vec_push(&s->vhosts, xstrdup(m->vhosts.v[j]));
-		vec_push(out, s);
-	}
-	vec_free_all(&sets, backup_manifest_free);
-	return rc;
-}
-
-void
-wr_set_free(void *p)
-{
-	struct wr_set	*s = p;
-
-	if (s == NULL)
-		return;
-	free(s->id);
-	free(s->path);
-	free(s->time);
-	free(s->kind);
-	vec_free_all(&s->files, free);
-	vec_free_all(&s->vhosts, free);
-	free(s);
-}
-
-/* Load what rolling back set m means: for each of its files, the current
- * text (old) and the copy (new).  Files already as before are left out
- * with a note.  Returns the number of files, or -1 with res->error. */
-static ssize_t
-wr_rollback_files(const struct wr_opts *o, const struct wr_manifest *m,
-    int force, struct wr_file *f, struct wr_result *res)
-{
-	const struct wr_mfile	*mf;
-	char			 h[SHA256_HEXLEN + 1], *abs, *cp, *text;
-	size_t			 i, k = 0, len;
-
-	for (i = 0; i < m->files.n; i++) {
-		mf = m->files.v[i];
-		cp = backup_copy_path(m, mf->real);
-		if (util_read_file(cp, SIZE_MAX, &text, &len) < 0) {
-			res->error = xasprintf("%s: %s", cp, strerror(errno));
-			free(cp);
-			goto fail;
-		}
-		sha256_hex(text, len, h);
-		if (strcmp(h, mf->before) != 0) {
-			res->error = xasprintf("%s: the backup copy is damaged"
-			    " (its sha256 is not the one recorded)", cp);
-			free(text);
-			free(cp);
-			goto fail;
-		}
-		free(cp);
-		f[k].new_text = text;
-		f[k].new_len = len;
-		abs = wr_join(o->root, mf->real);
-		if (lstat(abs, &f[k].old_st) < 0 ||
-		    util_read_file(abs, SIZE_MAX, &text, &len) < 0) {
-			res->error = xasprintf("%s: %s", abs, strerror(errno));
-			free(abs);
-			free((char *)f[k].new_text);
-			goto fail;
-		}
-		f[k].old_text = text;
-		f[k].old_len = len;
-		f[k].path = mf->path;
-		f[k].real = mf->real;
-		sha256_hex(text, len, h);
-		if (strcmp(h, mf->before) == 0) {
-			wr_note(res, xasprintf("%s is already as in backup set"
-			    " %s", abs, m->id));
-			free(text);
-			free((char *)f[k].new_text);
-			free(abs);
-			continue;
-		}
-		if (strcmp(h, mf->after) != 0 && !force) {
-			res->error = xasprintf("%s changed since backup set %s"
-			    " was made; not overwritten without force", abs,
-			    m->id);
-			free(text);
-			free((char *)f[k].new_text);
-			free(abs);
-			goto fail;
-		}
-		free(abs);
-		k++;
-	}
-	if (k == 0)
-		wr_note(res, xasprintf("nothing to roll back: every file of"
-		    " backup set %s is as before it", m->id));
-	return (ssize_t)k;
-fail:
-	for (i = 0; i < k; i++) {
-		free((char *)f[i].old_text);
-		free((char *)f[i].new_text);
-	}
-	return -1;
-}
-
-enum wr_status
-write_rollback(const struct wr_opts *o, const char *id, int force,
-    struct wr_result *res)
-{
-	struct wr_manifest	*m = NULL;
-	struct wr_file		*f;
-	struct wr_tx		 t;
-	struct vec		 sets = { 0 };
-	char			*base, *err = NULL;
-	ssize_t			 n, i;
-	int			 lockfd;
-
-	if (wr_start(o, res, &lockfd) < 0)
-		return res->status;
-	base = backup_base(o);
-	if (backup_list(base, &sets, &err) < 0) {
-		res->error = err;
-		res->status = WR_REFUSED;
-		goto out;
-	}
-	for (i = (ssize_t)sets.n - 1; i >= 0 && m == NULL; i--) {
-		if (id == NULL || strcmp(((struct wr_manifest *)
-		    sets.v[i])->id, id) == 0)
-			m = sets.v[i];
-	}
-	res->status = WR_REFUSED;
-	if (m == NULL) {
-		res->error = id != NULL ? xasprintf("no backup set %s in %s",
-		    id, base) : xasprintf("no backup set in %s", base);
-		goto out;
-	}
-	if (!wr_same_root(m->root, o->root)) {
-		res->error = xasprintf("backup set %s was made under %s, not"
-		    " %s", m->id, m->root, o->root);
-		goto out;
-	}
-	f = xcalloc(m->files.n, sizeof *f);
-	n = wr_rollback_files(o, m, force, f, res);
-	if (n == 0)
-		res->status = WR_OK;
-	else if (n > 0) {
-		wr_tx_init(&t, o, f, (size_t)n, res);
-		wr_tx_run(&t, NULL, "rollback", (const char **)m->vhosts.v,
-		    m->vhosts.n);
-		wr_tx_free(&t);
-	}
-	for (i = 0; i < n; i++) {
-		free((char *)f[i].old_text);
-		free((char *)f[i].new_text);
-	}
-	free(f);
-out:
-	vec_free_all(&sets, backup_manifest_free);
-	free(base);
-	wr_unlock(lockfd);
-	return res->status;
 }

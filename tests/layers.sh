@@ -14,7 +14,7 @@
 MAX_LINES=800
 # Over the limit today, each split by its own change (issue 11); a file
 # that shrank below the limit is named so that its waiver goes.
-WAIVED="write.c"
+WAIVED=""
 
 failed=0
 command -v nm >/dev/null 2>&1 || { echo "SKIP: no nm" >&2; exit 77; }

@@ -35,7 +35,7 @@ static char	*self;
 static char *
 new_root(void)
 {
-	char	*err = NULL, *root = demo_create(self, &err);
+	char	*err = NULL, *root = demo_create(self, NULL, &err);
 
 	if (root == NULL) {
 		fprintf(stderr, "demo_create: %s\n", err);

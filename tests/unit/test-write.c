@@ -676,7 +676,7 @@ test_lock(void)
 	for (i = 0; i < 500 && !same_text(root, "/etc/apache2/a.conf", "A\n");
 	    i++)
 		nanosleep(&nap, NULL);
-	pidtxt = slurp(root, "/run/lock/vhostfix.lock");
+	pidtxt = slurp(root, "/var/backups/vhostfix/.lock");
 	want = xasprintf("%ld\n", (long)pid);
 	CHECK(pidtxt != NULL && strcmp(pidtxt, want) == 0);
 	o.lock_wait = 1;
@@ -748,8 +748,9 @@ test_sigterm(void)
 	msg[n > 0 ? n : 0] = '\0';
 	close(pfd[0]);
 	CHECK(waitpid(pid, &st, 0) == pid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == WR_ROLLED_BACK);
-	CHECK(strcmp(msg, "interrupted by signal 15: restored") == 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == WR_INTERRUPTED);
+	CHECK(strcmp(msg, "interrupted by signal 15; every file was restored"
+	    " from the backup") == 0);
 	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
 	CHECK(same_text(root, "/etc/apache2/b.conf", "b\n"));
 	CHECK(same_text(root, "/etc/apache2/c.conf", "c\n"));
@@ -1047,6 +1048,59 @@ test_preflight(void)
 	free(root);
 }
 
+/* The runner: output and status, a missing program, a timeout that kills
+ * the whole process group (the helper a command started too). */
+static void
+test_runner(void)
+{
+	struct buf	 out = { 0 };
+	struct timespec	 t0, t1;
+	char		*err = NULL, *pidfile, *pidtxt;
+	int		 r;
+	pid_t		 helper;
+
+	char *ok[] = { "sh", "-c", "echo out; echo err >&2; exit 7", NULL };
+	CHECK(wr_run(ok, "/", 5, &out, &err) == 7);
+	CHECK(out.data != NULL && strstr(out.data, "out\n") != NULL &&
+	    strstr(out.data, "err\n") != NULL);
+	buf_free(&out);
+
+	char *missing[] = { "vhostfix-no-such-program", NULL };
+	CHECK(wr_run(missing, "/", 5, &out, &err) == -1);
+	CHECK(contains(err, "cannot run vhostfix-no-such-program"));
+	free(err);
+	err = NULL;
+	buf_free(&out);
+
+	pidfile = xasprintf("%s/helper.pid", tmpbase);
+	char *hang[] = { "sh", "-c", "sleep 30 & echo $! >\"$0\"; wait",
+	    pidfile, NULL };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = wr_run(hang, "/", 1, &out, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(r == WR_RUN_TIMEOUT);
+	CHECK(contains(err, "did not finish within 1 s"));
+	CHECK(t1.tv_sec - t0.tv_sec < 5);
+	pidtxt = slurp("/", pidfile);
+	helper = pidtxt != NULL ? (pid_t)atol(pidtxt) : 0;
+	CHECK(helper > 0);
+	/* the helper is gone (reaped by init, or a zombie for a moment) */
+	if (helper > 0) {
+		char	*st = xasprintf("/proc/%ld/stat", (long)helper), *txt;
+		int	 gone;
+
+		txt = slurp("/", st);
+		gone = txt == NULL || strstr(txt, ") Z ") != NULL;
+		CHECK(gone);
+		free(txt);
+		free(st);
+	}
+	free(pidtxt);
+	free(pidfile);
+	free(err);
+	buf_free(&out);
+}
+
 static void
 cleanup(void)
 {
@@ -1089,6 +1143,7 @@ main(void)
 	test_rollback();
 	test_rollback_changed();
 	test_preflight();
+	test_runner();
 
 	cleanup();
 	if (failures > 0) {
