@@ -22,6 +22,21 @@ enum {
 
 int	 cli_main(int argc, char **argv);
 
+/* cli-select.c: append to sel the vhosts each name picks (ServerName,
+ * alias, NAME:PORT, FILE:LINE).  0, or -1 after one message on stderr per
+ * unknown name, with the nearest names ("did you mean"). */
+int	 cli_select_vhosts(const struct cf_config *, char **names, int n,
+	    struct vec *sel);
+
+/* cli-explain.c: "explain URL". */
+struct cli_explain {
+	const char	*via;
+	struct vec	 headers;	/* const char *: "Name: value" */
+	const char	*location;
+};
+int	 cli_explain(const struct cf_opts *, const char *url, int json,
+	    const struct cli_explain *);
+
 /* cli-write.c: after the diff of "fix": ask, then the safe write. */
 struct wr_opts;
 /* wo: the write options of the command line (root and vhosts are filled
@@ -44,10 +59,6 @@ int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 	    const char *configtest, int no_configtest, const char *apache_bin,
 	    int reload, const char *reload_cmd);
 
-/* cli-vhosts.c: the vhosts named (all matches of each name appended to
- * sel); -1 after "unknown vhost" messages (with "did you mean"). */
-int	 cli_select_vhosts(const struct cf_config *, char **names, int n,
-	    struct vec *sel);
 /* cli-live.c: check's live stage: live_run() on the findings (and with
  * probe, the previews from the backends' real answers), its notes on
  * stderr; EXIT_USAGE when --probe is given for another root. */

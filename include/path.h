@@ -21,4 +21,9 @@ char	*path_join(const char *dir, const char *name);
  * Caller frees. */
 char	*path_tidy(const char *);
 
+/* Set c->main_config: given (a path under the root, or already prefixed
+ * with it), else the first of the usual places that exists.  0, or -1
+ * with *err (caller frees) naming the places tried. */
+int	 path_find_main(struct cf_config *, const char *given, char **err);
+
 #endif

@@ -24,6 +24,16 @@ struct plan_opts {
 };
 void	 plan_opts_default(struct plan_opts *);
 
+struct px_vhost;
+/* The fix's redirect decisions for a vhost whose sockets have their new
+ * labels: *added_xfp is the X-Forwarded-Proto value the fix would add
+ * (NULL: none); changes gets the ProxyPassReverse changes (struct
+ * rd_change *, redirect.h).  When the header would make a right redirect
+ * wrong and no change mends it, *added_xfp becomes NULL and 1 is
+ * returned (the header is left to a human); else 0. */
+int	 plan_redirect_decide(const struct px_vhost *, int preserve,
+	    const char **added_xfp, struct vec *changes);
+
 struct edit {
 	struct cf_file	*file;
 	size_t		 start;		/* replace text[start, end) */

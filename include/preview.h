@@ -22,6 +22,10 @@ struct preview_rev {
 char	*preview_map(const char *location, const struct preview_rev *revs,
 	    size_t nrevs, int tls, const char *host, int port);
 
+/* The index of the first line whose URL prefixes the Location (as above),
+ * and in *rest what follows the matched part; -1 when none does. */
+int	 preview_find(const char *location, const struct preview_rev *revs,
+	    size_t nrevs, const char **rest);
 /* The Location a backend sends for the sample page "next" under url:
  * url + "next", with a slash between when url has none.  Caller frees. */
 char	*preview_next(const char *url);

@@ -59,10 +59,28 @@ struct px_vhost {
 						   X-Forwarded-Proto, or NULL */
 	int			 xfp_https;	/* sends "https" (any value on a
 						   TLS vhost) */
+	struct vec		 xfp_lines;	/* struct cf_dir *: every
+						   RequestHeader of
+						   X-Forwarded-Proto (-Protocol,
+						   -Ssl) in effect,
+						   the main server's first (as
+						   mod_headers merges them) */
 	struct cf_dir		*hide_server;	/* Header unset Server */
 	int			 server_tokens_prod;
 	int			 tls;
-	int			 proxies;	/* has a ProxyPass to a backend */
+	int			 proxies;	/* has a ProxyPass to a backend, or
+						   a RewriteRule [P] */
+	int			 rewrite_proxies; /* a RewriteRule [P] in
+						   effect (the vhost's or the
+						   main server's) */
+	int			 has_sockets;	/* a unix: URL in a ProxyPass,
+						   ProxyPassMatch or <Proxy> */
+	int			 redirects_all;	/* a RewriteRule sends every
+						   request to https:// first:
+						   passes and revs are left
+						   out */
+	struct cf_dir		*rewrite_anchor; /* the vhost's first
+						   RewriteRule [P], or NULL */
 };
 
 void	 px_vhost_build(const struct cf_config *, struct cf_vhost *,
@@ -70,8 +88,8 @@ void	 px_vhost_build(const struct cf_config *, struct cf_vhost *,
 void	 px_vhost_free(struct px_vhost *);
 
 /* The ProxyPassReverse URLs a pass needs with the given choices: one per
- * name when the host is preserved, else the backend URL (and its https://
- * form when xfp_https).  Appends malloc'd strings to out. */
+ * name when the host is preserved (https:// when xfp_https), else the
+ * backend URL (and its https:// form when xfp_https).  Appends malloc'd strings to out. */
 void	 px_required_revs(const struct px_vhost *, const struct px_pass *,
 	    int preserve, int xfp_https, struct vec *out);
 /* Does a ProxyPassReverse URL match a required one (as Apache compares:
@@ -83,13 +101,37 @@ void	 px_revs_for(const struct px_vhost *, const struct px_pass *,
 /* socket-label-shared: the label a socket gets, from its file name
  * ("/run/app-a.sock" -> "app-a").  Caller frees. */
 char	*px_socket_label(const char *sock);
-/* socket-label-shared: the line whose worker passes.v[i] would share
- * (another socket behind the same URL after "|": an earlier line of the
- * vhost, or one of the main server's), or NULL. */
-const struct px_pass *px_label_partner(const struct px_vhost *, size_t i);
+/* socket-label-shared: does some request for passes.v[i] reach a
+ * socket other than the one it names?  Either its URL starts with an
+ * existing worker's name (an earlier ProxyPass, <Proxy> block or the main
+ * server's), which it then reuses with that worker's socket (shares), or
+ * a longer worker name (a ProxyPass or ProxyPassMatch defined anywhere)
+ * captures some of its mapped URLs (example: such a request path). */
+struct px_conflict {
+	int			 shares;
+	const struct cf_node	*other_node;	/* the other worker's line */
+	const char		*other_socket;	/* NULL: TCP; may go on with
+						   "|url" as written */
+	const char		*other_path;	/* its ProxyPass path, or NULL */
+	char			*example;	/* caller frees */
+};
+int	 px_label_conflict(const struct px_vhost *, size_t i,
+	    struct px_conflict *);
+int	 px_label_shared(const struct px_vhost *, size_t i);
 /* The pass's URL with its socket's own label: "http://app-b/".  Caller
  * frees. */
 char	*px_relabelled_url(const struct px_pass *);
+/* trailing-slash: a path ending in "/" onto a URL with no path at all
+ * ("http://127.0.0.1:8000", "balancer://app"): Apache glues the rest onto
+ * the host or port and every URL but the path itself fails (measured:
+ * "DNS lookup failure for: 127.0.0.1:8000admin", 500).  Adding the slash
+ * changes no URL that works, so the fix does it. */
+int	 px_slash_fixable(const struct px_pass *);
+/* That fix, in the struct only (what the model judges a fix on). */
+void	 px_fix_slashes(struct px_vhost *);
+/* Give every socket that shares a label its own (as the fix does), in
+ * the struct only: what the redirect model judges a fix on. */
+void	 px_relabel_all(struct px_vhost *);
 /* proxypass-order: may the later pass b move above a, which covers it?
  * Yes for a longer path (an exclusion or a backend): that is what the
  * admin meant.  Not for the same path twice (two backends, or a backend

@@ -39,6 +39,7 @@ struct cli {
 	struct cli_auto		 autom;		/* --format, --fail-on, --ignore,
 						   --rule, -q, -v */
 	const char		*test_timeout;	/* --configtest-timeout */
+	struct cli_explain	 explain;	/* --via, -H, --location */
 	int			 color;		/* -1 auto, 0, 1 */
 	int			 demo;
 	int			 ascii;
@@ -62,7 +63,8 @@ enum cli_opt_id {
 	OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST, OPT_NO_CONFIGTEST,
 	OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD, OPT_LIST, OPT_FORCE,
 	OPT_HELP, OPT_VERSION, OPT_FAIL_ON, OPT_IGNORE, OPT_RULE, OPT_QUIET,
-	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT, OPT_PROBE, OPT_PATH,
+	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT, OPT_VIA, OPT_HEADER, OPT_LOCATION,
+	OPT_PROBE, OPT_PATH,
 	OPT_COUNT
 };
 #define CLI_OPT(id)	(1UL << (id))
@@ -182,6 +184,12 @@ static const struct cli_opt options[OPT_COUNT] = {
 	[OPT_CONFIGTEST_TIMEOUT] = { "configtest-timeout", "SECONDS",
 	    "fix, rollback: kill a configtest or reload running longer",
 	    AT(test_timeout), NULL },
+	[OPT_VIA] = { "via", "ADDRESS", "explain: ADDR:PORT the request "
+	    "arrives on", AT(explain.via), NULL },
+	[OPT_HEADER] = { "header", "HEADER", "explain: a header 'Name: value' "
+	    "(-H, repeatable)", AT(explain.headers), NULL, 1, 'H' },
+	[OPT_LOCATION] = { "location", "URL", "explain: the Location a "
+	    "backend redirects to (default /)", AT(explain.location), NULL },
 	[OPT_PROBE] = { "probe", NULL, "check: ask each backend directly for "
 	    "its redirects (running system only)", AT(probe), NULL },
 	[OPT_PATH] = { "path", "P", "probe: only the ProxyPass covering P, "
@@ -208,6 +216,13 @@ static int	cmd_live(struct cli *, char **, int);
 static int	cmd_fix(struct cli *, char **, int);
 static int	cmd_rollback(struct cli *, char **, int);
 
+static int
+cmd_explain(struct cli *cl, char **args, int nargs)
+{
+	return cli_explain(&cl->load, args[nargs - 1], cl->report.json,
+	    &cl->explain);
+}
+
 static const struct cli_cmd commands[] = {
 	{ NULL, "[--dry-run] [choices]", "the wizard (on a terminal)", 0, 0,
 	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_ASCII) | CLI_OPT(OPT_DRY_RUN) |
@@ -226,6 +241,10 @@ static const struct cli_cmd commands[] = {
 	  CLI_OPT(OPT_ALL) | CLI_CHOICES | CLI_WRITE | CLI_OPT(OPT_FORMAT) |
 	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_VERBOSE) | CLI_OPT(OPT_FORCE),
 	  cmd_fix },
+	{ "explain", "URL [--via ADDR:PORT] [-H HEADER]... [--location URL]",
+	  "the way of a request through the configuration", 1, 1,
+	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_VIA) | CLI_OPT(OPT_HEADER) |
+	  CLI_OPT(OPT_LOCATION), cmd_explain },
 	{ "probe", "VHOST... [--path P]", "ask each backend directly, as "
 	  "Apache would", 1, -1, CLI_OPT(OPT_PATH) | CLI_OPT(OPT_FORMAT),
 	  cmd_live },
@@ -415,7 +434,7 @@ parse_options(struct cli *cl, int argc, char **argv)
 	}
 	memset(&lo[OPT_COUNT], 0, sizeof lo[0]);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hqv", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hqvH:", lo, NULL)) != -1) {
 		for (i = 0; i < OPT_COUNT && c < 256; i++)
 			if (options[i].letter != 0 && options[i].letter == c)
 				c = 256 + (int)i;
@@ -765,5 +784,6 @@ cli_main(int argc, char **argv)
 		rc = (int)monitor_nagios_unknown(stdout, "usage or input "
 		    "error (vhostfix says why on stderr)");
 	cli_auto_free(&cl.autom);
+	vec_free(&cl.explain.headers);
 	return rc;
 }

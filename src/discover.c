@@ -44,14 +44,6 @@ static const char *const static_modules[] = {
 	"version_module", "mod_unixd.c", "unixd_module",
 };
 
-static const char *const main_configs[] = {
-	"/etc/apache2/apache2.conf",
-	"/etc/httpd/conf/httpd.conf",
-	"/usr/local/apache2/conf/httpd.conf",
-	"/usr/local/etc/apache24/httpd.conf",
-	"/etc/apache2/httpd.conf",
-};
-
 struct ctx {
 	struct cf_vhost	*vhost;
 	struct cf_node	*loc;
@@ -669,71 +661,12 @@ walk(struct disc *d, struct cf_node **kids, size_t nkids, struct ctx *ctx,
 			    xstrdup("");
 			walk(d, n->kids, n->nkids, &lctx, depth);
 			free(lctx.loc_path);
-		}
+		} else if (conf_is(n, "Proxy") && ctx->loc == NULL)
+			/* A <Proxy URL> block defines a worker (proxy.c). */
+			add_dir(d, n, ctx);
 		/* <Macro> bodies are templates, not configuration; <If>,
 		 * <Directory>, <Files>, <Proxy> hold nothing we analyse. */
 	}
-}
-
-/* A --root that names the configuration directory itself (ROOT/etc/apache2
- * or ROOT/etc/httpd): the length of the ROOT to suggest, or 0. */
-static size_t
-root_hint_len(const char *root)
-{
-	static const char *const tails[] = { "/etc/apache2", "/etc/httpd",
-	    "/etc" };
-	size_t	rl = strlen(root), i, tl;
-
-	for (i = 0; i < sizeof tails / sizeof *tails; i++) {
-		tl = strlen(tails[i]);
-		if (rl > tl && strcmp(root + rl - tl, tails[i]) == 0)
-			return rl - tl;
-	}
-	return 0;
-}
-
-static int
-find_main_config(struct disc *d, const char *given, char **err)
-{
-	struct cf_config	*c = d->c;
-	struct buf		 tried = { 0 };
-	size_t			 i;
-
-	if (given != NULL) {
-		size_t	rl = strlen(c->root);
-
-		/* A path already under the root (tab-completed in a shell)
-		 * is taken as the file it names. */
-		if (strcmp(c->root, "/") != 0 && strncmp(given, c->root,
-		    rl) == 0 && given[rl] == '/')
-			given += rl;
-		c->main_config = given[0] == '/' ? xstrdup(given) :
-		    xasprintf("/%s", given);
-		return 0;
-	}
-	for (i = 0; i < sizeof main_configs / sizeof *main_configs; i++) {
-		char		*real = conf_resolve(c, main_configs[i]), *abs;
-		struct stat	 st;
-		int		 ok;
-
-		abs = real != NULL ? conf_abs(c, real) : NULL;
-		ok = abs != NULL && stat(abs, &st) == 0;
-		free(abs);
-		free(real);
-		if (ok) {
-			c->main_config = xstrdup(main_configs[i]);
-			buf_free(&tried);
-			return 0;
-		}
-		buf_printf(&tried, "%s%s", i ? ", " : "", main_configs[i]);
-	}
-	*err = xasprintf("no Apache main configuration found under %s (tried "
-	    "%s); use --config FILE%s%.*s%s", c->root, tried.data,
-	    root_hint_len(c->root) ? " (--root is the directory that holds "
-	    "etc/: try --root " : "", (int)root_hint_len(c->root), c->root,
-	    root_hint_len(c->root) ? ")" : "");
-	buf_free(&tried);
-	return -1;
 }
 
 int
@@ -764,7 +697,7 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 		d.c->root = xstrdup(root);
 	for (i = 0; i < sizeof static_modules / sizeof *static_modules; i++)
 		vec_push(&d.c->modules, xstrdup(static_modules[i]));
-	if (find_main_config(&d, o->config, err) != 0)
+	if (path_find_main(d.c, o->config, err) != 0)
 		goto out;
 	real = conf_resolve(d.c, d.c->main_config);
 	abs = real ? conf_abs(d.c, real) : NULL;

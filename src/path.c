@@ -195,3 +195,72 @@ path_list_dir(const struct cf_config *c, const char *rel, struct vec *out)
 		qsort(out->v, out->n, sizeof *out->v, cmp_str);
 	return 0;
 }
+
+/* Where distributions and source builds put the main configuration. */
+static const char *const main_configs[] = {
+	"/etc/apache2/apache2.conf",
+	"/etc/httpd/conf/httpd.conf",
+	"/usr/local/apache2/conf/httpd.conf",
+	"/usr/local/etc/apache24/httpd.conf",
+	"/etc/apache2/httpd.conf",
+};
+
+/* A --root that names the configuration directory itself (ROOT/etc/apache2
+ * or ROOT/etc/httpd): the length of the ROOT to suggest, or 0. */
+static size_t
+root_hint_len(const char *root)
+{
+	static const char *const tails[] = { "/etc/apache2", "/etc/httpd",
+	    "/etc" };
+	size_t	rl = strlen(root), i, tl;
+
+	for (i = 0; i < sizeof tails / sizeof *tails; i++) {
+		tl = strlen(tails[i]);
+		if (rl > tl && strcmp(root + rl - tl, tails[i]) == 0)
+			return rl - tl;
+	}
+	return 0;
+}
+
+int
+path_find_main(struct cf_config *c, const char *given, char **err)
+{
+	struct buf		 tried = { 0 };
+	size_t			 i;
+
+	if (given != NULL) {
+		size_t	rl = strlen(c->root);
+
+		/* A path already under the root (tab-completed in a shell)
+		 * is taken as the file it names. */
+		if (strcmp(c->root, "/") != 0 && strncmp(given, c->root,
+		    rl) == 0 && given[rl] == '/')
+			given += rl;
+		c->main_config = given[0] == '/' ? xstrdup(given) :
+		    xasprintf("/%s", given);
+		return 0;
+	}
+	for (i = 0; i < sizeof main_configs / sizeof *main_configs; i++) {
+		char		*real = conf_resolve(c, main_configs[i]), *abs;
+		struct stat	 st;
+		int		 ok;
+
+		abs = real != NULL ? conf_abs(c, real) : NULL;
+		ok = abs != NULL && stat(abs, &st) == 0;
+		free(abs);
+		free(real);
+		if (ok) {
+			c->main_config = xstrdup(main_configs[i]);
+			buf_free(&tried);
+			return 0;
+		}
+		buf_printf(&tried, "%s%s", i ? ", " : "", main_configs[i]);
+	}
+	*err = xasprintf("no Apache main configuration found under %s (tried "
+	    "%s); use --config FILE%s%.*s%s", c->root, tried.data,
+	    root_hint_len(c->root) ? " (--root is the directory that holds "
+	    "etc/: try --root " : "", (int)root_hint_len(c->root), c->root,
+	    root_hint_len(c->root) ? ")" : "");
+	buf_free(&tried);
+	return -1;
+}

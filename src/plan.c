@@ -15,41 +15,14 @@
 
 #include "plan.h"
 #include "proxy.h"
-
-/* Per file, the byte range its planned edits span (a superset once
- * take_range() drops some): edited() answers most questions from it
- * instead of looking at every edit of the plan, which made planning
- * 20,000 vhosts quadratic. */
-struct span {
-	const struct cf_file	*file;
-	size_t			 lo;
-	size_t			 hi;
-};
+#include "redirect.h"
 
 struct planner {
 	const struct cf_config	*c;
 	const struct plan_opts	*o;
 	struct plan		*p;
 	unsigned		 seq;
-	struct span		*spans;		/* open addressing by file */
-	size_t			 nspans;	/* a power of two */
 };
-
-static struct span *
-span_of(struct planner *pl, const struct cf_file *f)
-{
-	size_t	h = ((uintptr_t)f >> 4) * 2654435761u, i;
-
-	if (pl->spans == NULL) {
-		for (pl->nspans = 16; pl->nspans < 2 * pl->c->files.n + 2;
-		    pl->nspans *= 2)
-			;
-		pl->spans = xcalloc(pl->nspans, sizeof *pl->spans);
-	}
-	for (i = h & (pl->nspans - 1);; i = (i + 1) & (pl->nspans - 1))
-		if (pl->spans[i].file == f || pl->spans[i].file == NULL)
-			return &pl->spans[i];
-}
 
 void
 plan_opts_default(struct plan_opts *o)
@@ -65,7 +38,6 @@ edit(struct planner *pl, struct cf_file *f, size_t start, size_t end,
     char *text)
 {
 	struct edit	*e = xcalloc(1, sizeof *e);
-	struct span	*sp;
 
 	e->file = f;
 	e->start = start;
@@ -73,16 +45,6 @@ edit(struct planner *pl, struct cf_file *f, size_t start, size_t end,
 	e->text = text;
 	e->seq = pl->seq++;
 	vec_push(&pl->p->edits, e);
-	sp = span_of(pl, f);
-	if (sp->file == NULL) {
-		sp->file = f;
-		sp->lo = start;
-		sp->hi = end;
-	}
-	if (start < sp->lo)
-		sp->lo = start;
-	if (end > sp->hi)
-		sp->hi = end;
 }
 
 static void	note(struct vec *, const char *, ...)
@@ -202,7 +164,7 @@ relabel(struct planner *pl, struct px_vhost *px)
 		struct px_pass	*b = px->passes.v[i];
 		char		*url, *arg;
 
-		if (px_label_partner(px, i) == NULL)
+		if (!px_label_shared(px, i) || b->url.socket == NULL)
 			continue;
 		url = px_relabelled_url(b);
 		arg = xasprintf("unix:%s|%s", b->url.socket, url);
@@ -214,6 +176,29 @@ relabel(struct planner *pl, struct px_vhost *px)
 		b->url.backend = url;
 		free(arg);
 	}
+}
+
+/* trailing-slash where the URL has no path at all (proxy.h). */
+static void
+fix_slashes(struct planner *pl, struct px_vhost *px)
+{
+	size_t	i;
+
+	for (i = 0; i < px->passes.n; i++) {
+		struct px_pass	*pp = px->passes.v[i];
+		size_t		 k = pp->ctx_path ? 0 : 1;
+		char		*arg;
+
+		if (pp->server_level || !px_slash_fixable(pp))
+			continue;
+		arg = xasprintf("%s/", pp->dir->args[k]);
+		set_arg(pl, pp->dir->node, k, arg);
+		note(&pl->p->notes, "%s:%u: ProxyPass %s -> %s",
+		    pp->dir->node->file->path, pp->dir->node->line,
+		    pp->dir->args[k], arg);
+		free(arg);
+	}
+	px_fix_slashes(px);
 }
 
 /* Append the bytes [start, end) of f to out with the edits already
@@ -288,6 +273,9 @@ first_pass_anchor(const struct px_vhost *px)
 			continue;
 		return pp->dir->ctx ? pp->dir->ctx : pp->dir->node;
 	}
+	/* A vhost that proxies only through RewriteRule [P]. */
+	if (px->rewrite_anchor != NULL)
+		return px->rewrite_anchor->node;
 	return NULL;
 }
 
@@ -312,123 +300,95 @@ covered_by(const struct px_vhost *px, size_t i)
 	return NULL;
 }
 
-/* Is an edit already planned over part of [start, end)?  A
- * ProxyPassReverse shared by two ProxyPass lines of the same path is fixed
- * for the first one only: editing it twice would overlap. */
-static int
-edited(struct planner *pl, const struct cf_file *f, size_t start,
-    size_t end)
-{
-	const struct span	*sp = span_of(pl, f);
-	size_t			 i;
-
-	/* Every edit of f ends at or before start, or starts at or after
-	 * end: none can overlap. */
-	if (sp->file == NULL || sp->hi <= start || sp->lo >= end)
-		return 0;
-	for (i = 0; i < pl->p->edits.n; i++) {
-		const struct edit	*e = pl->p->edits.v[i];
-
-		if (e->file == f && e->start < end && (start < e->end ||
-		    (e->start == e->end && e->start > start)))
-			return 1;
-	}
-	return 0;
-}
-
+/* Apply the model's ProxyPassReverse changes for one pass (redirect.h):
+ * rewrites in place, removals, and new lines after the last line kept or
+ * rewritten, else into after (placed right after the ProxyPass). */
 static void
-fix_revs(struct planner *pl, struct px_vhost *px, struct px_pass *pp,
-    int preserve, int xfp_https, struct buf *after)
+fix_revs(struct planner *pl, const struct px_pass *pp,
+    const struct vec *changes, struct buf *after)
 {
-	struct vec	 req = { 0 }, cur = { 0 };
-	char		*done;
-	size_t		 i, j;
-	struct px_rev	*last = NULL;
+	size_t	i;
 
-	if (pp->url.scheme != PX_HTTP || pp->url.bad_syntax)
-		return;
-	px_required_revs(px, pp, preserve, xfp_https, &req);
-	if (req.n == 0) {
-		if (preserve)
-			note(&pl->p->manual, "%s:%u: the vhost has no "
-			    "ServerName, so the ProxyPassReverse for a preserved "
-			    "host cannot be derived; add a ServerName",
-			    pp->dir->node->file->path, pp->dir->node->line);
-		vec_free(&req);
-		return;
-	}
-	px_revs_for(px, pp, &cur);
-	done = xcalloc(req.n, 1);
-	/* Keep the lines that are right. */
-	for (i = 0; i < cur.n; i++) {
-		struct px_rev	*r = cur.v[i];
+	for (i = 0; i < changes->n; i++) {
+		const struct rd_change	*c = changes->v[i];
+		struct cf_node		*n;
+		char			*args, *line;
 
-		for (j = 0; j < req.n; j++)
-			if (!done[j] && px_url_eq(r->url, req.v[j])) {
-				done[j] = 1;
-				cur.v[i] = NULL;
-				last = r;
-				break;
+		if (c->pass != pp)
+			continue;
+		if (c->line != NULL) {
+			n = c->line->dir->node;
+			if (c->url != NULL) {
+				set_arg(pl, n, c->line->dir->ctx ? 0 : 1,
+				    c->url);
+				note(&pl->p->notes, "%s:%u: ProxyPassReverse "
+				    "%s -> %s", n->file->path, n->line,
+				    c->line->url, c->url);
+			} else {
+				edit(pl, n->file, n->line_start, line_end(
+				    n->file, n->end), xstrdup(""));
+				note(&pl->p->notes, "%s:%u: ProxyPassReverse "
+				    "%s removed (%s)", n->file->path, n->line,
+				    c->line->url, pp != NULL ? "not a URL the "
+				    "backend redirects with" : "no ProxyPass "
+				    "for its path, and it caught other paths' "
+				    "redirects");
 			}
-	}
-	/* Rewrite the wrong ones in place; drop the ones left over. */
-	for (i = 0; i < cur.n; i++) {
-		struct px_rev	*r = cur.v[i];
-		struct cf_node	*n;
-
-		if (r == NULL)
 			continue;
-		n = r->dir->node;
-		if (edited(pl, n->file, n->line_start, line_end(n->file,
-		    n->end)))
-			continue;
-		for (j = 0; j < req.n && done[j]; j++)
-			;
-		if (j < req.n) {
-			set_arg(pl, n, r->dir->ctx ? 0 : 1, req.v[j]);
-			done[j] = 1;
-			last = r;
-			note(&pl->p->notes, "%s:%u: ProxyPassReverse %s -> %s",
-			    n->file->path, n->line, r->url,
-			    (char *)req.v[j]);
-		} else {
-			edit(pl, n->file, n->line_start, line_end(n->file,
-			    n->end), xstrdup(""));
-			note(&pl->p->notes, "%s:%u: ProxyPassReverse %s "
-			    "removed (not a URL the backend redirects with)",
-			    n->file->path, n->line, r->url);
 		}
-	}
-	/* Add the missing ones after the last kept line of this path, else
-	 * right after the ProxyPass. */
-	for (j = 0; j < req.n; j++) {
-		char	*args, *line;
-
-		if (done[j])
-			continue;
-		args = rev_args(pp, req.v[j]);
+		args = rev_args(pp, c->url);
 		line = new_line(pp->dir->node, "ProxyPassReverse", args);
-		if (last != NULL && last->dir->node->file ==
-		    pp->dir->node->file) {
-			struct cf_node	*n = last->dir->node;
-
+		if (c->after != NULL) {
+			n = c->after->dir->node;
 			edit(pl, n->file, line_end(n->file, n->end),
 			    line_end(n->file, n->end), line);
-		} else
-			buf_adds(after, line), free(line);
+		} else {
+			buf_adds(after, line);
+			free(line);
+		}
 		note(&pl->p->notes, "%s:%u: ProxyPassReverse %s added",
 		    pp->dir->node->file->path, pp->dir->node->line, args);
 		free(args);
 	}
-	free(done);
-	vec_free(&cur);
-	vec_free_all(&req, free);
 }
 
 static int
 module_ok(const struct cf_config *c, const char *id)
 {
 	return conf_has_module(c, id);
+}
+
+int
+plan_redirect_decide(const struct px_vhost *px, int preserve,
+    const char **added_xfp, struct vec *changes)
+{
+	struct rd_verdict	vd;
+	size_t			i;
+
+	/* A RewriteRule [P]'s redirects are beyond the model: with an
+	 * http:// ProxyPassReverse for them, https from the header would
+	 * leave them unmapped. */
+	for (i = 0; *added_xfp != NULL && px->rewrite_proxies &&
+	    i < px->revs.n; i++) {
+		const struct px_rev	*r = px->revs.v[i];
+
+		if (!r->server_level && str_startswith(r->url, "http://")) {
+			*added_xfp = NULL;
+			redirect_fix_decide(px, preserve, NULL, changes);
+			return 1;
+		}
+	}
+	/* ProxyPassReverse lines change only when the model says the
+	 * change makes every redirect right (redirect.h). */
+	if (redirect_fix_decide(px, preserve, *added_xfp, changes) ||
+	    *added_xfp == NULL)
+		return 0;
+	redirect_judge(px, preserve, *added_xfp, changes, &vd);
+	if (!vd.worse)
+		return 0;
+	*added_xfp = NULL;
+	redirect_fix_decide(px, preserve, NULL, changes);
+	return 1;
 }
 
 static void
@@ -439,7 +399,9 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 	struct px_vhost		 px;
 	const struct cf_node	*anchor;
 	struct buf		 head = { 0 };
-	int			 preserve, xfp_https;
+	struct vec		 changes = { 0 };
+	const char		*added_xfp = NULL;
+	int			 preserve;
 	size_t			 i;
 
 	px_vhost_build(c, v, &px);
@@ -450,7 +412,21 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 	}
 	preserve = o->preserve_host == PLAN_KEEP ? px.preserve_host :
 	    o->preserve_host == PLAN_ON;
-	xfp_https = px.xfp_https;
+	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px) &&
+	    module_ok(c, "headers_module"))
+		added_xfp = "https";
+	/* Labels and slashes first: the ProxyPassReverse lines follow the
+	 * new URLs. */
+	relabel(pl, &px);
+	fix_slashes(pl, &px);
+	if (plan_redirect_decide(&px, preserve, &added_xfp, &changes))
+		/* The backend would redirect with https:// and no line
+		 * maps it back: leave the header to a human. */
+		note(&pl->p->manual, "%s:%u: X-Forwarded-Proto https would "
+		    "send the backend's redirects to its own address (no "
+		    "ProxyPassReverse the fix can write maps them): set it by "
+		    "hand with the right ProxyPassReverse lines",
+		    anchor->file->path, anchor->line);
 
 	/* ProxyPreserveHost: in place when the vhost has one, else added
 	 * before the first ProxyPass when it must change. */
@@ -473,18 +449,17 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 		    anchor->file->path, anchor->line, preserve ? "On" : "Off");
 	}
 
-	if (o->forwarded_proto == PLAN_ON && px.tls && px.xfp == NULL) {
-		if (module_ok(c, "headers_module")) {
+	if (o->forwarded_proto == PLAN_ON && redirect_xfp_wanted(&px)) {
+		if (added_xfp != NULL) {
 			char	*l = new_line(anchor, "RequestHeader",
 			    "set X-Forwarded-Proto \"https\"");
 
 			buf_adds(&head, l);
 			free(l);
-			xfp_https = 1;
 			note(&pl->p->notes, "%s:%u: RequestHeader set "
 			    "X-Forwarded-Proto \"https\" added",
 			    anchor->file->path, anchor->line);
-		} else {
+		} else if (!module_ok(c, "headers_module")) {
 			note(&pl->p->manual, "%s:%u: X-Forwarded-Proto needs "
 			    "mod_headers: %s, then run the fix again",
 			    anchor->file->path, anchor->line, c->debian ?
@@ -525,7 +500,6 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 	}
 	buf_free(&head);
 
-	relabel(pl, &px);
 	for (i = 0; i < px.passes.n; i++) {
 		struct px_pass		*pp = px.passes.v[i];
 		const struct px_pass	*cover;
@@ -534,8 +508,7 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 
 		if (pp->server_level)
 			continue;
-		if (!px_pass_dead(&px, i))
-			fix_revs(pl, &px, pp, preserve, xfp_https, &after);
+		fix_revs(pl, pp, &changes, &after);
 		cover = covered_by(&px, i);
 		if (cover != NULL) {
 			/* proxypass-order: move the line (and its new
@@ -567,6 +540,8 @@ plan_vhost(struct planner *pl, struct cf_vhost *v)
 		}
 		buf_free(&after);
 	}
+	fix_revs(pl, NULL, &changes, NULL);
+	vec_free_all(&changes, redirect_change_free);
 	px_vhost_free(&px);
 }
 
@@ -628,13 +603,10 @@ plan_build(const struct cf_config *c, struct cf_vhost *const *vhosts,
 	pl.o = o;
 	pl.p = out;
 	pl.seq = 0;
-	pl.spans = NULL;
-	pl.nspans = 0;
 	for (i = 0; i < n; i++)
 		plan_vhost(&pl, vhosts[i]);
 	if (o->server_tokens_prod == PLAN_ON && c->files.n > 0)
 		plan_server_tokens(&pl);
-	free(pl.spans);
 	return 0;
 }
 

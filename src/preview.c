@@ -114,16 +114,14 @@ preview_construct(const char *uri, int tls, const char *host, int port)
 	return url;
 }
 
-char *
-preview_map(const char *location, const struct preview_rev *revs,
-    size_t nrevs, int tls, const char *host, int port)
+int
+preview_find(const char *location, const struct preview_rev *revs,
+    size_t nrevs, const char **rest)
 {
 	const struct preview_rev	*rev;
 	const char			*part;
-	char				*u, *url;
 	size_t				 i, len;
 
-	assert(location != NULL && host != NULL);
 	for (i = 0; i < nrevs; i++) {
 		rev = &revs[i];
 		if (rev->url == NULL)
@@ -134,16 +132,31 @@ preview_map(const char *location, const struct preview_rev *revs,
 		if (len == 0 || strlen(part) < len ||
 		    strncasecmp(rev->url, part, len) != 0)
 			continue;
-
-		u = xasprintf("%s%s", rev->path != NULL ? rev->path : "",
-		    part + len);
-		if (preview_is_url(u))
-			return u;
-		url = preview_construct(u, tls, host, port);
-		free(u);
-		return url;
+		if (rest != NULL)
+			*rest = part + len;
+		return (int)i;
 	}
-	return xstrdup(location);
+	return -1;
+}
+
+char *
+preview_map(const char *location, const struct preview_rev *revs,
+    size_t nrevs, int tls, const char *host, int port)
+{
+	const char	*rest;
+	char		*u, *url;
+	int		 i;
+
+	assert(location != NULL && host != NULL);
+	i = preview_find(location, revs, nrevs, &rest);
+	if (i < 0)
+		return xstrdup(location);
+	u = xasprintf("%s%s", revs[i].path != NULL ? revs[i].path : "", rest);
+	if (preview_is_url(u))
+		return u;
+	url = preview_construct(u, tls, host, port);
+	free(u);
+	return url;
 }
 
 char *

@@ -188,12 +188,153 @@ take(struct px_vhost *p, struct cf_dir *d, int server_level, int *pres_set,
 		    str_caseeq(d->args[0], "ProductOnly");
 }
 
+/* RewriteRule PATTERN TARGET [flags]: is the flag (short or long name,
+ * "R=301" counting as R) among them? */
+static int
+rewrite_flag(const struct cf_dir *d, const char *shrt, const char *lng)
+{
+	char	*flags, *tok, *save = NULL;
+	int	 p = 0;
+
+	if (!conf_is(d->node, "RewriteRule") || d->nargs < 3)
+		return 0;
+	flags = xstrdup(d->args[2]);
+	for (tok = strtok_r(flags, "[],", &save); tok != NULL;
+	    tok = strtok_r(NULL, "[],", &save)) {
+		tok[strcspn(tok, "=")] = '\0';
+		if (str_caseeq(tok, shrt) || str_caseeq(tok, lng))
+			p = 1;
+	}
+	free(flags);
+	return p;
+}
+
+static int
+is_rewrite_proxy(const struct cf_dir *d)
+{
+	return rewrite_flag(d, "P", "proxy");
+}
+
+/* Does the vhost send every request elsewhere with mod_rewrite before
+ * mod_proxy sees it?  Its translate hook runs first, so a RewriteRule
+ * redirecting everything (certbot's "RewriteRule ^ https://%{SERVER_NAME}
+ * %{REQUEST_URI} [END,NE,R=permanent]", conditions only on the name or
+ * the scheme) leaves every ProxyPass unused (measured: 301, and the
+ * backend never asked).  mod_alias's Redirect runs after mod_proxy and
+ * does not count. */
+/* Do the RewriteCond lines conds[0..n) hold for every request of the
+ * vhost?  Only the forms certbot writes are understood: "%{SERVER_NAME}
+ * =name" (or %{HTTP_HOST}), one per name, ORed, which hold when they name
+ * the ServerName and every ServerAlias; "%{HTTPS} off" or "!=on" on a
+ * plain vhost. */
+static int
+conds_always(const struct cf_vhost *v, const struct cf_dir **conds,
+    size_t n)
+{
+	size_t	i, k, named = 0;
+	int	have_names = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct cf_dir	*d = conds[i];
+		const char		*var = d->args[0], *pat = d->args[1];
+
+		if (strcmp(var, "%{HTTPS}") == 0) {
+			if (v->tls || (!str_caseeq(pat, "off") &&
+			    strcmp(pat, "!=on") != 0 && strcmp(pat, "!on") != 0))
+				return 0;
+		} else if (strcmp(var, "%{SERVER_NAME}") == 0 ||
+		    strcmp(var, "%{HTTP_HOST}") == 0) {
+			if (pat[0] != '=')
+				return 0;
+			have_names = 1;
+		} else
+			return 0;
+	}
+	if (!have_names)
+		return 1;
+	/* Every name of the vhost among the ORed "=name" conditions. */
+	for (k = 0; k <= v->naliases; k++) {
+		const char	*name = k == 0 ? v->server_name :
+		    v->aliases[k - 1];
+
+		if (name == NULL)
+			return 0;
+		for (i = 0; i < n; i++)
+			if (conds[i]->args[1][0] == '=' &&
+			    str_caseeq(conds[i]->args[1] + 1, name))
+				break;
+		if (i == n)
+			return 0;
+		named++;
+	}
+	return named > 0;
+}
+
+/* Does the vhost send every request elsewhere with mod_rewrite before
+ * mod_proxy sees it?  Its translate hook runs first, so a RewriteRule
+ * redirecting everything (certbot's "RewriteRule ^ https://%{SERVER_NAME}
+ * %{REQUEST_URI} [END,NE,R=permanent]", with conditions that hold for
+ * every name of the vhost) leaves every ProxyPass unused (measured: 301,
+ * and the backend never asked).  mod_alias's Redirect runs after mod_proxy
+ * and does not count. */
+static int
+redirects_all(const struct cf_config *c, const struct cf_vhost *v)
+{
+	static const char *const all[] = { "^", "^/?(.*)$", "^(.*)$",
+	    "^/(.*)$", ".*", "^/?(.*)", "(.*)", "^.*$", "^/(.*)", "^(.*)",
+	    "." };
+	const struct cf_dir	*conds[16];
+	size_t			 i, k, nc = 0;
+	int			 engine = 0;
+
+	if (v == NULL || !conf_has_module(c, "rewrite_module"))
+		return 0;
+	for (i = 0; i < v->dirs.n; i++) {
+		const struct cf_dir	*d = v->dirs.v[i];
+
+		if (d->ctx != NULL)
+			continue;
+		if (conf_is(d->node, "RewriteEngine") && d->nargs >= 1)
+			engine = str_caseeq(d->args[0], "on");
+		else if (conf_is(d->node, "RewriteCond") && d->nargs >= 2) {
+			if (nc < sizeof conds / sizeof *conds)
+				conds[nc++] = d;
+			else
+				return 0;
+		} else if (conf_is(d->node, "RewriteRule") && d->nargs >= 3) {
+			int	pat = 0;
+
+			for (k = 0; k < sizeof all / sizeof *all; k++)
+				if (strcmp(d->args[0], all[k]) == 0)
+					pat = 1;
+			if (engine && pat && conds_always(v, conds, nc) &&
+			    str_startswith(d->args[1], "https://") &&
+			    rewrite_flag(d, "R", "redirect") &&
+			    !is_rewrite_proxy(d))
+				return 1;
+			nc = 0;
+		}
+	}
+	return 0;
+}
+
+/* Any RequestHeader action on X-Forwarded-Proto ("unset" included). */
+static int
+is_xfp_line(const struct cf_dir *d)
+{
+	/* gunicorn's default secure_scheme_headers: any of the three. */
+	return conf_is(d->node, "RequestHeader") && d->nargs >= 2 &&
+	    (str_caseeq(d->args[1], "X-Forwarded-Proto") ||
+	    str_caseeq(d->args[1], "X-Forwarded-Protocol") ||
+	    str_caseeq(d->args[1], "X-Forwarded-Ssl"));
+}
+
 void
 px_vhost_build(const struct cf_config *c, struct cf_vhost *v,
     struct px_vhost *p)
 {
 	int	pres_set = 0, xfp_set = 0, hide_set = 0;
-	size_t	i;
+	size_t	i, k;
 
 	memset(p, 0, sizeof *p);
 	p->config = c;
@@ -230,6 +371,59 @@ px_vhost_build(const struct cf_config *c, struct cf_vhost *v,
 				vec_push(&p->preserve, d);
 		}
 	}
+	for (i = 0; i < c->server_dirs.n; i++)
+		if (is_xfp_line(c->server_dirs.v[i]))
+			vec_push(&p->xfp_lines, c->server_dirs.v[i]);
+	/* mod_rewrite's rules are not inherited by vhosts unless
+	 * RewriteOptions Inherit: only the context's own count. */
+	for (i = 0; i < (v != NULL ? v->dirs.n : c->server_dirs.n); i++) {
+		struct cf_dir	*d = v != NULL ? v->dirs.v[i] :
+		    c->server_dirs.v[i];
+
+		if (!is_rewrite_proxy(d))
+			continue;
+		p->rewrite_proxies = p->proxies = 1;
+		if (p->rewrite_anchor == NULL && d->ctx == NULL)
+			p->rewrite_anchor = d;
+	}
+	for (i = 0; v != NULL && i < v->dirs.n; i++)
+		if (is_xfp_line(v->dirs.v[i]))
+			vec_push(&p->xfp_lines, v->dirs.v[i]);
+	/* Workers can send a request to the wrong socket only where there
+	 * are sockets (px_label_conflict). */
+	for (i = 0; i < p->passes.n && !p->has_sockets; i++)
+		p->has_sockets = ((struct px_pass *)p->passes.v[i])->url.socket !=
+		    NULL;
+	for (k = 0; k < 2 && !p->has_sockets; k++) {
+		const struct vec	*dirs = k == 0 ? &c->server_dirs :
+		    v != NULL ? &v->dirs : NULL;
+
+		for (i = 0; dirs != NULL && i < dirs->n; i++) {
+			const struct cf_dir	*d = dirs->v[i];
+
+			if ((conf_is(d->node, "ProxyPassMatch") ||
+			    conf_is(d->node, "Proxy")) && d->nargs >= 1 &&
+			    strncasecmp(d->args[d->nargs >= 2 &&
+			    conf_is(d->node, "ProxyPassMatch") ? 1 : 0],
+			    "unix:", 5) == 0)
+				p->has_sockets = 1;
+		}
+	}
+	if (redirects_all(c, v)) {
+		/* Nothing reaches mod_proxy: no proxy lines to judge. */
+		for (i = 0; i < p->passes.n; i++) {
+			struct px_pass	*pp = p->passes.v[i];
+
+			px_url_free(&pp->url);
+			free(pp);
+		}
+		p->passes.n = 0;
+		vec_free_all(&p->revs, free);
+		memset(&p->revs, 0, sizeof p->revs);
+		p->proxies = p->rewrite_proxies = 0;
+		p->rewrite_anchor = NULL;
+		p->redirects_all = 1;
+	}
 	if (p->xfp != NULL)
 		p->xfp_https = p->tls || (p->xfp->nargs >= 3 &&
 		    str_caseeq(p->xfp->args[2], "https"));
@@ -249,6 +443,7 @@ px_vhost_free(struct px_vhost *p)
 	vec_free(&p->passes);
 	vec_free_all(&p->revs, free);
 	vec_free(&p->preserve);
+	vec_free(&p->xfp_lines);
 }
 
 static void
@@ -282,11 +477,14 @@ px_required_revs(const struct px_vhost *p, const struct px_pass *pp,
 			return;
 		if (v->port != 0 && v->port != 80 && v->port != 443)
 			snprintf(port, sizeof port, ":%d", v->port);
-		push_unique(out, xasprintf("http://%s%s%s", v->server_name,
-		    port, path));
+		/* ... with the scheme it is told (verified: https with
+		 * X-Forwarded-Proto https, and only that). */
+		push_unique(out, xasprintf("%s://%s%s%s", xfp_https ?
+		    "https" : "http", v->server_name, port, path));
 		for (i = 0; i < v->naliases; i++)
 			if (strpbrk(v->aliases[i], "*?") == NULL)
-				push_unique(out, xasprintf("http://%s%s%s",
+				push_unique(out, xasprintf("%s://%s%s%s",
+				    xfp_https ? "https" : "http",
 				    v->aliases[i], port, path));
 		return;
 	}
@@ -338,30 +536,6 @@ px_socket_label(const char *sock)
 	return l;
 }
 
-const struct px_pass *
-px_label_partner(const struct px_vhost *p, size_t i)
-{
-	const struct px_pass	*b = p->passes.v[i];
-	size_t			 j;
-
-	if (b->url.socket == NULL || b->url.bad_syntax || b->server_level)
-		return NULL;
-	for (j = 0; j < p->passes.n; j++) {
-		const struct px_pass	*a = p->passes.v[j];
-
-		/* An earlier line of the vhost, or any of the main server's
-		 * (merged after the vhost's own, but its workers exist
-		 * first). */
-		if (a == b || (!a->server_level && j > i) ||
-		    a->url.socket == NULL || a->url.bad_syntax ||
-		    strcmp(a->url.socket, b->url.socket) == 0 ||
-		    strcasecmp(a->url.backend, b->url.backend) != 0)
-			continue;
-		return a;
-	}
-	return NULL;
-}
-
 char *
 px_relabelled_url(const struct px_pass *pp)
 {
@@ -373,6 +547,55 @@ px_relabelled_url(const struct px_pass *pp)
 	    rest ? rest : "/");
 	free(label);
 	return url;
+}
+
+void
+px_relabel_all(struct px_vhost *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->passes.n; i++) {
+		struct px_pass	*b = p->passes.v[i];
+
+		if (!px_label_shared(p, i) || b->url.socket == NULL)
+			continue;
+		{
+			char	*url = px_relabelled_url(b);
+
+			free(b->url.backend);
+			b->url.backend = url;
+		}
+	}
+}
+
+int
+px_slash_fixable(const struct px_pass *pp)
+{
+	const char	*h;
+	size_t		 lp = strlen(pp->path);
+
+	if (pp->url.scheme == PX_NONE || pp->url.bad_syntax || lp == 0 ||
+	    pp->path[lp - 1] != '/' ||
+	    (h = strstr(pp->url.backend, "://")) == NULL)
+		return 0;
+	return *px_url_path(pp->url.backend) == '\0' && h[3] != '\0';
+}
+
+void
+px_fix_slashes(struct px_vhost *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->passes.n; i++) {
+		struct px_pass	*pp = p->passes.v[i];
+		char		*u;
+
+		if (pp->server_level || !px_slash_fixable(pp))
+			continue;
+		u = xasprintf("%s/", pp->url.backend);
+		free(pp->url.backend);
+		pp->url.backend = u;
+	}
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "redirect.h"
 #include "rule-impl.h"
 
 static void	headers_check(struct rule_ctx *);
@@ -107,7 +108,7 @@ headers_check(struct rule_ctx *rc)
 	 * judged there. */
 	if (!px->proxies || vn == NULL || px->vhost == NULL)
 		return;
-	if (px->tls && px->xfp == NULL) {
+	if (redirect_xfp_wanted(px)) {
 		f = rule_add(rc, &rule_forwarded_proto_missing, vn,
 		    "TLS vhost %s proxies without X-Forwarded-Proto: the backend "
 		    "thinks requests are plain http and builds http:// links "

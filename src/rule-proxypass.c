@@ -32,7 +32,7 @@ const struct rule rule_proxypass_order = {
 const struct rule rule_trailing_slash = {
 	.id = "trailing-slash",
 	.sev = SEV_WARNING,
-	.fix = RULE_FIX_HAND,
+	.fix = RULE_FIX_AUTO,	/* only where the URL has no path at all */
 	.summary = "only one of the ProxyPass path and the backend URL ends "
 	    "in /",
 	.why = "Exactly one of the path and the backend URL ends with /, so "
@@ -46,12 +46,14 @@ const struct rule rule_socket_label_shared = {
 	.id = "socket-label-shared",
 	.sev = SEV_ERROR,
 	.fix = RULE_FIX_AUTO,
-	.summary = "two sockets share one URL label: both go to the first "
-	    "socket",
-	.why = "Two ProxyPass lines name different sockets with the same URL "
-	    "after |; Apache sends both to the first socket.",
-	.visitor = "Requests for the second backend are answered by the "
-	    "first one.",
+	.summary = "some requests reach another socket than the one their "
+	    "ProxyPass names (labels equal or prefixes of each other)",
+	.why = "Apache names a worker by the URL after | and finds it by "
+	    "prefix: a label that equals or starts with another's reuses "
+	    "that worker's socket, and the longest label captures URLs of a "
+	    "shorter one.",
+	.visitor = "Requests are answered by another backend, past access "
+	    "rules that protect its own paths.",
 	.check = proxypass_check,
 };
 
@@ -75,7 +77,7 @@ check_slash(struct rule_ctx *rc, struct px_pass *pp)
 {
 	const char	*bp = px_url_path(pp->url.backend);
 	size_t		 lp = strlen(pp->path), lb = strlen(bp);
-	int		 ps, bs;
+	int		 ps, bs, glued;
 	struct finding	*f;
 	char		*fixed;
 
@@ -83,20 +85,38 @@ check_slash(struct rule_ctx *rc, struct px_pass *pp)
 		return;
 	ps = pp->path[lp - 1] == '/';
 	bs = lb > 0 && bp[lb - 1] == '/';
-	if (ps == bs)
+	/* mod_proxy_uwsgi collapses the doubled slash (PATH_INFO "/x" for
+	 * /app/x with ProxyPass /app uwsgi://h/, measured). */
+	if (ps == bs || (!ps && pp->url.scheme == PX_UWSGI))
 		return;
-	f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
-	    "ProxyPass %s ends %s \"/\" but its backend URL %s %s: requests "
-	    "are forwarded with a %s slash", pp->path, ps ? "with" : "without",
-	    pp->url.backend, bs ? "does" : "does not", ps ? "missing" :
-	    "doubled");
+	glued = px_slash_fixable(pp);
+	if (glued)
+		f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
+		    "ProxyPass %s ends with \"/\" but %s has no path: Apache "
+		    "glues the rest onto the %s (\"DNS lookup failure for: "
+		    "%sx\"), so every URL under %s but %s itself fails "
+		    "with 500", pp->path, pp->url.backend,
+		    strchr(strstr(pp->url.backend, "://") + 3, ':') ? "port" :
+		    "host", strstr(pp->url.backend, "://") + 3, pp->path,
+		    pp->path);
+	else
+		f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
+		    "ProxyPass %s ends %s \"/\" but its backend URL %s %s: "
+		    "requests are forwarded with a %s slash", pp->path, ps ?
+		    "with" : "without", pp->url.backend, bs ? "does" :
+		    "does not", ps ? "missing" : "doubled");
+	if (glued)
+		f->sev = SEV_ERROR;
+	else
+		f->fixable = 0;
 	if (ps)
 		fixed = xasprintf("%s/", pp->url.backend);
 	else
 		fixed = xstrndup(pp->url.backend, strlen(pp->url.backend) - 1);
 	if (pp->ctx_path != NULL)
-		rule_suggest(f, "ProxyPass %s%s%s", pp->url.socket ? "unix:" :
-		    "", pp->url.socket ? pp->url.socket : "", fixed);
+		rule_suggest(f, "ProxyPass %s%s%s%s", pp->url.socket ? "unix:" :
+		    "", pp->url.socket ? pp->url.socket : "", pp->url.socket ?
+		    "|" : "", fixed);
 	else
 		rule_suggest(f, "ProxyPass %s %s%s%s%s", pp->path,
 		    pp->url.socket ? "unix:" : "", pp->url.socket ?
@@ -112,6 +132,32 @@ same_ctx(const struct px_pass *a, const struct px_pass *b)
 	if ((a->ctx_path == NULL) != (b->ctx_path == NULL))
 		return 0;
 	return a->ctx_path == NULL || strcmp(a->ctx_path, b->ctx_path) == 0;
+}
+
+/* "; ..." when the stray request escapes a <Location> access rule that
+ * protects the other worker's own path, else "". */
+static char *
+access_bypass(const struct px_vhost *px, const struct px_pass *b,
+    const struct px_conflict *c)
+{
+	size_t	i;
+
+	if (c->other_path == NULL || px->vhost == NULL)
+		return xstrdup("");
+	for (i = 0; i < px->vhost->dirs.n; i++) {
+		const struct cf_dir	*d = px->vhost->dirs.v[i];
+
+		if (d->ctx == NULL || d->ctx_path == NULL ||
+		    !conf_is(d->node, "Require") ||
+		    strncmp(d->ctx_path, c->other_path,
+		    strlen(c->other_path)) != 0 ||
+		    px_path_covers(d->ctx_path, b->path))
+			continue;
+		return xasprintf("; the <Location %s> access rule (%s:%u) "
+		    "does not apply to it", d->ctx_path,
+		    d->node->file->path, d->node->line);
+	}
+	return xstrdup("");
 }
 
 static void
@@ -180,20 +226,47 @@ proxypass_check(struct rule_ctx *rc)
 			}
 		}
 	}
-	/* Shared labels, reported at the vhost's own line. */
+	/* Shared workers, reported at the vhost's own line. */
 	for (i = 0; i < px->passes.n; i++) {
 		struct px_pass		*b = px->passes.v[i];
-		const struct px_pass	*a = px_label_partner(px, i);
+		struct px_conflict	 c;
 		struct finding		*f;
-		char			*url;
+		char			*url, *bypass;
+		int			 ol;
 
-		if (a == NULL)
+		if (!px_label_conflict(px, i, &c))
 			continue;
-		f = rule_add(rc, &rule_socket_label_shared, b->dir->node,
-		    "sockets %s and %s share the label %s: Apache sends both "
-		    "to %s; give each socket its own label", a->url.socket,
-		    b->url.socket, b->url.backend, a->server_level ?
-		    b->url.socket : a->url.socket);
+		ol = c.other_socket ? (int)strcspn(c.other_socket, "|") : 0;
+		bypass = access_bypass(px, b, &c);
+		if (c.shares)
+			f = rule_add(rc, &rule_socket_label_shared,
+			    b->dir->node, "every request for %s goes to %s%.*s, "
+			    "not %s: Apache names a worker by the URL after "
+			    "\"|\", and %s starts with the name of the worker "
+			    "created first on %s:%u, which it reuses%s",
+			    b->path, c.other_socket ? "" : "TCP ", ol,
+			    c.other_socket ? c.other_socket : "", b->url.socket ?
+			    b->url.socket : "its TCP address", b->url.backend,
+			    c.other_node->file->path, c.other_node->line,
+			    bypass);
+		else
+			f = rule_add(rc, &rule_socket_label_shared,
+			    b->dir->node, "a request for %s goes to %s%.*s, "
+			    "not %s: mod_proxy maps it to a URL under the "
+			    "longer worker name of %s:%u, and the longest name "
+			    "wins%s", c.example, c.other_socket ? "" : "TCP ",
+			    ol, c.other_socket ? c.other_socket : "",
+			    b->url.socket ? b->url.socket : "its TCP address",
+			    c.other_node->file->path, c.other_node->line,
+			    bypass);
+		free(bypass);
+		free(c.example);
+		if (b->url.socket == NULL) {
+			rule_suggest(f, "give each socket a label (the host "
+			    "after \"|\") that is no prefix of another's");
+			f->fixable = 0;
+			continue;
+		}
 		url = px_relabelled_url(b);
 		if (b->ctx_path != NULL)
 			rule_suggest(f, "ProxyPass unix:%s|%s", b->url.socket,

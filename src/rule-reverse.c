@@ -18,7 +18,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "plan.h"
 #include "preview.h"
+#include "redirect.h"
 #include "rule-impl.h"
 
 static void	reverse_check(struct rule_ctx *);
@@ -53,7 +55,7 @@ const struct rule rule_reverse_mismatch = {
 
 const struct rule rule_reverse_missing = {
 	.id = "reverse-missing",
-	.sev = SEV_WARNING,
+	.sev = SEV_ERROR,
 	.fix = RULE_FIX_AUTO,
 	.summary = "a ProxyPass to a backend has no ProxyPassReverse",
 	.why = "This ProxyPass has no ProxyPassReverse for its path, so "
@@ -65,7 +67,7 @@ const struct rule rule_reverse_missing = {
 
 const struct rule rule_reverse_scheme_missing = {
 	.id = "reverse-scheme-missing",
-	.sev = SEV_WARNING,
+	.sev = SEV_ERROR,
 	.fix = RULE_FIX_AUTO,
 	.summary = "X-Forwarded-Proto https is sent but the https:// form of "
 	    "the backend URL has no ProxyPassReverse",
@@ -88,6 +90,7 @@ const struct rule rule_reverse_no_effect = {
 	.visitor = "No harm by itself, but the line is misleading.",
 	.check = reverse_check,
 };
+
 
 static int
 no_reverse_scheme(const char *url)
@@ -124,44 +127,109 @@ suggest_revs(struct finding *f, const struct px_pass *pp,
 	}
 }
 
-static void
-map_into(struct preview_rev *pr, const struct vec *revs, size_t *n,
-    const char *path)
+static enum sev
+harm_sev(enum rd_harm h)
 {
-	size_t	i;
+	return h == RD_SCHEME ? SEV_WARNING : SEV_ERROR;
+}
 
-	for (i = 0; i < revs->n; i++) {
-		pr[*n].path = path;
-		pr[*n].url = revs->v[i];
-		(*n)++;
+static const char *
+harm_word(enum rd_harm h)
+{
+	switch (h) {
+	case RD_SCHEME:
+		return "the wrong scheme";
+	case RD_PATH:
+		return "a path outside the application";
+	default:
+		break;
 	}
+	return "another host";
+}
+
+/* What the default fix (the planner with default choices) does to the
+ * vhost's ProxyPassReverse lines, and whether the model says it makes
+ * every redirect right without making a right one wrong. */
+struct fixsim {
+	struct px_vhost	 px;		/* the vhost with the fix's labels */
+	const char	*added_xfp;
+	struct vec	 changes;	/* struct rd_change * */
+	struct vec	 after;		/* struct rd_rev *, Apache's order */
+	struct rd_rev	*arr;
+	int		 offered;
+};
+
+static void
+fixsim_build(struct rule_ctx *rc, struct fixsim *fs)
+{
+	struct px_vhost		*px = rc->px;
+	size_t			 i;
+
+	memset(fs, 0, sizeof *fs);
+	px_vhost_build(rc->config, px->vhost, &fs->px);
+	px_relabel_all(&fs->px);
+	px_fix_slashes(&fs->px);
+	px = &fs->px;
+	/* As plan.c: X-Forwarded-Proto https is added on a TLS vhost that
+	 * sets none, when mod_headers can send it. */
+	if (redirect_xfp_wanted(px) &&
+	    conf_has_module(rc->config, "headers_module"))
+		fs->added_xfp = "https";
+	plan_redirect_decide(px, px->preserve_host, &fs->added_xfp,
+	    &fs->changes);
+	fs->offered = fs->changes.n > 0;
+	redirect_revs_changed(px, &fs->changes, &fs->after);
+	fs->arr = xcalloc(fs->after.n + 1, sizeof *fs->arr);
+	for (i = 0; i < fs->after.n; i++)
+		fs->arr[i] = *(struct rd_rev *)fs->after.v[i];
+}
+
+static void
+fixsim_free(struct fixsim *fs)
+{
+	free(fs->arr);
+	vec_free_all(&fs->after, free);
+	vec_free_all(&fs->changes, redirect_change_free);
+	px_vhost_free(&fs->px);
 }
 
 static void
 attach_preview(struct rule_ctx *rc, struct finding *f,
-    const struct px_pass *pp, const char *backend_url,
-    const struct vec *cur, const struct vec *req)
+    const struct px_pass *pp, const struct rd_redirect *now,
+    const char *host, const struct fixsim *fs)
 {
-	const struct cf_vhost	*v = rc->px->vhost;
 	struct preview		*p = xcalloc(1, sizeof *p);
-	struct preview_rev	*pr;
-	struct vec		 urls = { 0 };
-	size_t			 i, n = 0;
-	int			 port = v ? v->port : 0;
 
-	p->backend_location = preview_next(backend_url);
-	pr = xcalloc(cur->n + req->n + 1, sizeof *pr);
-	for (i = 0; i < cur->n; i++)
-		vec_push(&urls, (void *)((struct px_rev *)cur->v[i])->url);
-	map_into(pr, &urls, &n, pp->path);
-	p->visitor_before = preview_map(p->backend_location, pr, n,
-	    rc->px->tls, rule_host(rc), port);
-	n = 0;
-	map_into(pr, req, &n, pp->path);
-	p->visitor_after = preview_map(p->backend_location, pr, n,
-	    rc->px->tls, rule_host(rc), port);
-	free(pr);
-	vec_free(&urls);
+	p->backend_location = xstrdup(now->backend_location);
+	p->visitor_before = xstrdup(now->visitor_location);
+	{
+		struct rd_opts		o;
+		struct rd_redirect	then;
+
+		const struct px_pass	*pp2 = pp;
+		size_t			 i;
+
+		for (i = 0; i < rc->px->passes.n; i++)
+			if (rc->px->passes.v[i] == pp)
+				pp2 = fs->px.passes.v[i];
+		redirect_opts_init(&fs->px, &o);
+		o.host = host;
+		o.added_xfp = fs->added_xfp;
+		o.revs = fs->arr;
+		o.nrevs = fs->after.n;
+		redirect_predict(&fs->px, pp2, &o, &then);
+		/* The fix is offered when it makes this redirect right (and,
+		 * redirect_fix_decide(), every other one). */
+		if (then.harm == RD_OK) {
+			if (strcmp(then.backend_location,
+			    now->backend_location) != 0)
+				p->backend_after =
+				    xstrdup(then.backend_location);
+			p->visitor_after = xstrdup(then.visitor_location);
+			f->fixable = 1;
+		}
+		redirect_free(&then);
+	}
 	f->preview = p;
 }
 
@@ -173,100 +241,173 @@ host_word(const struct px_vhost *px)
 	    "sees the ProxyPass address";
 }
 
-static void
-check_pass(struct rule_ctx *rc, struct px_pass *pp)
+/* The worst redirect of a pass over the vhost's visitor hosts. */
+static int
+worst_redirect(struct rule_ctx *rc, const struct px_pass *pp,
+    const struct vec *hosts, struct rd_redirect *out, const char **host)
 {
-	struct px_vhost	*px = rc->px;
-	struct vec	 cur = { 0 }, req = { 0 }, plain = { 0 };
-	struct finding	*f;
-	size_t		 i, j;
-	struct px_rev	*bad = NULL;
-	int		 matched = 0, https_ok = 0;
-	const char	*backend_url;
-	char		*https_form = NULL;
+	size_t	h;
+	int	have = 0;
 
-	if (pp->url.scheme != PX_HTTP || pp->url.bad_syntax)
-		return;
-	px_revs_for(px, pp, &cur);
-	px_required_revs(px, pp, px->preserve_host, px->xfp_https, &req);
-	px_required_revs(px, pp, px->preserve_host, 0, &plain);
-	if (req.n == 0)
-		goto out;	/* host preserved but no ServerName */
-	backend_url = plain.v[0];
-	for (i = 0; i < cur.n; i++) {
-		struct px_rev	*r = cur.v[i];
+	for (h = 0; h < hosts->n; h++) {
+		struct rd_opts		o;
+		struct rd_redirect	r;
 
-		if (strncasecmp(r->url, "unix:", 5) == 0 && bad == NULL)
-			bad = r;
-		for (j = 0; j < plain.n; j++)
-			if (px_url_eq(r->url, plain.v[j]))
-				matched = 1;
+		redirect_opts_init(rc->px, &o);
+		o.host = hosts->v[h];
+		if (redirect_predict(rc->px, pp, &o, &r) < 0)
+			return 0;
+		if (!have || r.harm > out->harm) {
+			if (have)
+				redirect_free(out);
+			*out = r;
+			*host = hosts->v[h];
+			have = 1;
+		} else
+			redirect_free(&r);
 	}
-	if (bad != NULL) {
-		f = rule_add(rc, &rule_reverse_socket_prefix, bad->dir->node,
-		    "ProxyPassReverse %s never matches: Apache compares it "
-		    "literally with the backend's Location, which never "
-		    "starts with \"unix:\"; redirects to %s reach the visitor "
-		    "unchanged", bad->url, backend_url);
-		suggest_revs(f, pp, &req);
-		attach_preview(rc, f, pp, backend_url, &cur, &req);
-		goto out;
-	}
-	if (cur.n > 0 && !matched) {
-		struct px_rev	*r = cur.v[0];
-
-		f = rule_add(rc, &rule_reverse_mismatch, r->dir->node,
-		    "no ProxyPassReverse for %s has %s (%s, so it redirects "
-		    "with that URL): its redirects reach the visitor "
-		    "unchanged", pp->path, backend_url, host_word(px));
-		/* The host is right already: only scheme or path is off. */
-		if (px->preserve_host)
-			f->sev = SEV_WARNING;
-		suggest_revs(f, pp, &req);
-		attach_preview(rc, f, pp, backend_url, &cur, &req);
-		goto out;
-	}
-	if (cur.n == 0) {
-		f = rule_add(rc, &rule_reverse_missing, pp->dir->node,
-		    "ProxyPass %s has no ProxyPassReverse: the backend's "
-		    "redirects to %s reach the visitor unchanged", pp->path,
-		    backend_url);
-		suggest_revs(f, pp, &req);
-		attach_preview(rc, f, pp, backend_url, &cur, &req);
-		goto out;
-	}
-	if (!px->preserve_host && px->xfp_https &&
-	    strncasecmp(backend_url, "http://", 7) == 0) {
-		https_form = xasprintf("https://%s", backend_url + 7);
-		for (i = 0; i < cur.n; i++)
-			if (px_url_eq(((struct px_rev *)cur.v[i])->url,
-			    https_form))
-				https_ok = 1;
-		if (!https_ok) {
-			f = rule_add(rc, &rule_reverse_scheme_missing,
-			    pp->dir->node, "the vhost sends X-Forwarded-Proto "
-			    "https, so a backend that trusts it redirects to "
-			    "%s, which no ProxyPassReverse matches", https_form);
-			suggest_revs(f, pp, &req);
-			attach_preview(rc, f, pp, https_form, &cur, &req);
-		}
-	}
-out:
-	free(https_form);
-	vec_free(&cur);
-	vec_free_all(&req, free);
-	vec_free_all(&plain, free);
+	return have;
 }
 
 static int
-reported(const struct rule_ctx *rc, const struct cf_node *n)
+starts_unix(const char *u)
+{
+	return strncasecmp(u, "unix:", 5) == 0;
+}
+
+/* Is the line's path proxied to the same socket and URL as pp? */
+static int
+same_backend(const struct px_vhost *px, const struct px_pass *pp,
+    const char *path)
 {
 	size_t	i;
 
-	for (i = 0; i < rc->out->n; i++) {
-		const struct finding	*f = rc->out->v[i];
+	for (i = 0; i < px->passes.n; i++) {
+		const struct px_pass	*q = px->passes.v[i];
 
-		if (f->node == n && f->rule->check == reverse_check)
+		if (q != pp && px_url_eq(q->path, path) &&
+		    strcasecmp(q->url.backend, pp->url.backend) == 0 &&
+		    ((q->url.socket == NULL && pp->url.socket == NULL) ||
+		    (q->url.socket != NULL && pp->url.socket != NULL &&
+		    strcmp(q->url.socket, pp->url.socket) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
+    const struct fixsim *fs, struct vec *reported)
+{
+	struct px_vhost		*px = rc->px;
+	struct vec		 own = { 0 }, req = { 0 };
+	struct rd_redirect	 r;
+	const char		*host = NULL;
+	const struct rule	*id;
+	const struct cf_node	*at = pp->dir->node;
+	struct finding		*f;
+	char			*why;
+	size_t			 i;
+
+	if (!worst_redirect(rc, pp, hosts, &r, &host))
+		return;
+	if (r.harm == RD_OK || r.harm == RD_UNKNOWN) {
+		redirect_free(&r);
+		return;
+	}
+	if (r.matched_line != NULL && same_backend(px, pp,
+	    r.matched_line->path)) {
+		/* Another path to the same application: the visitor leaves
+		 * the path they used, not the application. */
+		redirect_free(&r);
+		return;
+	}
+	px_revs_for(px, pp, &own);
+	if (r.matched_line != NULL) {
+		const struct px_rev	*m = r.matched_line;
+
+		id = &rule_reverse_mismatch;
+		at = m->dir->node;
+		why = xasprintf("ProxyPassReverse %s %s (line %u) is the first "
+		    "whose URL starts the Location, and Apache puts its path "
+		    "in front of the rest", m->path, m->url, at->line);
+	} else {
+		const struct px_rev	*sock = NULL;
+		char			*plain = NULL;
+
+		for (i = 0; i < own.n && sock == NULL; i++)
+			if (starts_unix(((struct px_rev *)own.v[i])->url))
+				sock = own.v[i];
+		if (strncasecmp(r.backend_location, "https://", 8) == 0)
+			plain = xasprintf("http://%s",
+			    r.backend_location + 8);
+		if (sock != NULL) {
+			id = &rule_reverse_socket_prefix;
+			at = sock->dir->node;
+			why = xasprintf("ProxyPassReverse %s never matches: "
+			    "Apache compares it literally with the Location, "
+			    "which never starts with \"unix:\"", sock->url);
+		} else if (own.n == 0) {
+			id = &rule_reverse_missing;
+			why = xasprintf("ProxyPass %s has no ProxyPassReverse "
+			    "that matches it", pp->path);
+		} else {
+			id = &rule_reverse_mismatch;
+			at = ((struct px_rev *)own.v[0])->dir->node;
+			why = xasprintf("no ProxyPassReverse for %s starts it "
+			    "(%s)", pp->path, host_word(px));
+			for (i = 0; plain != NULL && i < own.n; i++) {
+				const char	*u = ((struct px_rev *)
+				    own.v[i])->url;
+
+				if (strncasecmp(u, "http://", 7) == 0 &&
+				    strncasecmp(plain, u, strlen(u)) == 0) {
+					id = &rule_reverse_scheme_missing;
+					at = pp->dir->node;
+					free(why);
+					why = xasprintf("X-Forwarded-Proto makes "
+					    "the backend redirect with https://, "
+					    "and only the http:// form %s has a "
+					    "ProxyPassReverse", u);
+					break;
+				}
+			}
+		}
+		free(plain);
+	}
+	f = rule_add(rc, id, at, "a backend redirect to %s "
+	    "reaches the visitor as %s (%s) instead of %s: %s",
+	    r.backend_location, r.visitor_location, harm_word(r.harm),
+	    r.right, why);
+	free(why);
+	f->sev = harm_sev(r.harm);
+	f->fixable = 0;		/* attach_preview() says */
+	px_required_revs(px, pp, px->preserve_host, px->xfp_https ||
+	    fs->added_xfp != NULL, &req);
+	suggest_revs(f, pp, &req);
+	attach_preview(rc, f, pp, &r, host, fs);
+	vec_push(reported, (void *)at);
+	vec_free_all(&req, free);
+	vec_free(&own);
+	redirect_free(&r);
+}
+
+/* A ProxyPass an earlier, broader one of its context takes the requests
+ * of (proxypass-order): it redirects nobody until that is fixed. */
+static int
+covered(const struct px_vhost *px, size_t i)
+{
+	const struct px_pass	*b = px->passes.v[i];
+	size_t			 j;
+
+	for (j = 0; j < i; j++) {
+		const struct px_pass	*a = px->passes.v[j];
+
+		if (a->server_level == b->server_level && !a->url.bad_syntax &&
+		    (a->ctx_path == NULL) == (b->ctx_path == NULL) &&
+		    (a->ctx_path == NULL ||
+		    strcmp(a->ctx_path, b->ctx_path) == 0) &&
+		    px_path_covers(a->path, b->path))
 			return 1;
 	}
 	return 0;
@@ -276,17 +417,45 @@ static void
 reverse_check(struct rule_ctx *rc)
 {
 	struct px_vhost	*px = rc->px;
-	size_t		 i, j;
+	struct vec	 hosts = { 0 }, reported = { 0 }, used = { 0 };
+	struct fixsim	 fs;
+	size_t		 i, j, h;
+	int		 all_ok = 1, judged = 1;
 
-	for (i = 0; i < px->passes.n; i++) {
+	redirect_hosts(px, &hosts);
+	if (hosts.n == 0) {
+		/* Without a ServerName the host a preserving backend sees is
+		 * unknown; otherwise any name will do. */
+		if (px->preserve_host)
+			judged = 0;
+		vec_push(&hosts, xstrdup(rule_host(rc)));
+	}
+	fixsim_build(rc, &fs);
+	for (i = 0; judged && i < px->passes.n; i++) {
 		struct px_pass	*pp = px->passes.v[i];
 
-		if (!pp->server_level && !px_pass_dead(px, i))
-			check_pass(rc, pp);
+		if (pp->server_level || px_pass_dead(px, i) ||
+		    !redirect_applies(pp) || covered(px, i))
+			continue;
+		for (h = 0; h < hosts.n; h++) {
+			struct rd_opts		o;
+			struct rd_redirect	r;
+
+			redirect_opts_init(px, &o);
+			o.host = hosts.v[h];
+			redirect_predict(px, pp, &o, &r);
+			if (r.harm != RD_OK)
+				all_ok = 0;
+			if (r.matched_line != NULL)
+				vec_push(&used, (void *)r.matched_line);
+			redirect_free(&r);
+		}
+		check_pass(rc, pp, &hosts, &fs, &reported);
 	}
 	for (i = 0; i < px->revs.n; i++) {
 		struct px_rev	*r = px->revs.v[i];
-		int		 dead = no_reverse_scheme(r->url);
+		int		 dead = no_reverse_scheme(r->url), seen = 0;
+		struct finding	*f;
 
 		if (r->server_level)
 			continue;
@@ -300,37 +469,56 @@ reverse_check(struct rule_ctx *rc)
 				dead = 1;
 		}
 		if (dead) {
-			struct finding	*f = rule_add(rc,
-			    &rule_reverse_no_effect, r->dir->node,
-			    "ProxyPassReverse %s has no effect: "
+			f = rule_add(rc, &rule_reverse_no_effect,
+			    r->dir->node, "ProxyPassReverse %s has no effect: "
 			    "Apache rewrites redirects only for http:// "
 			    "backends, not uwsgi, fcgi or scgi ones", r->path);
-
 			rule_suggest(f, "remove this line; the backend must "
 			    "build its redirects from the Host header");
 			continue;
 		}
-		/* A unix: URL on a ProxyPassReverse no ProxyPass line of
-		 * the context claimed. */
-		if (strncasecmp(r->url, "unix:", 5) == 0 &&
-		    !reported(rc, r->dir->node)) {
-			struct finding	*f = rule_add(rc,
-			    &rule_reverse_socket_prefix, r->dir->node,
-			    "ProxyPassReverse %s never matches: Apache "
-			    "compares it literally with the backend's "
-			    "Location, which never starts with \"unix:\"",
-			    r->url);
+		for (j = 0; j < reported.n; j++)
+			if (reported.v[j] == r->dir->node)
+				seen = 1;
+		for (j = 0; j < used.n; j++)
+			if (used.v[j] == r)
+				seen = 1;
+		if (seen || !judged)
+			continue;
+		if (starts_unix(r->url)) {
 			const char	*bar = strchr(r->url, '|');
 
-			if (bar != NULL && r->ctx_path == NULL)
+			f = rule_add(rc, &rule_reverse_socket_prefix,
+			    r->dir->node, "ProxyPassReverse %s "
+			    "never matches: Apache compares it literally with "
+			    "the backend's Location, which never starts with "
+			    "\"unix:\"%s", r->url, all_ok ? "; the line is "
+			    "dead, and harmless: every backend redirect already "
+			    "reaches the visitor right" : "");
+			if (all_ok) {
+				f->sev = SEV_INFO;
+				f->fixable = 0;
+				rule_suggest(f, "remove this line");
+			}
+			else if (bar != NULL && r->ctx_path == NULL)
 				rule_suggest(f, "ProxyPassReverse %s %s",
 				    r->path, bar + 1);
 			else if (bar != NULL)
 				rule_suggest(f, "ProxyPassReverse %s", bar + 1);
-			else
-				rule_suggest(f, "ProxyPassReverse %s "
-				    "http://<the host after | in ProxyPass>/",
-				    r->path);
+		} else if (all_ok && px->preserve_host) {
+			f = rule_add(rc, &rule_reverse_mismatch,
+			    r->dir->node, "ProxyPassReverse %s %s never "
+			    "matches: with ProxyPreserveHost On the backend "
+			    "redirects with the visitor's host; the line is "
+			    "dead, and harmless: every backend redirect already "
+			    "reaches the visitor right", r->path, r->url);
+			f->sev = SEV_INFO;
+			f->fixable = 0;
+			rule_suggest(f, "remove this line");
 		}
 	}
+	fixsim_free(&fs);
+	vec_free(&used);
+	vec_free(&reported);
+	vec_free_all(&hosts, free);
 }

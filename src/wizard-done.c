@@ -64,9 +64,13 @@ wizard_run_reload(struct wizard *w)
 	}
 	if (cmd == NULL)
 		cmd = "apache2ctl graceful";
-	rc = wr_run_line(cmd, w->config->root, wr_timeout_of(&w->opts.write),
-	    &out, &err);
-	if (rc < 0)
+	rc = wr_run_line(cmd, w->config->root,
+	    w->opts.write.test_timeout > 0 ? w->opts.write.test_timeout :
+	    WR_TIMEOUT_DEFAULT, &out, &err);
+	if (rc == WR_RUN_TIMEOUT)
+		buf_printf(&out, "%s did not finish in time and was stopped",
+		    cmd);
+	else if (rc < 0)
 		buf_printf(&out, "could not run %s: %s", cmd,
 		    err != NULL ? err : "unknown error");
 	else if (rc != 0)

@@ -79,7 +79,7 @@ expect()
 nl=$'\n'
 
 # Commands.
-expect "check${nl}fix${nl}list${nl}probe${nl}rollback${nl}verify" vhostfix ""
+expect "check${nl}explain${nl}fix${nl}list${nl}probe${nl}rollback${nl}verify" vhostfix ""
 expect "check" vhostfix ch
 expect "check" vhostfix --root "$R" ch
 
@@ -110,7 +110,7 @@ expect "prod" vhostfix fix --server-tokens p
 expect "$T/dirs/sub-one${nl}$T/dirs/sub-two" vhostfix --root "$T/dirs/sub"
 expect "$T/dirs/afile" vhostfix --config "$T/dirs/af"
 # An option without a value does not take the next word.
-expect "check${nl}fix${nl}list${nl}probe${nl}rollback${nl}verify" vhostfix --demo --yes ""
+expect "check${nl}explain${nl}fix${nl}list${nl}probe${nl}rollback${nl}verify" vhostfix --demo --yes ""
 
 # Virtual hosts of the tree that --root names (aliases too).
 expect "alpha.example.com${nl}beta.example.org${nl}www.alpha.example.com" \

@@ -146,10 +146,11 @@ expect_user socket-permission "$SITE" "$(line /closed/)" \
     AH02454 13 "$T/closed/app.sock" 1 "(judged from the modes)"
 expect_user socket-stale "$SITE" "$(line /stale/)"
 
-# The wizard's diagnosis screen shows the same evidence (tmux, 100x60).
+# The wizard's diagnosis screen shows the same evidence (tmux, 120x300:
+# every finding of the vhost on one screen).
 if command -v tmux >/dev/null 2>&1; then
 	TS=$T/tmux.sock
-	tmux -S "$TS" -f /dev/null new-session -d -x 100 -y 60 \
+	tmux -S "$TS" -f /dev/null new-session -d -x 120 -y 300 \
 	    "env LC_ALL=C.UTF-8 TERM=xterm VHOSTFIX_LIVE_ROOT=$ROOT \
 	    $VHOSTFIX --root $ROOT --config $CONFIG; sleep 60"
 	E2E_PIDS="$E2E_PIDS $(tmux -S "$TS" display -p '#{pid}')"

@@ -15,11 +15,15 @@ for choice in off on; do
 	start_wizard "" --no-configtest
 	if [ $choice = on ]; then
 		walk_to_diff y
-		wait_for "+       ProxyPreserveHost On" \
-		    "+       ProxyPassReverse / http://app.example.com/"
+		# Host preserved, application at /: the backend's redirects
+		# are right as they are; the unix: line stays, dead (info).
+		wait_for "+       ProxyPreserveHost On"
+		screen | grep -q "ProxyPassReverse / http://app.example.com/" &&
+		    fail "a ProxyPassReverse nothing needs is written"
 	else
 		walk_to_diff n
-		wait_for "+       ProxyPassReverse / http://127.0.0.1/" \
+		wait_for "-       ProxyPassReverse / unix:/run/gunicorn/app.sock|http://127" \
+		    "+       ProxyPassReverse / http://127.0.0.1/" \
 		    "before: visitor sent to http://127.0.0.1/next" \
 		    "after:  visitor sent to http://app.example.com/next"
 	fi

@@ -5,17 +5,28 @@
 # Unix-socket peers are always trusted).
 #
 #   /seen      200, body "host=<Host> scheme=<scheme>": what the backend saw
+#   /whoami/*  200, body "<$E2E_APP_NAME> <path>": which backend answered
 #   /static/*  200, body "static from the backend": proves a path reached it
+#   */go       302 to <scheme>://<Host><the same directory>/next (an
+#              application redirecting within itself, wherever it is
+#              mounted), also in X-Backend-Location
 #   anything   302 to <scheme>://<Host>/next, with the same URL in
 #              X-Backend-Location, which Apache does not rewrite: the test
 #              sees both what the backend sent and what the visitor got
+
+
+import os
 
 
 def app(environ, start_response):
     path = environ.get("PATH_INFO", "/")
     host = environ.get("HTTP_HOST", "")
     scheme = environ["wsgi.url_scheme"]
-    if path == "/seen":
+    if "/whoami/" in path:
+        body = "%s %s\n" % (os.environ.get("E2E_APP_NAME", "app"), path)
+        status = "200 OK"
+        headers = [("Content-Type", "text/plain")]
+    elif path == "/seen":
         body = "host=%s scheme=%s\n" % (host, scheme)
         status = "200 OK"
         headers = [("Content-Type", "text/plain")]
@@ -26,7 +37,8 @@ def app(environ, start_response):
     else:
         body = "redirecting\n"
         status = "302 Found"
-        location = "%s://%s/next" % (scheme, host)
+        where = path.rsplit("/", 1)[0] if path.endswith("/go") else ""
+        location = "%s://%s%s/next" % (scheme, host, where)
         headers = [("Content-Type", "text/plain"),
                    ("Location", location),
                    ("X-Backend-Location", location)]

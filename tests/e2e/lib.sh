@@ -34,6 +34,8 @@ E2E_FAILED=0
 T=
 APACHE_PID=
 GUNICORN_PID=
+GUNICORN2_PID=
+E2E_PIDS=
 
 e2e_skip()
 {
@@ -102,12 +104,12 @@ e2e_cleanup()
 		[ "$pid" = "$APACHE_PID" ] || e2e_stop_pid "$pid"
 	fi
 	e2e_stop_pid "$APACHE_PID"
-	e2e_stop_pid "$GUNICORN_PID"
 	for pid in $E2E_PIDS; do
 		e2e_stop_pid "$pid"
 	done
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -n "$T" ]; then
 		for f in "$T"/run/error.log "$T"/run/gunicorn.log \
+		    "$T"/run/gunicorn2.log \
 		    "$T"/run/apache2.out; do
 			[ -s "$f" ] || continue
 			echo "--- ${f##*/} (last lines)"
@@ -134,7 +136,7 @@ e2e_find_tools()
 	GUNICORN=$(command -v gunicorn || command -v gunicorn3 || true)
 	[ -n "$GUNICORN" ] || e2e_skip "gunicorn is not installed"
 	for m in mpm_event authz_core proxy proxy_http headers ssl \
-	    socache_shmcb $E2E_MODULES; do
+	    socache_shmcb ${E2E_MODULES:-}; do
 		[ -f "$MODDIR/mod_$m.so" ] ||
 		    e2e_skip "$MODDIR/mod_$m.so is missing"
 	done
@@ -173,16 +175,38 @@ e2e_start_gunicorn()
 	# --forwarded-allow-ips list only applies to IP peers), so the Unix
 	# socket needs no option for it.  The socket is created 0777 (its
 	# default umask is 0).  No .pyc next to app.py in the source tree.
-	(cd "$T/run" && export PYTHONDONTWRITEBYTECODE=1 &&
-	    exec "$GUNICORN" --bind "unix:$SOCK" \
+	# E2E_TCP=1: also on 127.0.0.1:$TCP_PORT (gunicorn trusts
+	# X-Forwarded-Proto from 127.0.0.1 by default).
+	tcp=
+	if [ "${E2E_TCP:-0}" = 1 ]; then
+		TCP_PORT=$(e2e_free_port)
+		tcp="--bind 127.0.0.1:$TCP_PORT"
+	fi
+	e2e_gunicorn a "$SOCK" gunicorn $tcp
+	GUNICORN_PID=$E2E_PID
+	# E2E_SOCK2=1: a second backend, "b", on $SOCK2 (the first one
+	# answers /whoami/ as "a").
+	[ "${E2E_SOCK2:-0}" = 1 ] || return 0
+	e2e_gunicorn b "$SOCK2" gunicorn2
+	GUNICORN2_PID=$E2E_PID
+}
+
+# e2e_gunicorn NAME SOCKET LOG [ARGS]: app.py on SOCKET, answering /whoami/
+# as NAME, logging to $T/run/LOG.log; its pid in E2E_PID.
+e2e_gunicorn()
+{
+	name=$1 sock=$2 log=$T/run/$3.log
+	shift 3
+	(cd "$T/run" && export PYTHONDONTWRITEBYTECODE=1 E2E_APP_NAME=$name &&
+	    exec "$GUNICORN" --bind "unix:$sock" "$@" \
 	    --chdir "$top_srcdir/tests/e2e" --workers 1 \
-	    --log-file "$T/run/gunicorn.log" app:app) \
-	    </dev/null >>"$T/run/gunicorn.log" 2>&1 &
-	GUNICORN_PID=$!
-	e2e_wait "curl -s --max-time 2 --unix-socket '$SOCK' \
+	    --log-file "$log" app:app) </dev/null >>"$log" 2>&1 &
+	E2E_PID=$!
+	E2E_PIDS="$E2E_PIDS $E2E_PID"
+	e2e_wait "curl -s --max-time 2 --unix-socket '$sock' \
 	    -o /dev/null http://backend/seen" ||
-	    { e2e_fail "gunicorn did not answer on $SOCK"; exit 1; }
-	e2e_log "gunicorn $GUNICORN_PID on $SOCK"
+	    { e2e_fail "gunicorn did not answer on $sock"; exit 1; }
+	e2e_log "gunicorn $E2E_PID on $sock"
 }
 
 e2e_make_cert()
@@ -220,7 +244,7 @@ e2e_write_tree()
 		fi
 		echo "Listen 127.0.0.1:$PORT"
 		for m in mpm_event authz_core proxy proxy_http headers \
-		    socache_shmcb ssl $E2E_MODULES; do
+		    socache_shmcb ssl ${E2E_MODULES:-}; do
 			echo "LoadModule ${m}_module $MODDIR/mod_$m.so"
 		done
 		echo "StartServers 1"
@@ -524,6 +548,7 @@ e2e_start()
 	chmod 0711 "$T/run"
 	ROOT=$T/root
 	SOCK=$T/run/app.sock
+	SOCK2=$T/run/b.sock
 	[ "$E2E_TLS" = 1 ] && e2e_make_cert
 	e2e_start_gunicorn
 	e2e_start_apache

@@ -125,10 +125,13 @@ has_line(const struct buf *diff, const char *line)
 static void
 test_walk_all(void)
 {
+	/* shop.example.com preserves the host and is mounted at /: its
+	 * redirects already reach visitors right (measured), so its dead
+	 * ProxyPassReverse is an info and nothing there is changed. */
 	static const char *const changes[] = { "app.example.com",
-	    "secure.example.com", "shop.example.com", "wiki.example.com" };
+	    "secure.example.com", "wiki.example.com" };
 	static const char *const left[] = { "forwarded-proto-spoofable",
-	    "socket-missing" };
+	    "socket-missing", "reverse-mismatch" };
 	char		*root = new_root(), *pristine = new_root(), *err = NULL;
 	struct wizard	 w, ref;
 	struct wz_fix	 all;
@@ -182,8 +185,8 @@ test_walk_all(void)
 		 * tree */
 		CHECK(w.config->vhosts.n == n);
 	}
-	CHECK(written == 4);
-	CHECK(broken >= 4);
+	CHECK(written == 3);
+	CHECK(broken >= 3);
 
 	/* Only what needs a human is left. */
 	for (i = 0; i < w.findings.n; i++) {
@@ -197,14 +200,14 @@ test_walk_all(void)
 			    f->rule->id, f->path, f->line);
 		CHECK(ok);
 	}
-	CHECK(w.findings.n == 2);
+	CHECK(w.findings.n == 3);
 
 	/* The same bytes as fix --all on the pristine tree. */
 	start(&ref, pristine, 0, "true");
 	CHECK(wizard_fix_build(ref.config,
 	    (struct cf_vhost *const *)ref.config->vhosts.v,
 	    ref.config->vhosts.n, &ref.opts.plan, &all) == 0);
-	CHECK(all.rendered.n == 4);
+	CHECK(all.rendered.n == 3);
 	for (i = 0; i < all.rendered.n; i++) {
 		const struct rendered	*r = all.rendered.v[i];
 		size_t			 len;
@@ -228,7 +231,7 @@ test_walk_all(void)
 	wo = w.opts.write;
 	wo.root = w.config->root;
 	CHECK(write_list_sets(&wo, &sets, &err) == 0);
-	CHECK(sets.n == 4);
+	CHECK(sets.n == 3);
 	vec_free_all(&sets, wr_set_free);
 	wizard_free(&w);
 	drop_root(root);
@@ -254,7 +257,9 @@ test_choices(void)
 	wizard_set_preserve(&w, 1);
 	CHECK(wizard_prepare(&w) == 0 && w.pending);
 	CHECK(has_line(&w.fix.diff, "+\tProxyPreserveHost On\n"));
-	CHECK(has_line(&w.fix.diff,
+	/* Host preserved at /: the backend's redirects are right as they
+	 * are, no ProxyPassReverse is written for them. */
+	CHECK(!has_line(&w.fix.diff,
 	    "+\tProxyPassReverse / http://app.example.com/\n"));
 
 	wizard_set_preserve(&w, 0);

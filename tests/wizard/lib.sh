@@ -178,6 +178,5 @@ walk_to_diff() {
 	keys Enter
 	wait_for "Step 5 of 7 Review the diff" \
 	    "--- a/etc/apache2/sites-available/app.example.com.conf" \
-	    "-       ProxyPassReverse / unix:/run/gunicorn/app.sock|http://127" \
 	    "+       Header unset Server"
 }

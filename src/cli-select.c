@@ -1,5 +1,5 @@
-/* cli-vhosts.c: the vhosts a command line names, with "did you mean"
- * for the ones it does not find (check, fix, probe, verify). */
+/* cli-select.c: the vhosts named on the command line, or a message with
+ * the nearest names. */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "util.h"
 
 /* "did you mean": the nearest of the ServerNames and aliases, at most 3. */
 static void
