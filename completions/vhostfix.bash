@@ -171,7 +171,7 @@ _vhostfix()
 		COMPREPLY=($(compgen -W "$(_vhostfix_help_section "$prog" \
 		    commands | awk '/^  [a-z]/ { print $1 }')" -- "$cur"))
 		;;
-	check | fix)
+	check | fix | probe | verify)
 		COMPREPLY=($(compgen -W "$(_vhostfix_vhosts "$prog")" \
 		    -- "$cur"))
 		;;

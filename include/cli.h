@@ -59,4 +59,25 @@ int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 	    const char *configtest, int no_configtest, const char *apache_bin,
 	    int reload, const char *reload_cmd);
 
+/* cli-live.c: check's live stage: live_run() on the findings (and with
+ * probe, the previews from the backends' real answers), its notes on
+ * stderr; EXIT_USAGE when --probe is given for another root. */
+int	 cli_live(const struct cf_config *, const char *root,
+	    struct vec *findings, int probe);
+/* probe VHOST...: one GET to each backend of the vhosts, as Apache would
+ * send it (path: only the ProxyPass covering it); the status, Location,
+ * Server and where the visitor is sent now and after the fix. */
+int	 cli_probe(const struct cf_opts *, char **names, int n,
+	    const char *path, int json);
+/* verify VHOST...: verify.h's checks of the running Apache against the
+ * prediction, a mark per check, exit 1 on any miss. */
+int	 cli_verify(const struct cf_opts *, char **names, int n);
+/* After fix --yes --reload on the running system: verify the vhosts the
+ * fix touched (prints; fix's exit status stays its own). */
+void	 cli_verify_after_fix(const struct cf_opts *, const struct vec *);
+/* --reload without --reload-cmd on a tree that is not the running
+ * system's: the message, EXIT_USAGE; else 0. */
+int	 cli_reload_refused(const char *root, int reload,
+	    const char *reload_cmd);
+
 #endif

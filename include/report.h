@@ -25,6 +25,8 @@ int	report_selected(const struct vec *sel, const struct cf_vhost *v);
 /* JSON string literal (quotes included) of s: control characters
  * escaped, invalid UTF-8 replaced by U+FFFD. */
 void	report_json_string(struct buf *, const char *s);
+/* The same, or null for NULL. */
+void	report_json_string_or_null(struct buf *, const char *s);
 /* s with control characters shown inert (for terminals). */
 char	*report_inert(const char *s);
 

@@ -19,6 +19,9 @@ struct finding	*rule_add(struct rule_ctx *, const struct rule *r,
 		    __attribute__((format(printf, 4, 5)));
 void		 rule_suggest(struct finding *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* The registry's entry of a rule id, or NULL (a rule file reporting or
+ * reading another family's rule goes through the registry). */
+const struct rule *rule_by_id(const char *id);
 /* The node a vhost-level finding points at (<VirtualHost> line). */
 const struct cf_node *rule_vhost_node(const struct rule_ctx *);
 /* Name used for the visitor's Host in explanations. */
@@ -85,5 +88,11 @@ extern const struct rule rule_forwarded_proto_missing;
 extern const struct rule rule_server_header_exposed;
 extern const struct rule rule_forwarded_proto_spoofable;
 extern const struct rule rule_preserve_host_conflict;
+/* rule-live.c (run by live_run, not per context) */
+extern const struct rule rule_socket_stale;
+extern const struct rule rule_socket_backlog_full;
+extern const struct rule rule_backend_ipv6_first;
+extern const struct rule rule_backend_unreachable;
+extern const struct rule rule_log_unmatched;
 
 #endif

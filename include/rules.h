@@ -24,6 +24,8 @@ struct preview {
 	char	*backend_after;		/* plan_previews(): where the backend
 					   redirects once the choices apply,
 					   if that differs */
+	int	 probed;		/* check --probe: from the backend's
+					   real answer */
 };
 
 struct rule_ctx;
@@ -68,6 +70,9 @@ struct finding {
 						   the rule's fix, unless the
 						   check knows better) */
 	struct preview		*preview;	/* reverse-* only, or NULL */
+	struct vec		 evidence;	/* struct el_event * (errlog.h):
+						   the error log's lines about
+						   it (live_run), or empty */
 };
 
 /* Run every rule.  Appends struct finding * to out, in file order within

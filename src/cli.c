@@ -48,6 +48,8 @@ struct cli {
 	int			 all;
 	int			 list;
 	int			 force;
+	int			 probe;		/* check --probe */
+	const char		*path;		/* probe --path */
 	int			 help;
 	int			 version;
 	unsigned long		 given;		/* CLI_OPT bits of the options
@@ -62,6 +64,7 @@ enum cli_opt_id {
 	OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD, OPT_LIST, OPT_FORCE,
 	OPT_HELP, OPT_VERSION, OPT_FAIL_ON, OPT_IGNORE, OPT_RULE, OPT_QUIET,
 	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT, OPT_VIA, OPT_HEADER, OPT_LOCATION,
+	OPT_PROBE, OPT_PATH,
 	OPT_COUNT
 };
 #define CLI_OPT(id)	(1UL << (id))
@@ -187,6 +190,10 @@ static const struct cli_opt options[OPT_COUNT] = {
 	    "(-H, repeatable)", AT(explain.headers), NULL, 1, 'H' },
 	[OPT_LOCATION] = { "location", "URL", "explain: the Location a "
 	    "backend redirects to (default /)", AT(explain.location), NULL },
+	[OPT_PROBE] = { "probe", NULL, "check: ask each backend directly for "
+	    "its redirects (running system only)", AT(probe), NULL },
+	[OPT_PATH] = { "path", "P", "probe: only the ProxyPass covering P, "
+	    "asked for P", AT(path), NULL },
 };
 
 /* A command.  The wizard is the entry without a name. */
@@ -205,6 +212,7 @@ struct cli_cmd {
 static int	cmd_wizard(struct cli *, char **, int);
 static int	cmd_list(struct cli *, char **, int);
 static int	cmd_check(struct cli *, char **, int);
+static int	cmd_live(struct cli *, char **, int);
 static int	cmd_fix(struct cli *, char **, int);
 static int	cmd_rollback(struct cli *, char **, int);
 
@@ -226,7 +234,7 @@ static const struct cli_cmd commands[] = {
 	  "diagnose (exit 1 when something reaches --fail-on)", 0, -1,
 	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_FAIL_ON) |
 	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_RULE) | CLI_OPT(OPT_QUIET) |
-	  CLI_OPT(OPT_VERBOSE), cmd_check },
+	  CLI_OPT(OPT_VERBOSE) | CLI_OPT(OPT_PROBE), cmd_check },
 	{ "fix", "VHOST...|--all [--dry-run|--yes] [choices]",
 	  "correct the proxy lines (a diff first)", 0, -1,
 	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_DRY_RUN) | CLI_OPT(OPT_YES) |
@@ -237,6 +245,11 @@ static const struct cli_cmd commands[] = {
 	  "the way of a request through the configuration", 1, 1,
 	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_VIA) | CLI_OPT(OPT_HEADER) |
 	  CLI_OPT(OPT_LOCATION), cmd_explain },
+	{ "probe", "VHOST... [--path P]", "ask each backend directly, as "
+	  "Apache would", 1, -1, CLI_OPT(OPT_PATH) | CLI_OPT(OPT_FORMAT),
+	  cmd_live },
+	{ "verify", "VHOST...", "check the running Apache's answers against "
+	  "the prediction", 1, -1, 0, cmd_live },
 	{ "rollback", "[ID] [--list] [--force]",
 	  "restore a backup set (default: the newest)", 0, 1,
 	  CLI_OPT(OPT_LIST) | CLI_OPT(OPT_FORCE) | CLI_OPT(OPT_FORMAT) |
@@ -550,6 +563,8 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		goto done;
 	}
 	rc = cli_write(c, &fix.rendered, &sel, cl->yes, &cl->write);
+	if (rc == EXIT_CLEAN && cl->write.reload)
+		cli_verify_after_fix(&cl->load, &sel);
 done:
 	vec_free_all(&fs, finding_free);
 	wizard_fix_free(&fix);
@@ -606,12 +621,22 @@ cmd_check(struct cli *cl, char **args, int nargs)
 		return EXIT_USAGE;
 	}
 	rules_run(c, &fs);
-	rc = cli_auto_check(&cl->autom, c, nargs > 0 ? &sel : NULL, &fs,
-	    use_color(cl));
+	if ((rc = cli_live(c, cl->load.root, &fs, cl->probe)) == 0)
+		rc = cli_auto_check(&cl->autom, c, nargs > 0 ? &sel : NULL,
+		    &fs, use_color(cl));
 	vec_free_all(&fs, finding_free);
 	vec_free(&sel);
 	conf_free(c);
 	return rc;
+}
+
+/* probe and verify (cli-live.c). */
+static int
+cmd_live(struct cli *cl, char **args, int nargs)
+{
+	return cl->cmd->name[0] == 'p' ? cli_probe(&cl->load, args,
+	    nargs, cl->path, cl->autom.format == CLI_FMT_JSON) :
+	    cli_verify(&cl->load, args, nargs);
 }
 
 static int
@@ -741,7 +766,8 @@ cli_run(struct cli *cl, int argc, char **argv)
 
 	rc = cli_auto_prepare(&cl->autom, cl->load.root, &cl->write.backup_dir,
 	    &cl->write.test_timeout);
-	if (rc == 0)
+	if (rc == 0 && (rc = cli_reload_refused(cl->load.root,
+	    cl->write.reload, cl->write.reload_cmd)) == 0)
 		rc = cl->cmd->exec(cl, args, nargs);
 	if (cl->demo_dir != NULL) {
 		demo_remove(cl->demo_dir);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "errlog.h"
 #include "report.h"
 
 static size_t
@@ -109,13 +110,46 @@ report_inert(const char *s)
 	return buf_steal(&b);
 }
 
-static void
-json_str_or_null(struct buf *b, const char *s)
+void
+report_json_string_or_null(struct buf *b, const char *s)
 {
 	if (s == NULL)
 		buf_adds(b, "null");
 	else
 		report_json_string(b, s);
+}
+
+/* "evidence": the error log's lines about a finding, one object per kind
+ * of failure (code, errno, backend). */
+static void
+json_evidence(struct buf *b, const struct vec *ev)
+{
+	size_t	i;
+
+	buf_adds(b, ",\"evidence\":[");
+	for (i = 0; i < ev->n; i++) {
+		const struct el_event	*e = ev->v[i];
+
+		buf_adds(b, i ? ",{\"log\":" : "{\"log\":");
+		report_json_string_or_null(b, e->log);
+		buf_adds(b, ",\"code\":");
+		report_json_string(b, e->code);
+		buf_printf(b, ",\"errno\":%d,\"error\":", e->err);
+		report_json_string_or_null(b, e->errtext);
+		buf_adds(b, ",\"backend\":");
+		report_json_string(b, e->backend);
+		buf_adds(b, ",\"address\":");
+		report_json_string_or_null(b, e->addr);
+		buf_printf(b, ",\"count\":%lu,\"first\":", e->count);
+		report_json_string_or_null(b, e->first[0] ? e->first : NULL);
+		buf_adds(b, ",\"last\":");
+		report_json_string_or_null(b, e->last[0] ? e->last : NULL);
+		buf_printf(b, ",\"debug\":%s,\"sample\":",
+		    e->debug ? "true" : "false");
+		report_json_string_or_null(b, e->sample);
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
 }
 
 static void
@@ -128,7 +162,7 @@ json_finding(struct buf *b, const struct finding *f)
 	buf_adds(b, ",\"severity\":");
 	report_json_string(b, sev_name(f->sev));
 	buf_adds(b, ",\"file\":");
-	json_str_or_null(b, f->path);
+	report_json_string_or_null(b, f->path);
 	buf_printf(b, ",\"line\":%u,\"message\":", f->line);
 	report_json_string(b, f->message);
 	buf_adds(b, ",\"suggestion\":[");
@@ -140,13 +174,17 @@ json_finding(struct buf *b, const struct finding *f)
 	buf_addc(b, ']');
 	if (f->preview != NULL) {
 		buf_adds(b, ",\"preview\":{\"backend_location\":");
-		json_str_or_null(b, f->preview->backend_location);
+		report_json_string_or_null(b, f->preview->backend_location);
 		buf_adds(b, ",\"visitor_location_before\":");
-		json_str_or_null(b, f->preview->visitor_before);
+		report_json_string_or_null(b, f->preview->visitor_before);
 		buf_adds(b, ",\"visitor_location_after\":");
-		json_str_or_null(b, f->preview->visitor_after);
+		report_json_string_or_null(b, f->preview->visitor_after);
+		if (f->preview->probed)
+			buf_adds(b, ",\"probed\":true");
 		buf_addc(b, '}');
 	}
+	if (f->evidence.n > 0)
+		json_evidence(b, &f->evidence);
 	buf_addc(b, '}');
 }
 
@@ -194,7 +232,7 @@ print_json(FILE *fp, const struct cf_config *c, const struct vec *fs,
 			report_json_string(&b, v->addrs[j]);
 		}
 		buf_adds(&b, "],\"server_name\":");
-		json_str_or_null(&b, v->server_name);
+		report_json_string_or_null(&b, v->server_name);
 		buf_adds(&b, ",\"aliases\":[");
 		for (j = 0; j < v->naliases; j++) {
 			if (j)
@@ -269,6 +307,40 @@ leaks(const struct finding *f)
 	return 1;
 }
 
+/* "Apache logged 37 x AH02454 (13 Permission denied) for /run/app.sock
+ * from ... to ...", then the newest such line. */
+static void
+print_evidence(FILE *fp, const struct vec *ev)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->n; i++) {
+		const struct el_event	*e = ev->v[i];
+		char			*b = report_inert(e->backend);
+		char			*l = report_inert(e->log ? e->log : "-");
+		char			*t = report_inert(e->errtext ?
+					    e->errtext : "");
+
+		fprintf(fp, "    evidence: Apache logged %lu x %s", e->count,
+		    e->code);
+		if (e->errtext != NULL) {
+			if (e->err != 0)
+				fprintf(fp, " (%d %s)", e->err, t);
+			else
+				fprintf(fp, " (%s)", t);
+		}
+		fprintf(fp, " for %s%s from %s to %s in %s\n", b,
+		    e->debug ? " (at LogLevel debug)" : "", e->first,
+		    e->last, l);
+		free(b);
+		b = report_inert(e->sample ? e->sample : "");
+		fprintf(fp, "      %s\n", b);
+		free(b);
+		free(l);
+		free(t);
+	}
+}
+
 static void
 print_finding(FILE *fp, const struct finding *f, int color)
 {
@@ -292,8 +364,9 @@ print_finding(FILE *fp, const struct finding *f, int color)
 		char	*va = f->preview->visitor_after ?
 		    report_inert(f->preview->visitor_after) : NULL;
 
-		fprintf(fp, "    redirect: backend sends Location: %s -> "
-		    "visitor goes to %s%s\n", bl, vb, strcmp(bl, vb) != 0 ?
+		fprintf(fp, "    redirect%s: backend sends Location: %s -> "
+		    "visitor goes to %s%s\n", f->preview->probed ?
+		    " (asked the backend)" : "", bl, vb, strcmp(bl, vb) != 0 ?
 		    "" : leaks(f) ? " (leaks the backend address)" :
 		    " (unchanged)");
 		if (va != NULL)
@@ -303,6 +376,7 @@ print_finding(FILE *fp, const struct finding *f, int color)
 		free(vb);
 		free(va);
 	}
+	print_evidence(fp, &f->evidence);
 	free(path);
 	free(msg);
 }

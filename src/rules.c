@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errlog.h"
 #include "preview.h"
 #include "rule-impl.h"
 
@@ -49,9 +50,25 @@ const struct rule *const rules_table[] = {
 	&rule_server_header_exposed,
 	&rule_forwarded_proto_spoofable,
 	&rule_preserve_host_conflict,
+	&rule_socket_stale,
+	&rule_socket_backlog_full,
+	&rule_backend_ipv6_first,
+	&rule_backend_unreachable,
+	&rule_log_unmatched,
 	&rule_parse_error,
 };
 const size_t rules_count = sizeof rules_table / sizeof *rules_table;
+
+const struct rule *
+rule_by_id(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < rules_count; i++)
+		if (strcmp(rules_table[i]->id, id) == 0)
+			return rules_table[i];
+	return NULL;
+}
 
 const char *
 sev_name(enum sev s)
@@ -141,6 +158,7 @@ finding_free(void *p)
 	free(f->message);
 	vec_free_all(&f->suggest, free);
 	preview_free(f->preview);
+	vec_free_all(&f->evidence, el_event_free);
 	free(f);
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errlog.h"
 #include "screen.h"
 
 enum {
@@ -89,6 +90,16 @@ diag_finding(struct tui *t, struct tui_view *tv, const struct finding *f)
 			    "setting kept)",
 			    tui_glyph(t, TG_ARROW),
 			    f->preview->visitor_after);
+	}
+	/* The error log's word on it: "Apache logged 37 x AH02454 for
+	 * /run/app.sock since 09:12:04: Permission denied". */
+	for (i = 0; i < f->evidence.n; i++) {
+		const struct el_event	*e = f->evidence.v[i];
+
+		tui_wline(tv, TA_HILITE, "    Apache logged %lu x %s for %s "
+		    "since %s%s%s", e->count, e->code, e->backend, e->first,
+		    e->errtext != NULL ? ": " : "",
+		    e->errtext != NULL ? e->errtext : "");
 	}
 	/* a command to copy: wrapped, never cut */
 	for (i = 0; i < f->suggest.n; i++)

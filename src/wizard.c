@@ -17,6 +17,7 @@
 
 #include "diff.h"
 #include "fixfiles.h"
+#include "live.h"
 #include "proxy.h"
 #include "verify.h"
 #include "wizard-int.h"
@@ -85,6 +86,22 @@ wizard_fix_write(const struct cf_config *c, const struct wz_fix *fix,
 
 /* ---- the tree --------------------------------------------------------- */
 
+/* The live stage, as check runs it: the running system's backends tested
+ * and the error log's lines as evidence (the diagnosis screen shows
+ * them).  Its notes are check's business; the wizard shows findings. */
+static void
+wizard_run_live(struct wizard *w)
+{
+	struct live_opts	lo;
+	struct vec		notes = { 0 };
+
+	lo.live = live_is_running_root(w->config->root);
+	lo.logs = 1;
+	lo.timeout_ms = 2000;
+	live_run(w->config, &lo, &w->findings, &notes);
+	vec_free_all(&notes, free);
+}
+
 /* Run the rules and note each vhost's worst severity and whether it
  * proxies, once: the list asks on every draw, for thousands of vhosts. */
 static void
@@ -94,6 +111,7 @@ wizard_run_rules(struct wizard *w)
 
 	vec_free_all(&w->findings, finding_free);
 	rules_run(w->config, &w->findings);
+	wizard_run_live(w);
 	free(w->worst);
 	free(w->proxies);
 	free(w->marked);

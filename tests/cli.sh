@@ -59,8 +59,9 @@ value_for()
 grep -v -e '^--format ' -e '^--yes ' -e '^--all ' -e '^--list ' \
     -e '^--force ' -e '^--fail-on ' -e '^--ignore ' -e '^--rule ' \
     -e '^--quiet ' -e '^--verbose ' -e '^--via ' -e '^--header ' \
-    -e '^--location ' "$T/all-opts" >"$T/wizard-opts"
-for cmd in "" list check fix explain rollback; do
+    -e '^--location ' -e '^--probe ' -e '^--path ' "$T/all-opts" \
+    >"$T/wizard-opts"
+for cmd in "" list check fix explain probe verify rollback; do
 	label=${cmd:-wizard}
 	[ -n "$cmd" ] && "$VHOSTFIX" "$cmd" --help | opts_of >"$T/$label-opts"
 	[ -s "$T/$label-opts" ] || fail "'$cmd --help' lists no options"
@@ -133,7 +134,8 @@ grep -q "did you mean rollback?" "$T/rollbak.err" ||
     fail "rollbak: no 'did you mean rollback?'"
 run zzz qqqqqqq
 [ "$rc" -eq 2 ] || fail "qqqqqqq: exit $rc, want 2"
-grep -q "the commands are list, check, fix, explain, rollback" "$T/zzz.err" ||
+grep -q "the commands are list, check, fix, explain, probe, verify, rollback" \
+    "$T/zzz.err" ||
     fail "qqqqqqq: the commands are not listed"
 
 # Argument counts.

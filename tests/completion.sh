@@ -79,7 +79,7 @@ expect()
 nl=$'\n'
 
 # Commands.
-expect "check${nl}explain${nl}fix${nl}list${nl}rollback" vhostfix ""
+expect "check${nl}explain${nl}fix${nl}list${nl}probe${nl}rollback${nl}verify" vhostfix ""
 expect "check" vhostfix ch
 expect "check" vhostfix --root "$R" ch
 
@@ -97,7 +97,7 @@ expect "--reload${nl}--reload-cmd" vhostfix fix --relo
 # Option values, after a space and after '=' (split or not).
 expect "json${nl}nagios${nl}prometheus${nl}text" vhostfix check --format ""
 expect "error${nl}info${nl}warning" vhostfix check --fail-on ""
-expect "socket-in-private-tmp${nl}socket-label-shared${nl}socket-missing${nl}socket-path-too-long${nl}socket-permission${nl}socket-url-syntax" vhostfix check --rule socket-
+expect "socket-backlog-full${nl}socket-in-private-tmp${nl}socket-label-shared${nl}socket-missing${nl}socket-path-too-long${nl}socket-permission${nl}socket-stale${nl}socket-url-syntax" vhostfix check --rule socket-
 expect "server-header-exposed${nl}servername-duplicate" vhostfix check --ignore serv
 expect "--quiet" vhostfix check --qu
 expect "json" vhostfix check --format j
@@ -110,7 +110,7 @@ expect "prod" vhostfix fix --server-tokens p
 expect "$T/dirs/sub-one${nl}$T/dirs/sub-two" vhostfix --root "$T/dirs/sub"
 expect "$T/dirs/afile" vhostfix --config "$T/dirs/af"
 # An option without a value does not take the next word.
-expect "check${nl}explain${nl}fix${nl}list${nl}rollback" vhostfix --demo --yes ""
+expect "check${nl}explain${nl}fix${nl}list${nl}probe${nl}rollback${nl}verify" vhostfix --demo --yes ""
 
 # Virtual hosts of the tree that --root names (aliases too).
 expect "alpha.example.com${nl}beta.example.org${nl}www.alpha.example.com" \

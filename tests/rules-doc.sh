@@ -55,7 +55,7 @@ compare "rule fix" "$T/table-fix" "$T/man-fix" "the registry" \
     "the man page RULES (Fix: automatic / by hand)"
 
 # README.md: the table's rows ('| [`id`](#id) | severity...') ...
-sed -n 's/^| \[`\([a-z-]*\)`\](#[a-z-]*) | \([a-z]*\).*/\1 (\2)/p' \
+sed -n 's/^| \[`\([a-z0-9-]*\)`\](#[a-z0-9-]*) | \([a-z]*\).*/\1 (\2)/p' \
     "$README" >"$T/readme-sev"
 compare "rule (severity)" "$T/table-sev" "$T/readme-sev" "the registry" \
     "README.md's rule table"

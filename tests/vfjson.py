@@ -51,7 +51,14 @@ RULES = {
     "ssl-proxy-engine-missing": {"error"},
     "proxypass-not-url": {"error"},
     "alias-shadowed": {"warning"},
+    "socket-stale": {"error"},
+    "socket-backlog-full": {"warning"},
+    "backend-ipv6-first": {"warning", "error"},
+    "backend-unreachable": {"error"},
+    "log-unmatched": {"info"},
 }
+EVIDENCE_KEYS = ("log", "code", "errno", "error", "backend", "address",
+                 "count", "first", "last", "debug", "sample")
 PREVIEW_RULES = {"reverse-socket-prefix", "reverse-mismatch",
                  "reverse-missing", "reverse-scheme-missing"}
 
@@ -111,6 +118,19 @@ def check_finding(f, where):
                     bad(where, "preview has no %r" % key)
                 elif p[key] is not None and not isinstance(p[key], str):
                     bad(where, "preview %s is not a string" % key)
+    if "evidence" in f:
+        ev = f["evidence"]
+        if not isinstance(ev, list) or not ev:
+            bad(where, "evidence is not a non-empty list")
+        else:
+            for e in ev:
+                if not isinstance(e, dict) or \
+                        any(k not in e for k in EVIDENCE_KEYS):
+                    bad(where, "evidence entry lacks one of %s: %r"
+                        % (", ".join(EVIDENCE_KEYS), e))
+                elif not is_int(e["count"]) or e["count"] < 1 or \
+                        not is_int(e["errno"]):
+                    bad(where, "evidence count/errno are not numbers")
     return "%s %s:%s %s" % (rule, path if path is not None else "-",
                             line, sev)
 

@@ -26,6 +26,10 @@
 MODDIR=/usr/lib/apache2/modules
 CONFIG=/etc/apache2/apache2.conf
 E2E_TLS=${E2E_TLS:-0}
+# Extra modules a scenario loads (mod_NAME.so in MODDIR), and the pids of
+# helper processes it starts with e2e_bg (stopped on exit).
+E2E_MODULES=${E2E_MODULES:-}
+E2E_PIDS=
 E2E_FAILED=0
 T=
 APACHE_PID=
@@ -114,6 +118,13 @@ e2e_cleanup()
 	fi
 	[ -n "$T" ] && rm -rf "$T"
 	exit "$rc"
+}
+
+# e2e_bg COMMAND...: a helper process in the background, stopped on exit.
+e2e_bg()
+{
+	"$@" </dev/null >>"$T/run/helpers.log" 2>&1 &
+	E2E_PIDS="$E2E_PIDS $!"
 }
 
 e2e_find_tools()
