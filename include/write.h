@@ -59,6 +59,9 @@ struct wr_opts {
 	int		 force;		/* write even though an interrupted
 					   fix is still open (its journal);
 					   rollback: overwrite changed files */
+	int		 redo;		/* rollback: allowed to undo a set that
+					   was itself a rollback (that puts the
+					   fix back); without it, refused */
 };
 
 #define WR_TIMEOUT_DEFAULT	60
@@ -118,8 +121,12 @@ int	 write_list_sets(const struct wr_opts *, struct vec *out, char **err);
 void	 wr_set_free(void *);
 
 /* Restore a set (id NULL: newest).  Refuses files changed since that set
- * was written unless force.  Makes a backup set first (so it can be undone)
- * and runs the configtest like write_apply. */
+ * was written unless force.  A set of kind "rollback" undid a fix:
+ * restoring it redoes the fix, refused unless o->redo; with o->redo, only
+ * such a set is restored (its set is of kind "redo", which a later
+ * rollback undoes again without o->redo).  Makes a backup set first (so
+ * it can be undone) and runs the configtest like write_apply.  Without an
+ * id and with o->redo, the newest set, whatever journal is open. */
 enum wr_status	 write_rollback(const struct wr_opts *, const char *id,
 		    int force, struct wr_result *res);
 

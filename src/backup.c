@@ -10,7 +10,7 @@
  * starting with '#' are comments:
  *
  *	format	1
- *	kind	fix | rollback
+ *	kind	fix | rollback | redo
  *	time	2024-05-01T12:00:00Z	UTC, when the set was made
  *	stamp	1714564800.123456789	the same, to order sets
  *	root	/				what the paths are under

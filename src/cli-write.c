@@ -187,6 +187,20 @@ cli_write(struct cf_config *c, struct vec *rendered, struct vec *vhosts,
 	return rc;
 }
 
+/* At most LIST_SOME items of v after lead, then "and N more": one line
+ * per set in rollback --list however many files a fix touched. */
+#define LIST_SOME	3
+static void
+list_some(struct buf *b, const struct vec *v, const char *lead)
+{
+	size_t	j;
+
+	for (j = 0; j < v->n && j < LIST_SOME; j++)
+		buf_printf(b, "%s%s", j ? ", " : lead, (char *)v->v[j]);
+	if (v->n > LIST_SOME)
+		buf_printf(b, " and %zu more", v->n - LIST_SOME);
+}
+
 int
 cli_rollback(const struct cf_opts *load, const char *id, int list,
     int force, const struct wr_opts *opts, int json)
@@ -244,12 +258,11 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 				}
 				buf_adds(&b, "]}");
 			} else {
-				buf_printf(&b, "%-24s %-20s %-8s %zu file%s",
+				buf_printf(&b, "%-24s %-20s %-8s %zu file%s:",
 				    s->id, s->time, s->kind, s->files.n,
 				    s->files.n == 1 ? "" : "s");
-				for (j = 0; j < s->vhosts.n; j++)
-					buf_printf(&b, "%s%s", j ? ", " :
-					    "  ", (char *)s->vhosts.v[j]);
+				list_some(&b, &s->files, " ");
+				list_some(&b, &s->vhosts, "  vhosts: ");
 			}
 			{
 				char	*inert = json ? NULL :

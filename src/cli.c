@@ -62,6 +62,7 @@ enum cli_opt_id {
 	OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP, OPT_HIDE,
 	OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST, OPT_NO_CONFIGTEST,
 	OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD, OPT_LIST, OPT_FORCE,
+	OPT_REDO,
 	OPT_HELP, OPT_VERSION, OPT_FAIL_ON, OPT_IGNORE, OPT_RULE, OPT_QUIET,
 	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT, OPT_VIA, OPT_HEADER, OPT_LOCATION,
 	OPT_PROBE, OPT_PATH,
@@ -162,6 +163,9 @@ static const struct cli_opt options[OPT_COUNT] = {
 	[OPT_FORCE] = { "force", NULL,
 	    "rollback: restore files changed since the fix; fix: write on "
 	    "top of an interrupted fix", AT(force), NULL },
+	[OPT_REDO] = { "redo", NULL,
+	    "rollback: undo a rollback, which puts its fix back",
+	    AT(write.redo), NULL },
 	[OPT_HELP] = { "help", NULL, "show this help (-h)", AT(help), NULL,
 	    0, 'h' },
 	[OPT_VERSION] = { "version", NULL, "show the version", AT(version),
@@ -250,9 +254,10 @@ static const struct cli_cmd commands[] = {
 	  cmd_live },
 	{ "verify", "VHOST...", "check the running Apache's answers against "
 	  "the prediction", 1, -1, 0, cmd_live },
-	{ "rollback", "[ID] [--list] [--force]",
+	{ "rollback", "[ID] [--list] [--force] [--redo]",
 	  "restore a backup set (default: the newest)", 0, 1,
-	  CLI_OPT(OPT_LIST) | CLI_OPT(OPT_FORCE) | CLI_OPT(OPT_FORMAT) |
+	  CLI_OPT(OPT_LIST) | CLI_OPT(OPT_FORCE) | CLI_OPT(OPT_REDO) |
+	  CLI_OPT(OPT_FORMAT) |
 	  CLI_OPT(OPT_BACKUP_DIR) | CLI_OPT(OPT_CONFIGTEST) |
 	  CLI_OPT(OPT_NO_CONFIGTEST) | CLI_OPT(OPT_CONFIGTEST_TIMEOUT),
 	  cmd_rollback },
@@ -642,9 +647,9 @@ cmd_live(struct cli *cl, char **args, int nargs)
 static int
 cmd_rollback(struct cli *cl, char **args, int nargs)
 {
-	if (cl->list && (nargs > 0 || cl->force))
-		return cmd_usage(cl->cmd, "rollback --list takes no ID and no "
-		    "--force");
+	if (cl->list && (nargs > 0 || cl->force || cl->write.redo))
+		return cmd_usage(cl->cmd, "rollback --list takes no ID, no "
+		    "--force and no --redo");
 	if (cl->report.json && !cl->list)
 		return cmd_usage(cl->cmd, "--format is for rollback --list");
 	return cli_rollback(&cl->load, nargs ? args[0] : NULL, cl->list,

@@ -144,7 +144,8 @@ write_rollback(const struct wr_opts *o, const char *id, int force,
 		goto out;
 	}
 	/* Without an id: the newest interrupted fix, else the newest set. */
-	for (i = (ssize_t)sets.n - 1; id == NULL && i >= 0 && m == NULL;
+	for (i = (ssize_t)sets.n - 1; id == NULL && !o->redo && i >= 0 &&
+	    m == NULL;
 	    i--) {
 		if (backup_journal_read(sets.v[i], &time, &phase)) {
 			m = sets.v[i];
@@ -184,13 +185,26 @@ write_rollback(const struct wr_opts *o, const char *id, int force,
 		    " %s", m->id, m->root, o->root);
 		goto out;
 	}
+	/* Undoing a rollback puts the fix back: only on request. */
+	if (strcmp(m->kind, "rollback") == 0 && !o->redo) {
+		res->error = xasprintf("backup set %s already undid a fix:"
+		    " rolling it back would redo the fix; refused without"
+		    " --redo", m->id);
+		goto out;
+	}
+	if (strcmp(m->kind, "rollback") != 0 && o->redo) {
+		res->error = xasprintf("nothing to redo: backup set %s is a"
+		    " %s, not a rollback", m->id, m->kind);
+		goto out;
+	}
 	f = xcalloc(m->files.n, sizeof *f);
 	n = wr_rollback_files(o, m, force, f, res);
 	if (n == 0)
 		res->status = WR_OK;
 	else if (n > 0) {
 		wr_tx_init(&t, o, f, (size_t)n, res);
-		wr_tx_run(&t, NULL, "rollback", (const char **)m->vhosts.v,
+		wr_tx_run(&t, NULL, o->redo ? "redo" : "rollback",
+		    (const char **)m->vhosts.v,
 		    m->vhosts.n);
 		wr_tx_free(&t);
 	}

@@ -57,7 +57,7 @@ value_for()
 # The wizard (no command) has no help of its own ('vhostfix --help' is
 # everybody's): it takes every option but these.
 grep -v -e '^--format ' -e '^--yes ' -e '^--all ' -e '^--list ' \
-    -e '^--force ' -e '^--fail-on ' -e '^--ignore ' -e '^--rule ' \
+    -e '^--force ' -e '^--redo ' -e '^--fail-on ' -e '^--ignore ' -e '^--rule ' \
     -e '^--quiet ' -e '^--verbose ' -e '^--via ' -e '^--header ' \
     -e '^--location ' -e '^--probe ' -e '^--path ' "$T/all-opts" \
     >"$T/wizard-opts"
