@@ -121,6 +121,15 @@ int	 px_label_shared(const struct px_vhost *, size_t i);
 /* The pass's URL with its socket's own label: "http://app-b/".  Caller
  * frees. */
 char	*px_relabelled_url(const struct px_pass *);
+/* A BalancerMember of the balancer named by url ("balancer://app/x")
+ * whose URL ends in "/", or NULL.  mod_proxy_balancer appends the path
+ * after "balancer://app" to the member's URL, so such a member doubles
+ * the slash of every request (measured on 2.4.71: "BalancerMember
+ * http://h:p/" with "ProxyPass / balancer://app/": /x reaches the backend
+ * as //x).  Both forms: inside <Proxy balancer://app> and "BalancerMember
+ * balancer://app URL".  *member gets its URL (points into the node). */
+const struct cf_node *px_balancer_member_slash(const struct cf_config *,
+	    const char *url, const char **member, size_t *member_len);
 /* trailing-slash: a path ending in "/" onto a URL with no path at all
  * ("http://127.0.0.1:8000", "balancer://app"): Apache glues the rest onto
  * the host or port and every URL but the path itself fails (measured:

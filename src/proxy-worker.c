@@ -298,3 +298,94 @@ px_label_shared(const struct px_vhost *p, size_t i)
 	free(c.example);
 	return r;
 }
+
+/* An argument as written, without its quotes: start and length. */
+static const char *
+arg_bare(const char *a, size_t *len)
+{
+	size_t	n = strlen(a);
+
+	if (n >= 2 && (a[0] == '"' || a[0] == '\'') && a[n - 1] == a[0]) {
+		*len = n - 2;
+		return a + 1;
+	}
+	*len = n;
+	return a;
+}
+
+/* Does the balancer name arg (as written) name the balancer host h? */
+static int
+balancer_is(const char *arg, const char *h, size_t hl)
+{
+	size_t		 n;
+	const char	*a = arg_bare(arg, &n);
+
+	if (n < 11 || strncasecmp(a, "balancer://", 11) != 0)
+		return 0;
+	a += 11;
+	n -= 11;
+	while (n > 0 && a[n - 1] == '/')
+		n--;
+	return n == hl && strncasecmp(a, h, hl) == 0;
+}
+
+static const struct cf_node *
+member_slash_in(const struct cf_node *sec, const char *h, size_t hl,
+    int inside, const char **member, size_t *mlen)
+{
+	size_t	i;
+
+	for (i = 0; i < sec->nkids; i++) {
+		const struct cf_node	*k = sec->kids[i];
+		const char		*u;
+		size_t			 n;
+
+		if (k->kind == CF_SECTION) {
+			int	in = conf_is(k, "Proxy") ? k->nargs > 0 &&
+				    balancer_is(k->args[0], h, hl) : inside;
+			const struct cf_node	*r;
+
+			if ((r = member_slash_in(k, h, hl, in, member,
+			    mlen)) != NULL)
+				return r;
+			continue;
+		}
+		if (!conf_is(k, "BalancerMember") || k->nargs == 0)
+			continue;
+		if (inside && strncasecmp(arg_bare(k->args[0], &n),
+		    "balancer://", 11) != 0)
+			u = arg_bare(k->args[0], &n);
+		else if (k->nargs > 1 && balancer_is(k->args[0], h, hl))
+			u = arg_bare(k->args[1], &n);
+		else
+			continue;
+		if (n > 0 && u[n - 1] == '/' && strstr(u, "://") != NULL) {
+			*member = u;
+			*mlen = n;
+			return k;
+		}
+	}
+	return NULL;
+}
+
+const struct cf_node *
+px_balancer_member_slash(const struct cf_config *c, const char *url,
+    const char **member, size_t *mlen)
+{
+	const char	*h;
+	size_t		 hl, i;
+
+	if (c == NULL || strncasecmp(url, "balancer://", 11) != 0)
+		return NULL;
+	h = url + 11;
+	hl = strcspn(h, "/");
+	for (i = 0; i < c->files.n; i++) {
+		const struct cf_file	*f = c->files.v[i];
+		const struct cf_node	*r;
+
+		if ((r = member_slash_in(&f->top, h, hl, 0, member,
+		    mlen)) != NULL)
+			return r;
+	}
+	return NULL;
+}

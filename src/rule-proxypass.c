@@ -69,6 +69,42 @@ const struct rule rule_socket_url_syntax = {
 	.check = proxypass_check,
 };
 
+/* A balancer member whose URL ends in "/": mod_proxy_balancer appends
+ * the path after "balancer://name" (which starts with "/") to it, so the
+ * backend gets "//x" for every request, "///x" when the ProxyPass path
+ * has no slash and the balancer URL has one (measured on 2.4.71).  A
+ * warning left to a human: the member may serve other ProxyPass lines.
+ * Returns 1 when reported. */
+static int
+check_member_slash(struct rule_ctx *rc, struct px_pass *pp, int ps, int bs)
+{
+	const struct cf_node	*m;
+	const char		*mu;
+	size_t			 ml;
+	struct finding		*f;
+
+	m = px_balancer_member_slash(rc->config, pp->url.backend, &mu, &ml);
+	if (m == NULL)
+		return 0;
+	f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
+	    "ProxyPass %s %s: its BalancerMember %.*s (%s:%u) ends with "
+	    "\"/\" and Apache appends the rest of the URL after the "
+	    "balancer's name to it, so every request reaches the backend "
+	    "with a %s slash (%sx for %s%sx)", pp->path, pp->url.backend,
+	    (int)ml, mu, m->file->path, m->line, !ps && bs ? "tripled" :
+	    "doubled", !ps && bs ? "///" : "//", pp->path, ps ? "" : "/");
+	f->fixable = 0;
+	rule_suggest(f, "BalancerMember %.*s (%s:%u), and the same for the "
+	    "balancer's other members", (int)ml - 1, mu, m->file->path,
+	    m->line);
+	if (ps && !bs)
+		rule_suggest(f, "ProxyPass %s %s/", pp->path, pp->url.backend);
+	else if (!ps && bs)
+		rule_suggest(f, "ProxyPass %s %.*s", pp->path,
+		    (int)strlen(pp->url.backend) - 1, pp->url.backend);
+	return 1;
+}
+
 /* ProxyPass paths and backend URLs should agree on the final slash
  * (mod_proxy's documentation), else /app/x becomes http://b/appx or
  * http://b//x. */
@@ -85,13 +121,23 @@ check_slash(struct rule_ctx *rc, struct px_pass *pp)
 		return;
 	ps = pp->path[lp - 1] == '/';
 	bs = lb > 0 && bp[lb - 1] == '/';
+	if (pp->url.scheme == PX_BALANCER && !px_slash_fixable(pp) &&
+	    check_member_slash(rc, pp, ps, bs))
+		return;
 	/* mod_proxy_uwsgi collapses the doubled slash (PATH_INFO "/x" for
 	 * /app/x with ProxyPass /app uwsgi://h/, measured). */
 	if (ps == bs || (!ps && pp->url.scheme == PX_UWSGI))
 		return;
 	glued = px_slash_fixable(pp);
 	if (glued)
-		f = rule_add(rc, &rule_trailing_slash, pp->dir->node,
+		f = pp->url.scheme == PX_BALANCER ? rule_add(rc,
+		    &rule_trailing_slash, pp->dir->node, "ProxyPass %s ends "
+		    "with \"/\" but %s has no path: Apache glues the rest "
+		    "onto the balancer's name, finds no balancer (\"No "
+		    "protocol handler was valid\"), so every URL under %s "
+		    "but %s itself fails with 500", pp->path, pp->url.backend,
+		    pp->path, pp->path) :
+		    rule_add(rc, &rule_trailing_slash, pp->dir->node,
 		    "ProxyPass %s ends with \"/\" but %s has no path: Apache "
 		    "glues the rest onto the %s (\"DNS lookup failure for: "
 		    "%sx\"), so every URL under %s but %s itself fails "

@@ -30,7 +30,7 @@ RULES = {
     "reverse-missing": {"error", "warning", "info"},
     "reverse-scheme-missing": {"error", "warning", "info"},
     "proxypass-order": {"error"},
-    "trailing-slash": {"warning"},
+    "trailing-slash": {"error", "warning"},
     "forwarded-proto-missing": {"warning"},
     "server-header-exposed": {"info"},
     "module-missing": {"error"},
