@@ -168,7 +168,9 @@ walk_to_diff() {
 	keys Enter
 	wait_for "Step 3 of 7 Host header" "Yes, preserve the Host header" \
 	    "No, send the backend's address   (current setting)" \
-	    "ProxyPassReverse / http://app.example.com/"
+	    "The fix writes no ProxyPassReverse line" \
+	    "The fix writes this ProxyPassReverse line:" \
+	    "  ProxyPassReverse / http://127.0.0.1/"
 	keys "$1"
 	wait_for "Step 4 of 7 Extras" "[x] Header unset Server" \
 	    "[ ] ServerTokens Prod"
