@@ -237,9 +237,10 @@ int	 wizard_host_reverse(const struct wizard *, int preserve,
 	    struct vec *out);
 
 /* Explain a request (explain.h) for the diagnosis screen: the URL to
- * offer first (the chosen vhost's scheme://name/, caller frees), and the
- * explanation of url as text (control characters inert) appended to out.
- * Returns 0, or -1 with *err (malloc'd, one line). */
+ * offer first (the chosen vhost's scheme://name/, with its port when not
+ * the scheme's own; caller frees), and the explanation of url as text
+ * (control characters inert) appended to out.  Returns 0, or -1 with
+ * *err (malloc'd, one line). */
 char	*wizard_explain_url(const struct wizard *);
 int	 wizard_explain(const struct wizard *, const char *url,
 	    struct buf *out, char **err);

@@ -18,6 +18,10 @@ wizard_explain_url(const struct wizard *w)
 	if (v == NULL)
 		return xstrdup("http://localhost/");
 	name = v->server_name != NULL ? v->server_name : conf_vhost_name(v);
+	/* its port when not the scheme's own: the request reaches it */
+	if (v->port != 0 && v->port != (v->tls ? 443 : 80))
+		return xasprintf("%s://%s:%d/", v->tls ? "https" : "http",
+		    name, v->port);
 	return xasprintf("%s://%s/", v->tls ? "https" : "http", name);
 }
 

@@ -33,6 +33,8 @@ wait_for "Explain URL: http://app.example.com/"
 keys a p i / x Enter
 wait_for "Explain $URL" "1. Virtual host: app.example.com" "$vhost_at" \
     "Esc/q back"
+# q goes back here: the key line does not offer it as quit
+screen | tail -1 | grep -q "q quit" && fail "q offered as quit over the explanation"
 keys End
 wait_for "Unix socket $socket" "reaches the visitor as $visitor"
 keys Home
