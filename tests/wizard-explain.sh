@@ -34,7 +34,8 @@ keys a p i / x Enter
 wait_for "Explain $URL" "1. Virtual host: app.example.com" "$vhost_at" \
     "Esc/q back"
 # q goes back here: the key line does not offer it as quit
-screen | tail -1 | grep -q "q quit" && fail "q offered as quit over the explanation"
+screen | tail -1 | grep -q "q quit" &&
+    fail "q offered as quit over the explanation"
 keys End
 wait_for "Unix socket $socket" "reaches the visitor as $visitor"
 keys Home
@@ -68,3 +69,32 @@ keys q
 [ "$(wait_exit)" = 0 ] || fail "the wizard did not exit 0"
 same_tree "$PRISTINE" "$ROOT"
 assert_tty_restored
+
+# Control characters from the configuration stay inert in the
+# explanation: shown as text, never sent to the terminal.
+{
+	printf '<VirtualHost *:80>\n'
+	printf '\tServerName odd.example.com\n'
+	printf '\tProxyPass / http://127.0.0.1:9000/a\033]0;pwned\007/\n'
+	printf '</VirtualHost>\n'
+} > "$ROOT/etc/apache2/sites-enabled/odd.conf"
+start_wizard "" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts" "odd.example.com"
+keys / o d d Enter
+wait_for "filter: odd"
+keys Enter
+wait_for "Step 2 of 7 Diagnosis: odd.example.com"
+keys x
+wait_for "Explain URL: http://odd.example.com/"
+keys Enter
+wait_for "Explain http://odd.example.com/"
+keys End
+wait_for '3. Backend: http://127.0.0.1:9000/a\x1b]0;pwned\x07/'
+title=$(tmux -S "$SOCK" display -p -t wiz '#{pane_title}')
+[ "$title" != pwned ] || fail "an escape sequence reached the terminal"
+keys Escape
+wait_for "Step 2 of 7 Diagnosis: odd.example.com" "Proxy lines as they are"
+keys Escape
+wait_for "Step 1 of 7 Virtual hosts"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "the wizard did not exit 0"
