@@ -133,6 +133,13 @@ wait_exit() {
 	cat "$W/exit"
 }
 
+# assert_title_not TEXT: an escape sequence from the tree did not set the
+# pane's title to TEXT (it was drawn inert).
+assert_title_not() {
+	[ "$(tmux -S "$SOCK" display -p -t wiz '#{pane_title}')" != "$1" ] ||
+	    fail "an escape sequence reached the terminal"
+}
+
 # The terminal is back as it was (echo, canonical mode, ...).
 assert_tty_restored() {
 	[ -s "$W/stty.before" ] && [ -s "$W/stty.after" ] ||
