@@ -229,6 +229,22 @@ void	 wizard_drop(struct wizard *);
 void	 wizard_previews(const struct wizard *, struct vec *out);
 void	 wizard_previews_of(const struct wizard *, size_t i, struct vec *out);
 
+/* The ProxyPassReverse lines the fix would write for the chosen vhost
+ * with the Host header preserved (preserve 1) or not (0), as the planner
+ * and its redirect model decide: char * (malloc'd) appended to out, none
+ * when the fix writes none.  Returns 0, or -1 with no vhost chosen. */
+int	 wizard_host_reverse(const struct wizard *, int preserve,
+	    struct vec *out);
+
+/* Explain a request (explain.h) for the diagnosis screen: the URL to
+ * offer first (the chosen vhost's scheme://name/, with its port when not
+ * the scheme's own; caller frees), and the explanation of url as text
+ * (control characters inert) appended to out.  Returns 0, or -1 with
+ * *err (malloc'd, one line). */
+char	*wizard_explain_url(const struct wizard *);
+int	 wizard_explain(const struct wizard *, const char *url,
+	    struct buf *out, char **err);
+
 /* Write the prepared fix (not in a dry run): backup, save, configtest,
  * rollback, then the chosen reload and a2enmod.  Returns res.status. */
 enum wr_status wizard_write(struct wizard *);

@@ -3,7 +3,9 @@
  * Its proxy lines exactly as written (the offending ones highlighted),
  * then each finding in plain words: what Apache does with the line and
  * what a visitor gets from it, and the redirect preview when the rules
- * computed one. */
+ * computed one.  x explains a URL typed by the user (the controller's
+ * wizard_explain): its steps, each with its file:line, in a view of their
+ * own over the diagnosis until Esc or q. */
 #include "config.h"
 
 #include <curses.h>
@@ -15,14 +17,28 @@
 
 enum {
 	DG_FIX = 1,		/* the fix can change something */
+	DG_DIAG = 2,		/* the diagnosis is shown */
+	DG_EXPLAIN = 4,		/* an explanation is shown */
 };
 
 static const struct screen_key diag_keys[] = {
 	TUI_SCROLL_KEYS("scroll right (long lines)"),
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "fix it",
 	    "go on: choose how to fix these vhosts", TUI_ENTER, DG_FIX },
+	{ { 'x', 'X' }, "x", "explain URL",
+	    "explain a URL: the vhost, handler, backend, headers and "
+	    "redirects Apache gives it", TUI_FILTER, DG_DIAG },
 	{ { 27, KEY_LEFT, KEY_BACKSPACE, 127, 8 }, "Esc", "back",
-	    "back to the list", TUI_BACK, 0 },
+	    "back to the list", TUI_BACK, DG_DIAG },
+	{ { 27, 'q', 'Q', KEY_LEFT, KEY_BACKSPACE, 127, 8 }, "Esc/q", "back",
+	    "back to the diagnosis", TUI_BACK, DG_EXPLAIN },
+};
+
+/* The screen's own state: the diagnosis, and an explanation over it. */
+struct diag_data {
+	struct tui_view	 view;
+	struct tui_view	 ex;
+	int		 explaining;
 };
 
 /* The directives this screen shows: everything mod_proxy and mod_headers
@@ -112,7 +128,11 @@ diag_finding(struct tui *t, struct tui_view *tv, const struct finding *f)
 static unsigned
 diag_mode(struct tui *t)
 {
-	return wizard_fixable(&t->wz) > 0 ? DG_FIX : 0;
+	const struct diag_data	*d = t->data;
+
+	if (d != NULL && d->explaining)
+		return DG_EXPLAIN;
+	return DG_DIAG | (wizard_fixable(&t->wz) > 0 ? DG_FIX : 0);
 }
 
 /* One vhost of the walk: its proxy lines and its findings. */
@@ -173,7 +193,8 @@ diag_vhost(struct tui *t, struct tui_view *tv, const struct cf_vhost *v)
 static void
 diag_enter(struct tui *t)
 {
-	struct tui_view	*tv = xcalloc(1, sizeof *tv);
+	struct diag_data *d = xcalloc(1, sizeof *d);
+	struct tui_view	*tv = &d->view;
 	size_t		 i, nfix = wizard_fixable(&t->wz);
 	size_t		 nleft = wizard_left(&t->wz, NULL);
 
@@ -194,20 +215,87 @@ diag_enter(struct tui *t)
 	else
 		tui_line(tv, TA_OK, "%s", "Nothing to fix. Esc goes back to "
 		    "the list.");
-	t->data = tv;
+	t->data = d;
+}
+
+/* The URL typed: its explanation replaces the diagnosis until Esc. */
+static void
+diag_explain_done(struct tui *t, const char *url)
+{
+	struct diag_data	*d = t->data;
+	struct buf		 b = { 0 };
+	char			*err = NULL;
+	const char		*p, *nl;
+
+	if (wizard_explain(&t->wz, url, &b, &err) != 0) {
+		tui_message(t, "explain: %s", err);
+		free(err);
+		buf_free(&b);
+		return;
+	}
+	tui_view_clear(&d->ex);
+	tui_line(&d->ex, TA_HEADING, "Explain %s", url);
+	tui_line(&d->ex, TA_DIM, "%s", "What Apache does with this request, "
+	    "each step with the line that decides it.");
+	tui_line(&d->ex, TA_NORMAL, "%s", "");
+	/* prose: wrapped, so that no file:line is cut off */
+	for (p = b.data != NULL ? b.data : ""; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		tui_wline(&d->ex, TA_NORMAL, "%.*s", (int)(nl - p), p);
+		if (*nl == '\0')
+			break;
+	}
+	buf_free(&b);
+	d->explaining = 1;
+}
+
+static void
+diag_draw(struct tui *t, int y, int h)
+{
+	struct diag_data	*d = t->data;
+
+	tui_view_draw(t, d->explaining ? &d->ex : &d->view, y, h);
+}
+
+static void
+diag_leave(struct tui *t)
+{
+	struct diag_data	*d = t->data;
+
+	if (d != NULL) {
+		tui_view_clear(&d->view);
+		tui_view_clear(&d->ex);
+	}
+	free(d);
+	t->data = NULL;
 }
 
 static void
 diag_key(struct tui *t, int action, int ch)
 {
-	if (tui_view_key(t->data, action, ch))
+	struct diag_data	*d = t->data;
+	char			*url;
+
+	if (tui_view_key(d->explaining ? &d->ex : &d->view, action, ch))
 		return;
 	switch (action) {
 	case TUI_ENTER:
 		tui_goto_next(t);
 		break;
+	case TUI_FILTER:
+		url = wizard_explain_url(&t->wz);
+		tui_prompt(t, "Explain URL:", url, diag_explain_done, NULL,
+		    NULL);
+		free(url);
+		break;
 	case TUI_BACK:
-		tui_goto(t, STEP_LIST);
+		if (d->explaining) {
+			d->explaining = 0;
+			tui_view_clear(&d->ex);
+		} else
+			tui_goto(t, STEP_LIST);
 		break;
 	}
 }
@@ -218,7 +306,7 @@ const struct screen screen_diag = {
 	.nkeys = sizeof diag_keys / sizeof diag_keys[0],
 	.mode = diag_mode,
 	.enter = diag_enter,
-	.draw = tui_view_screen_draw,
+	.draw = diag_draw,
 	.key = diag_key,
-	.leave = tui_view_screen_leave,
+	.leave = diag_leave,
 };

@@ -3,8 +3,10 @@
  * The choice decides what ProxyPassReverse must say (mod_proxy compares
  * it literally with the Location the backend sends): with the host
  * preserved the backend redirects to the visitor's name, without it to
- * the address in ProxyPass.  The screen shows both with this vhost's own
- * names; the current setting is preselected. */
+ * the address in ProxyPass.  The screen shows, for each answer, the
+ * ProxyPassReverse lines the fix would write (the controller's plan and
+ * its redirect model: none when the backend's redirects need no
+ * mapping); the current setting is preselected. */
 #include "config.h"
 
 #include <curses.h>
@@ -38,6 +40,35 @@ struct host_data {
 	struct tui_menu		 menu;
 };
 
+/* What the fix writes for ProxyPassReverse with this answer, from the
+ * plan. */
+static void
+host_reverse(struct tui *t, struct tui_view *tv, int yes)
+{
+	struct vec	 lines = { 0 };
+	size_t		 i;
+
+	if (wizard_host_reverse(&t->wz, yes, &lines) != 0)
+		return;
+	if (lines.n == 0)
+		tui_line(tv, TA_NORMAL, "%s", "      The fix writes no "
+		    "ProxyPassReverse line: redirects need none.");
+	else
+		tui_line(tv, TA_NORMAL, "      The fix writes %s:",
+		    lines.n == 1 ? "this ProxyPassReverse line" :
+		    "these ProxyPassReverse lines");
+	for (i = 0; i < lines.n; i++) {
+		if (i < 3)
+			tui_line(tv, TA_OK, "        %s",
+			    (const char *)lines.v[i]);
+		else if (i == 3)
+			tui_line(tv, TA_OK, "        ... and %zu more",
+			    lines.n - 3);
+		free(lines.v[i]);
+	}
+	vec_free(&lines);
+}
+
 static void
 host_option(struct tui *t, struct tui_view *tv, int yes)
 {
@@ -45,7 +76,6 @@ host_option(struct tui *t, struct tui_view *tv, int yes)
 	const struct wz_proxy	*px = &t->wz.proxy;
 	int			 cur = px->preserve_host == (yes ? PLAN_ON :
 				    PLAN_OFF);
-	size_t			 i;
 
 	if (yes) {
 		tui_line(tv, TA_HEADING, "Yes, preserve the Host header%s",
@@ -53,30 +83,14 @@ host_option(struct tui *t, struct tui_view *tv, int yes)
 		tui_line(tv, TA_NORMAL, "      The backend sees %s, as the "
 		    "visitor typed it.", v->server_name != NULL ?
 		    v->server_name : "your domain");
-		tui_line(tv, TA_NORMAL, "%s", "      ProxyPassReverse must "
-		    "name your domain (one per ServerName/Alias):");
-		if (v->server_name != NULL)
-			tui_line(tv, TA_OK, "        ProxyPassReverse %s "
-			    "http://%s%s", px->path, v->server_name,
-			    px->backend_path);
-		for (i = 0; i < v->naliases && i < 2; i++)
-			tui_line(tv, TA_OK, "        ProxyPassReverse %s "
-			    "http://%s%s", px->path, v->aliases[i],
-			    px->backend_path);
-		if (v->naliases > 2)
-			tui_line(tv, TA_OK, "        ... and %zu more",
-			    v->naliases - 2);
 	} else {
 		tui_line(tv, TA_HEADING, "No, send the backend's address%s",
 		    cur ? "   (current setting)" : "");
 		tui_line(tv, TA_NORMAL, "      The backend sees the address in "
 		    "ProxyPass%s%s%s.", px->have ? " (" : "",
 		    px->have ? px->backend : "", px->have ? ")" : "");
-		tui_line(tv, TA_NORMAL, "%s", "      ProxyPassReverse must "
-		    "repeat that URL, without any unix:...| part:");
-		tui_line(tv, TA_OK, "        ProxyPassReverse %s %s", px->path,
-		    px->have ? px->backend : "http://backend/");
 	}
+	host_reverse(t, tv, yes);
 }
 
 static void

@@ -107,6 +107,32 @@ tui_keymap(const struct screen *s, int n, size_t *nkeys)
 	return tui_global_keys;
 }
 
+/* A global key k whose every code an active key of screen s takes (q
+ * going back from a view over a screen): not shown, as it never acts. */
+static int
+tui_key_shadowed(const struct screen *s, unsigned mode,
+    const struct screen_key *k)
+{
+	const struct screen_key	*keys;
+	size_t			 i, j, l, nkeys;
+	int			 taken;
+
+	keys = tui_keymap(s, 0, &nkeys);
+	for (l = 0; k->keys[l] != 0; l++) {
+		taken = 0;
+		for (i = 0; i < nkeys && !taken; i++) {
+			if (!tui_key_active(&keys[i], mode))
+				continue;
+			for (j = 0; keys[i].keys[j] != 0; j++)
+				if (keys[i].keys[j] == k->keys[l])
+					taken = 1;
+		}
+		if (!taken)
+			return 0;
+	}
+	return l > 0;
+}
+
 static void
 tui_draw_keyline(struct tui *t)
 {
@@ -124,7 +150,8 @@ tui_draw_keyline(struct tui *t)
 		for (i = 0; i < nkeys; i++) {
 			const struct screen_key	*k = &keys[i];
 
-			if (k->label == NULL || !tui_key_active(k, mode))
+			if (k->label == NULL || !tui_key_active(k, mode) ||
+			    (n == 1 && tui_key_shadowed(s, mode, k)))
 				continue;
 			x += tui_put(t, y, x, COLS - x, TA_KEY, k->name, 0);
 			x += tui_put(t, y, x, COLS - x, TA_NORMAL, " ", 0);
@@ -164,7 +191,8 @@ tui_draw_help(struct tui *t, int y, int h)
 
 		for (i = 0; i < nkeys && r < y + h - 1; i++) {
 			if (!tui_key_active(&keys[i], mode) ||
-			    keys[i].help == NULL)
+			    keys[i].help == NULL ||
+			    (n == 1 && tui_key_shadowed(s, mode, &keys[i])))
 				continue;
 			tui_put(t, r, 2, 16, TA_KEY, keys[i].name, 0);
 			tui_put(t, r, 19, COLS - 21, TA_NORMAL, keys[i].help,

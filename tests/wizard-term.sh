@@ -66,15 +66,13 @@ done
 } > "$ROOT/etc/apache2/sites-enabled/odd.conf"
 start_wizard ""
 wait_for "Step 1 of 7 Virtual hosts" "evil^[]0;pwned^G.example.com"
-title=$(tmux -S "$SOCK" display -p -t wiz '#{pane_title}')
-[ "$title" != pwned ] || fail "an escape sequence reached the terminal"
+assert_title_not pwned
 keys / e v i l Enter
 wait_for "filter: evil"
 wait_gone "static.example.com"
 keys Enter
 wait_for "Step 2 of 7 Diagnosis: evil^[]0;pwned^G.example.com"
-title=$(tmux -S "$SOCK" display -p -t wiz '#{pane_title}')
-[ "$title" != pwned ] || fail "an escape sequence reached the terminal"
+assert_title_not pwned
 keys Escape
 wait_for "Step 1 of 7 Virtual hosts"
 quit_ok

@@ -465,6 +465,45 @@ test_batch(void)
 	drop_root(root);
 }
 
+/* The diagnosis screen's explain and the Host screen's ProxyPassReverse
+ * text, through the controller. */
+static void
+test_explain(void)
+{
+	struct wizard	 w;
+	char		*root = new_root(), *err = NULL, *url;
+	struct buf	 b = { 0 };
+	struct vec	 on = { 0 }, off = { 0 };
+
+	start(&w, root, 0, NULL);
+	wizard_choose(&w, find(&w, "app.example.com", 0));
+	url = wizard_explain_url(&w);
+	CHECK(strcmp(url, "http://app.example.com/") == 0);
+	free(url);
+	CHECK(wizard_explain(&w, "http://app.example.com/api/x", &b,
+	    &err) == 0);
+	CHECK(has_line(&b, "app.example.com.conf:3)"));
+	CHECK(has_line(&b, "connects to the Unix socket "
+	    "/run/gunicorn/app.sock"));
+	buf_free(&b);
+	CHECK(wizard_explain(&w, "ftp://x/", &b, &err) == -1 && err != NULL);
+	free(err);
+	buf_free(&b);
+	/* preserved, app at /: the redirect model needs no line; not
+	 * preserved: the backend's address */
+	CHECK(wizard_host_reverse(&w, 1, &on) == 0 && on.n == 0);
+	CHECK(wizard_host_reverse(&w, 0, &off) == 0 && off.n == 1 &&
+	    strcmp(off.v[0], "ProxyPassReverse / http://127.0.0.1/") == 0);
+	vec_free_all(&off, free);
+	vec_free(&on);
+	wizard_choose(&w, find(&w, "secure.example.com", 1));
+	url = wizard_explain_url(&w);
+	CHECK(strcmp(url, "https://secure.example.com/") == 0);
+	free(url);
+	wizard_free(&w);
+	drop_root(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -476,6 +515,7 @@ main(int argc, char **argv)
 	test_dry_run();
 	test_manual_steps();
 	test_batch();
+	test_explain();
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;

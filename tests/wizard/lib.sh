@@ -133,6 +133,13 @@ wait_exit() {
 	cat "$W/exit"
 }
 
+# assert_title_not TEXT: an escape sequence from the tree did not set the
+# pane's title to TEXT (it was drawn inert).
+assert_title_not() {
+	[ "$(tmux -S "$SOCK" display -p -t wiz '#{pane_title}')" != "$1" ] ||
+	    fail "an escape sequence reached the terminal"
+}
+
 # The terminal is back as it was (echo, canonical mode, ...).
 assert_tty_restored() {
 	[ -s "$W/stty.before" ] && [ -s "$W/stty.after" ] ||
@@ -168,7 +175,9 @@ walk_to_diff() {
 	keys Enter
 	wait_for "Step 3 of 7 Host header" "Yes, preserve the Host header" \
 	    "No, send the backend's address   (current setting)" \
-	    "ProxyPassReverse / http://app.example.com/"
+	    "The fix writes no ProxyPassReverse line" \
+	    "The fix writes this ProxyPassReverse line:" \
+	    "  ProxyPassReverse / http://127.0.0.1/"
 	keys "$1"
 	wait_for "Step 4 of 7 Extras" "[x] Header unset Server" \
 	    "[ ] ServerTokens Prod"
