@@ -813,8 +813,16 @@ test_rollback(void)
 	}
 	vec_free_all(&sets, wr_set_free);
 
-	/* Undo the undo: the newest set is the rollback's own. */
+	/* Undo the undo: the newest set is the rollback's own, and
+	 * rolling it back would redo the fix: refused without redo. */
+	CHECK(write_rollback(&o, NULL, 0, &res) == WR_REFUSED);
+	CHECK(contains(res.error, "--redo"));
+	CHECK(same_text(root, "/etc/apache2/sites-available/a.conf", a_old));
+	wr_result_free(&res);
+	CHECK(count_sets(&o) == 2);
+	o.redo = 1;
 	CHECK(write_rollback(&o, NULL, 0, &res) == WR_OK);
+	o.redo = 0;
 	CHECK(same_text(root, "/etc/apache2/sites-available/a.conf", "A\n"));
 	CHECK(same_text(root, "/etc/apache2/b conf.conf", "B\n"));
 	wr_result_free(&res);
@@ -858,13 +866,15 @@ test_rollback_changed(void)
 	CHECK(write_rollback(&o, NULL, 1, &res) == WR_OK);
 	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
 	wr_result_free(&res);
-	/* The forced rollback kept what it overwrote. */
+	/* The forced rollback kept what it overwrote: redo gives it back. */
+	o.redo = 1;
 	CHECK(write_rollback(&o, NULL, 0, &res) == WR_OK);
 	CHECK(same_text(root, "/etc/apache2/a.conf",
 	    "A, then edited by hand\n"));
 	wr_result_free(&res);
 
 	/* A failing configtest undoes the rollback itself. */
+	o.redo = 0;
 	o.configtest = "false";
 	CHECK(write_rollback(&o, NULL, 0, &res) == WR_ROLLED_BACK);
 	CHECK(same_text(root, "/etc/apache2/a.conf",
