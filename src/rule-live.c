@@ -345,11 +345,11 @@ attach_events(struct rule_ctx *rc, struct vec *events)
 
 				if (f->node != pp->dir->node)
 					continue;
-				for (r = 0; r < sizeof evidence_rules /
-				    sizeof *evidence_rules; r++)
+				for (r = 0; r < best_r && r < sizeof
+				    evidence_rules / sizeof *evidence_rules;
+				    r++)
 					if (strcmp(f->rule->id,
-					    evidence_rules[r]) == 0 &&
-					    r < best_r) {
+					    evidence_rules[r]) == 0) {
 						best = f;
 						best_r = r;
 					}
