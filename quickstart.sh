@@ -8,11 +8,14 @@ cd "$(dirname "$0")"
 # Build: compiler, autotools, Augeas, ncurses and libcurl (verify).
 # Tests: a real Apache and gunicorn, curl, openssl (a throwaway
 # certificate), patch, tmux (the wizard through a real terminal), jq,
-# python3 and python3-jsonschema (JSON checks).
+# python3 and python3-jsonschema (JSON checks), valgrind, strace (fault
+# injection), zsh, bash-completion and groff-base (completions, man page),
+# ansible-core (the Ansible module's test).
 packages="build-essential autoconf automake pkg-config libaugeas-dev
-augeas-lenses augeas-tools libncurses-dev libcurl4-openssl-dev apache2 ssl-cert
-gunicorn curl openssl patch tmux jq python3 python3-jsonschema xxd attr acl
-e2fsprogs hyperfine time"
+augeas-lenses augeas-tools libncurses-dev libcurl4-openssl-dev apache2
+ssl-cert gunicorn curl openssl patch tmux jq python3 python3-jsonschema xxd
+attr acl e2fsprogs hyperfine time valgrind strace zsh bash-completion
+groff-base ansible-core"
 
 missing=""
 for p in $packages; do
