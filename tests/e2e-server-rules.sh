@@ -20,8 +20,9 @@ for m in rewrite alias; do
 	[ -f "$MODDIR/mod_$m.so" ] || e2e_skip "$MODDIR/mod_$m.so is missing"
 done
 T=$(mktemp -d "${TMPDIR:-/tmp}/vhostfix-e2e.XXXXXX") || exit 1
+GUNICORN_PID=
 GUNICORN_TLS_PID=
-trap 'r=$?; e2e_stop_pid "$GUNICORN_TLS_PID"; (exit $r); e2e_cleanup' EXIT
+trap 'r=$?; e2e_stop_pid "$GUNICORN_PID"; e2e_stop_pid "$GUNICORN_TLS_PID"; (exit $r); e2e_cleanup' EXIT
 trap 'exit 1' INT TERM HUP
 chmod 0711 "$T"
 mkdir -p "$T/run" "$T/www/.well-known/acme-challenge"
