@@ -101,7 +101,7 @@ struct tui;
 
 /* One row of a screen's keymap. */
 struct screen_key {
-	int		 keys[7];	/* curses key codes, 0-terminated;
+	int		 keys[8];	/* up to 7 curses key codes, then 0;
 					   none: a key line summary of the
 					   entries below it */
 	const char	*name;		/* as shown: "Enter", "j/k" */
