@@ -85,8 +85,11 @@ path_normalize(char *path)
 	}
 	*out = '\0';
 	n = strlen(path);
-	if (n == 0)
-		strcpy(path, "/");
+	if (n == 0) {
+		/* the caller's path starts with '/': room for two */
+		path[0] = '/';
+		path[1] = '\0';
+	}
 }
 
 static const char *

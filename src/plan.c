@@ -337,6 +337,8 @@ fix_revs(struct planner *pl, const struct px_pass *pp,
 			}
 			continue;
 		}
+		if (pp == NULL)		/* a new line needs its ProxyPass */
+			continue;
 		args = rev_args(pp, c->url);
 		line = new_line(pp->dir->node, "ProxyPassReverse", args);
 		if (c->after != NULL) {

@@ -161,11 +161,10 @@ probe_send(const struct probe_req *q, struct probe_resp *r)
 			break;
 	}
 	close(fd);
-	if (r->error == NULL && (in.len < 12 ||
-	    strncmp(in.data, "HTTP/1.", 7) != 0)) {
+	if (r->error == NULL && (in.data == NULL || in.len < 12 ||
+	    strncmp(in.data, "HTTP/1.", 7) != 0))
 		r->error = xstrdup("the answer is not HTTP");
-	}
-	if (r->error == NULL) {
+	else if (r->error == NULL) {
 		r->status = atoi(in.data + 9);
 		r->location = header(in.data, "Location");
 		r->server = header(in.data, "Server");

@@ -224,8 +224,8 @@ header_value(const struct px_vhost *px, const char *name, const char *path,
 		    (str_caseeq(op, "merge") && v == NULL)) {
 			free(v);
 			v = buf_steal(&b);
-		} else if (str_caseeq(op, "append") ||
-		    (str_caseeq(op, "merge") && strstr(v, b.data) == NULL)) {
+		} else if (v != NULL && (str_caseeq(op, "append") ||
+		    (str_caseeq(op, "merge") && strstr(v, b.data) == NULL))) {
 			char	*j = xasprintf("%s, %s", v, b.data);
 
 			free(v);
