@@ -128,15 +128,6 @@ fixrep_print_left(FILE *fp, const struct vec *left,
 }
 
 static void
-json_str_or_null(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		buf_adds(b, "null");
-	else
-		report_json_string(b, s);
-}
-
-static void
 json_strings(struct buf *b, const struct vec *v)
 {
 	size_t	i;
@@ -210,9 +201,9 @@ json_left(struct buf *b, const struct vec *left)
 		buf_adds(b, ",\"severity\":");
 		report_json_string(b, sev_name(f->sev));
 		buf_adds(b, ",\"file\":");
-		json_str_or_null(b, f->path);
+		report_json_string_or_null(b, f->path);
 		buf_printf(b, ",\"line\":%u,\"vhost\":", f->line);
-		json_str_or_null(b, f->vhost ? conf_vhost_name(f->vhost) :
+		report_json_string_or_null(b, f->vhost ? conf_vhost_name(f->vhost) :
 		    NULL);
 		buf_adds(b, ",\"message\":");
 		report_json_string(b, f->message);
@@ -249,6 +240,27 @@ json_left_summary(struct buf *b, const struct vec *left)
 	buf_addc(b, ']');
 	free(rules);
 	free(count);
+}
+
+/* A command the write ran (configtest, reload) as JSON: its line, exit
+ * code (and "passed" for a test) and output; null when it did not run. */
+static void
+json_command(struct buf *b, const char *cmd, int exit_code, int test,
+    const char *output)
+{
+	if (cmd == NULL) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_adds(b, "{\"command\":");
+	report_json_string(b, cmd);
+	buf_printf(b, ",\"exit_code\":%d", exit_code);
+	if (test)
+		buf_printf(b, ",\"passed\":%s", exit_code == 0 ? "true" :
+		    "false");
+	buf_adds(b, ",\"output\":");
+	report_json_string_or_null(b, output);
+	buf_addc(b, '}');
 }
 
 void
@@ -290,37 +302,25 @@ fixrep_json(struct buf *b, const struct fixrep *r)
 		buf_adds(b, "{\"id\":");
 		report_json_string(b, res->backup_id);
 		buf_adds(b, ",\"path\":");
-		json_str_or_null(b, res->backup_path);
+		report_json_string_or_null(b, res->backup_path);
 		buf_addc(b, '}');
 	} else
 		buf_adds(b, "null");
 	buf_adds(b, ",\"configtest\":");
-	if (res != NULL && res->test_cmd != NULL) {
-		buf_adds(b, "{\"command\":");
-		report_json_string(b, res->test_cmd);
-		buf_printf(b, ",\"exit_code\":%d,\"passed\":%s,\"output\":",
-		    res->test_exit, res->test_exit == 0 ? "true" : "false");
-		json_str_or_null(b, res->test_output);
-		buf_addc(b, '}');
-	} else
-		buf_adds(b, "null");
+	json_command(b, res != NULL ? res->test_cmd : NULL,
+	    res != NULL ? res->test_exit : 0, 1,
+	    res != NULL ? res->test_output : NULL);
 	buf_adds(b, ",\"reload\":");
-	if (res != NULL && res->reload_cmd != NULL) {
-		buf_adds(b, "{\"command\":");
-		report_json_string(b, res->reload_cmd);
-		buf_printf(b, ",\"exit_code\":%d,\"output\":",
-		    res->reload_exit);
-		json_str_or_null(b, res->reload_output);
-		buf_addc(b, '}');
-	} else
-		buf_adds(b, "null");
+	json_command(b, res != NULL ? res->reload_cmd : NULL,
+	    res != NULL ? res->reload_exit : 0, 0,
+	    res != NULL ? res->reload_output : NULL);
 	buf_adds(b, ",\"notes\":");
 	if (res != NULL)
 		json_strings(b, &res->notes);
 	else
 		buf_adds(b, "[]");
 	buf_adds(b, ",\"error\":");
-	json_str_or_null(b, r->error != NULL ? r->error : res != NULL ?
+	report_json_string_or_null(b, r->error != NULL ? r->error : res != NULL ?
 	    res->error : NULL);
 	buf_adds(b, ",\"needs_you\":");
 	json_strings(b, &r->plan->manual);
