@@ -203,13 +203,11 @@ static const struct cli_opt options[OPT_COUNT] = {
 /* A command.  The wizard is the entry without a name. */
 struct cli_cmd {
 	const char	*name;		/* NULL: no command (the wizard) */
-	const char	*usage;		/* what follows the name (not
-					   empty) */
+	const char	*usage;		/* after the name, not empty */
 	const char	*help;		/* one line */
 	int		 min_args;
 	int		 max_args;	/* -1: no limit */
-	unsigned long	 opts;		/* CLI_OPT bits it takes, besides
-					   CLI_GLOBAL */
+	unsigned long	 opts;		/* CLI_OPT bits, besides CLI_GLOBAL */
 	int		(*exec)(struct cli *, char **args, int nargs);
 };
 
@@ -698,7 +696,7 @@ cli_run(struct cli *cl, int argc, char **argv)
 {
 	const char	*name;
 	size_t		 i;
-	int		 rc, nargs;
+	int		 rc, nargs, d;
 	char		**args;
 
 	setlocale(LC_ALL, "");
@@ -764,8 +762,10 @@ cli_run(struct cli *cl, int argc, char **argv)
 		if (cl->load.root != NULL)
 			return bad_usage("--demo and --root contradict each "
 			    "other");
-		if (cli_demo(argv[0], &cl->demo_dir, &rc) != 0)
+		if ((d = cli_demo(argv[0], &cl->demo_dir, &rc)) != 0) {
+			cl->autom.reported = d > 0;	/* its worker spoke */
 			return rc;
+		}
 		cl->load.root = cl->demo_dir;
 	}
 

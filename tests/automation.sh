@@ -179,6 +179,11 @@ expect_rc 2 "nagios on the demo (errors)"
 line='VHOSTFIX CRITICAL - 2 errors, 2 warnings in 7 vhosts | errors=2;;;0 warnings=2;;;0 vhosts=7;;;0 infos=4;;;0'
 [ "$(cat "$work/out")" = "$line" ] ||
     fail "nagios line: $(cat "$work/out"), expected $line"
+# --demo runs the check in a worker under a guard: one line, its status.
+vf --demo check --format nagios
+expect_rc 2 "nagios with --demo"
+[ "$(cat "$work/out")" = "$line" ] ||
+    fail "nagios with --demo: $(cat "$work/out"), expected $line alone"
 vf --root "$T" check --format nagios --rule socket-missing
 expect_rc 1 "nagios, a warning"
 grep -q '^VHOSTFIX WARNING - 0 errors, 1 warning in 7 vhosts | ' "$work/out" ||
