@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* Allocation never fails: on ENOMEM the registered hook runs (the TUI
  * restores the terminal there), then the program aborts. */
@@ -41,7 +42,26 @@ void	 vec_push(struct vec *, void *);
 void	 vec_free(struct vec *);		/* frees the array, not items */
 void	 vec_free_all(struct vec *, void (*)(void *)); /* and each item */
 
+/* A map from strings to pointers (open addressing, kept under half
+ * full, so lookups stay constant on 20,000 vhosts).  Start with {0}; the
+ * map copies its keys. */
+struct strmap {
+	char	**keys;
+	void	**vals;
+	size_t	  n;
+	size_t	  cap;		/* 0 or a power of two */
+};
+/* The value of key, or NULL. */
+void	*strmap_get(const struct strmap *, const char *key);
+/* The place of key's value, added (NULL) if absent: *strmap_at(m, k) =
+ * v sets it.  Valid until the next strmap_at. */
+void	**strmap_at(struct strmap *, const char *key);
+/* Frees the keys, and each value with freeval unless NULL. */
+void	 strmap_free(struct strmap *, void (*freeval)(void *));
+
 int	 str_caseeq(const char *, const char *);
+/* A copy with A-Z made a-z (what str_caseeq ignores).  Caller frees. */
+char	*str_lower(const char *);
 int	 str_startswith(const char *, const char *);
 int	 str_endswith(const char *, const char *);
 /* Apache argument as meant: outer double or single quotes removed and
@@ -60,5 +80,8 @@ size_t	 str_nearest(const char *typed, const char *const *names, size_t n,
  * FIFO, device or socket: -1 and EINVAL, without blocking).
  * Returns 0 and a malloc'd, NUL-terminated *out (may contain NULs). */
 int	 util_read_file(const char *path, size_t max, char **out, size_t *len);
+/* The same, and the file's fstat() in *st. */
+int	 util_read_file_stat(const char *path, size_t max, char **out,
+	    size_t *len, struct stat *st);
 
 #endif

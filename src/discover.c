@@ -56,8 +56,7 @@ struct disc {
 	int			 augeas_only;	/* VHOSTFIX_PARSER=augeas */
 	char			*dir_rel;	/* last directory resolved ... */
 	char			*dir_real;	/* ... and its real path */
-	struct cf_file		**seen;		/* hash of files by real path */
-	size_t			 nseen_slots;
+	struct strmap		 seen;		/* real path -> struct cf_file */
 	char			*augw_err;
 	struct vec		 stack;		/* struct cf_file * being read */
 	struct vec		 dirs;		/* char *: directories read */
@@ -88,12 +87,14 @@ problem(struct disc *d, const struct cf_node *at, int is_error,
 /* The files of one directory (a glob, sites-enabled) share their parent:
  * resolve it once, then only the last component. */
 static char *
-resolve_cached(struct disc *d, const char *rel)
+resolve_cached(struct disc *d, const char *rel, struct stat *st,
+    int *have_st)
 {
 	const char	*slash = strrchr(rel, '/');
 	size_t		 n = slash ? (size_t)(slash - rel) : 0;
 	char		*r;
 
+	*have_st = 0;
 	if (slash == NULL || n == 0 || strcmp(slash + 1, "..") == 0 ||
 	    strcmp(slash + 1, ".") == 0 || slash[1] == '\0')
 		return conf_resolve(d->c, rel);
@@ -110,7 +111,7 @@ resolve_cached(struct disc *d, const char *rel)
 		d->dir_rel = dir;
 		d->dir_real = dr;
 	}
-	r = path_resolve_from(d->c, d->dir_real, slash + 1);
+	r = path_resolve_stat(d->c, d->dir_real, slash + 1, st, have_st);
 	return r;
 }
 
@@ -203,52 +204,18 @@ process_glob(struct disc *d, const char *dir, const char *pattern,
 	return n;
 }
 
-static size_t
-hash_str(const char *s)
-{
-	size_t	h = 14695981039346656037UL;	/* FNV-1a */
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
-}
-
-/* Open addressing, kept under half full: discovery stays linear in the
- * number of files (hosting servers have thousands). */
-static struct cf_file **
-seen_slot(struct disc *d, const char *real)
-{
-	size_t	mask = d->nseen_slots - 1, i = hash_str(real) & mask;
-
-	while (d->seen[i] != NULL && strcmp(d->seen[i]->real, real) != 0)
-		i = (i + 1) & mask;
-	return &d->seen[i];
-}
-
+/* Files by real path: discovery stays linear in the number of files
+ * (hosting servers have thousands). */
 static struct cf_file *
 find_file(struct disc *d, const char *real)
 {
-	if (d->seen == NULL)
-		return NULL;
-	return *seen_slot(d, real);
+	return strmap_get(&d->seen, real);
 }
 
 static void
 remember_file(struct disc *d, struct cf_file *f)
 {
-	size_t	i;
-
-	if (2 * (d->c->files.n + 1) > d->nseen_slots) {
-		free(d->seen);
-		d->nseen_slots = d->nseen_slots ? d->nseen_slots * 4 : 256;
-		d->seen = xcalloc(d->nseen_slots, sizeof *d->seen);
-		for (i = 0; i < d->c->files.n; i++) {
-			struct cf_file	*g = d->c->files.v[i];
-
-			*seen_slot(d, g->real) = g;
-		}
-	}
-	*seen_slot(d, f->real) = f;
+	*strmap_at(&d->seen, f->real) = f;
 }
 
 static void	walk(struct disc *, struct cf_node **, size_t, struct ctx *,
@@ -271,20 +238,14 @@ load_file(struct disc *d, const char *rel, const char *real,
 	f->path = xstrdup(rel);
 	f->real = xstrdup(real);
 	f->abspath = abs = conf_abs(d->c, real);
-	if (stat(abs, &f->st) == 0 && !S_ISREG(f->st.st_mode)) {
-		/* A FIFO would block the read forever. */
-		problem(d, at, 1, "%s: not a regular file (a FIFO, socket or"
-		    " device): not read", rel);
-		free(f->path);
-		free(f->real);
-		free(f->abspath);
-		free(f);
-		return NULL;
-	}
-	if (stat(abs, &f->st) != 0 || util_read_file(abs, DISC_MAX_FILE,
-	    &f->text, &f->len) != 0) {
+	/* A FIFO would block the read forever: util_read_file refuses
+	 * it (EINVAL) without blocking. */
+	if (util_read_file_stat(abs, DISC_MAX_FILE, &f->text, &f->len,
+	    &f->st) != 0) {
 		problem(d, at, 1, "%s: %s", rel, errno == EFBIG ?
-		    "file too large (over 12 MB): not read" : strerror(errno));
+		    "file too large (over 12 MB): not read" : errno ==
+		    EINVAL ? "not a regular file (a FIFO, socket or device): "
+		    "not read" : strerror(errno));
 		free(f->path);
 		free(f->real);
 		free(f->abspath);
@@ -340,13 +301,14 @@ process_path(struct disc *d, const char *rel, const struct cf_node *at,
 	struct stat	 st;
 	struct cf_file	*f;
 	size_t		 i;
+	int		 have_st;
 
 	if (depth > DISC_MAX_DEPTH) {
 		problem(d, at, 1, "%s: includes nested more than %d deep", rel,
 		    DISC_MAX_DEPTH);
 		return -1;
 	}
-	real = resolve_cached(d, rel);
+	real = resolve_cached(d, rel, &st, &have_st);
 	if (real == NULL) {
 		if (errno == EXDEV)
 			problem(d, at, 1, "%s: Include leaves the root; not "
@@ -356,8 +318,10 @@ process_path(struct disc *d, const char *rel, const struct cf_node *at,
 			    "symbolic link loop" : strerror(errno));
 		return -1;
 	}
-	abs = conf_abs(d->c, real);
-	if (stat(abs, &st) != 0) {
+	/* The resolution's own lstat() of a file that is not a link is
+	 * its stat(). */
+	abs = have_st ? NULL : conf_abs(d->c, real);
+	if (!have_st && stat(abs, &st) != 0) {
 		if (errno != ENOENT || !optional)
 			problem(d, at, 1, "%s: %s", rel, strerror(errno));
 		free(abs);
@@ -387,6 +351,14 @@ process_path(struct disc *d, const char *rel, const struct cf_node *at,
 			free(real);
 			return -1;
 		}
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* Not opened at all: a FIFO would block the read, a device
+		 * may act on an open. */
+		problem(d, at, 1, "%s: not a regular file (a FIFO, socket or "
+		    "device): not read", rel);
+		free(real);
+		return -1;
 	}
 	if (find_file(d, real) != NULL) {
 		/* Already read (a second glob or Include of the same real
@@ -744,7 +716,7 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 out:
 	augw_close(d.w);
 	free(d.augw_err);
-	free(d.seen);
+	strmap_free(&d.seen, NULL);
 	free(d.dir_rel);
 	free(d.dir_real);
 	vec_free(&d.stack);

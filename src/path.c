@@ -31,11 +31,21 @@ char *
 path_resolve_from(const struct cf_config *c, const char *base,
     const char *rel)
 {
+	struct stat	st;
+	int		have;
+
+	return path_resolve_stat(c, base, rel, &st, &have);
+}
+
+char *
+path_resolve_stat(const struct cf_config *c, const char *base,
+    const char *rel, struct stat *last, int *have_st)
+{
 	struct buf	 cur = { 0 };
 	char		*rest, *p, *comp, *abs;
 	char		 target[PATH_MAX];
 	struct stat	 st;
-	int		 links = 0;
+	int		 links = 0, have = 0;
 	ssize_t		 n;
 
 	rest = xstrdup(rel);
@@ -53,6 +63,7 @@ path_resolve_from(const struct cf_config *c, const char *base,
 			p++;
 		if (*p == '/')
 			*p++ = '\0';
+		have = 0;
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0) {
@@ -85,6 +96,8 @@ path_resolve_from(const struct cf_config *c, const char *base,
 			}
 			if (!S_ISLNK(st.st_mode)) {
 				free(abs);
+				*last = st;
+				have = 1;
 				continue;
 			}
 			if (++links > PATH_MAX_LINKS) {
@@ -112,8 +125,11 @@ path_resolve_from(const struct cf_config *c, const char *base,
 		}
 	}
 	free(rest);
-	if (cur.len == 0)
+	if (cur.len == 0) {
 		buf_adds(&cur, "/");
+		have = 0;
+	}
+	*have_st = have;
 	return buf_steal(&cur);
 fail:
 	free(rest);

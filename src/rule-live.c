@@ -436,8 +436,9 @@ live_run(const struct cf_config *c, const struct live_opts *o,
     struct vec *findings, struct vec *notes)
 {
 	struct live_ctx	 lc;
-	struct vec	 logs = { 0 }, logevents = { 0 }, mine = { 0 };
-	struct vec	 out = { 0 };
+	struct strmap	 logs = { 0 };	/* path -> its events' index */
+	struct vec	 logevents = { 0 }, mine = { 0 }, out = { 0 };
+	struct vec	*byvhost;	/* each vhost's findings, in order */
 	size_t		 i, j, k, unread = 0, untested = 0;
 	char		*err = NULL, *first_err = NULL, more[64] = "";
 	long		 deadline = live_now_ms() + LIVE_BUDGET_MS;
@@ -465,6 +466,19 @@ live_run(const struct cf_config *c, const struct live_opts *o,
 		    "system's root (sockets and TCP backends are tested only "
 		    "with --root /)", c->root);
 
+	/* The findings of each vhost, so that the walk below stays linear
+	 * on 20,000 vhosts; those outside vhosts stay in findings. */
+	byvhost = xcalloc(c->vhosts.n + 1, sizeof *byvhost);
+	for (k = 0; k < findings->n; k++) {
+		struct finding	*f = findings->v[k];
+
+		if (f == NULL || f->vhost == NULL || f->vhost->index < 0 ||
+		    (size_t)f->vhost->index >= c->vhosts.n ||
+		    c->vhosts.v[f->vhost->index] != f->vhost)
+			continue;
+		vec_push(&byvhost[f->vhost->index], f);
+		findings->v[k] = NULL;
+	}
 	for (i = 0; i <= c->vhosts.n; i++) {
 		struct cf_vhost	*v = i < c->vhosts.n ? c->vhosts.v[i] : NULL;
 		struct px_vhost	 px;
@@ -500,12 +514,16 @@ live_run(const struct cf_config *c, const struct live_opts *o,
 			note(notes, "%s", why);
 			free(why);
 		}
-		for (k = 0; path != NULL && k < logs.n; k++)
-			if (strcmp(logs.v[k], path) == 0) {
-				events = logevents.v[k];
+		if (path != NULL) {
+			void	**at = strmap_at(&logs, path);
+
+			if (*at != NULL) {
+				events = logevents.v[(size_t)*at - 1];
 				free(path);
 				path = NULL;
-			}
+			} else
+				*at = (void *)(logevents.n + 1);
+		}
 		if (path != NULL) {
 			events = xcalloc(1, sizeof *events);
 			if (errlog_read(path, ERRLOG_TAIL_MAX, events,
@@ -517,17 +535,15 @@ live_run(const struct cf_config *c, const struct live_opts *o,
 					free(err);
 				err = NULL;
 			}
-			vec_push(&logs, path);
+			free(path);
 			vec_push(&logevents, events);
 		}
 		/* The live findings join the vhost's own; the static socket
 		 * findings a live test answered leave. */
-		for (k = 0; k < findings->n; k++) {
-			struct finding	*f = findings->v[k];
+		for (k = 0; v != NULL && k < byvhost[i].n; k++) {
+			struct finding	*f = byvhost[i].v[k];
 			int		 drop = 0;
 
-			if (f == NULL || f->vhost != v || f->vhost == NULL)
-				continue;
 			for (j = 0; j < lc.drop.n && !drop; j++)
 				drop = f->node == lc.drop.v[j] &&
 				    (strcmp(f->rule->id, "socket-missing") ==
@@ -537,8 +553,8 @@ live_run(const struct cf_config *c, const struct live_opts *o,
 				finding_free(f);
 			else
 				vec_push(&out, f);
-			findings->v[k] = NULL;
 		}
+		vec_free(&byvhost[i]);
 		for (k = 0; k < mine.n; k++)
 			vec_push(&out, mine.v[k]);
 		mine.n = 0;
@@ -586,7 +602,8 @@ live_run(const struct cf_config *c, const struct live_opts *o,
 		free(logevents.v[k]);
 	}
 	vec_free(&logevents);
-	vec_free_all(&logs, free);
+	strmap_free(&logs, NULL);
+	free(byvhost);
 	if (lc.have_user)
 		live_user_free(&lc.user);
 }

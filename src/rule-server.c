@@ -166,19 +166,25 @@ static void
 servername_check(struct rule_ctx *rc)
 {
 	const struct cf_vhost	*v = rc->px->vhost, *w;
-	const struct vec	*all = &rc->config->vhosts;
+	const struct vec	*same_name;
 	struct finding		*f;
+	char			*low;
 	size_t			 i, a, b;
 
-	if (v == NULL || v->server_name == NULL)
+	/* The vhosts answering the name come from rules_run()'s index. */
+	if (v == NULL || v->server_name == NULL || rc->ix == NULL)
 		return;
-	for (i = 0; i < all->n && (w = all->v[i]) != v; i++) {
+	low = str_lower(v->server_name);
+	same_name = strmap_get(&rc->ix->names, low);
+	free(low);
+	for (i = 0; same_name != NULL && i < same_name->n &&
+	    (w = same_name->v[i]) != v; i++) {
 		int	same = 0;
 
 		for (a = 0; a < v->naddrs && !same; a++)
 			for (b = 0; b < w->naddrs && !same; b++)
 				same = addr_same(v->addrs[a], w->addrs[b]);
-		if (!same || !conf_vhost_answers(w, v->server_name))
+		if (!same)
 			continue;
 		f = rule_add(rc, &rule_servername_duplicate, v->node,
 		    "the vhost of %s:%u already answers %s on %s: requests "

@@ -192,7 +192,45 @@ cmp_finding(const void *a, const void *b)
 }
 
 static void
-run_context(const struct cf_config *c, struct cf_vhost *v, struct vec *out)
+vec_free_ptr(void *p)
+{
+	vec_free(p);
+	free(p);
+}
+
+static void
+index_name(struct rules_index *ix, struct cf_vhost *v, const char *name)
+{
+	char		*low = str_lower(name);
+	struct vec	**at;
+
+	at = (struct vec **)strmap_at(&ix->names, low);
+	if (*at == NULL)
+		*at = xcalloc(1, sizeof **at);
+	/* A vhost naming itself twice is listed once. */
+	if ((*at)->n == 0 || (*at)->v[(*at)->n - 1] != v)
+		vec_push(*at, v);
+	free(low);
+}
+
+static void
+index_build(const struct cf_config *c, struct rules_index *ix)
+{
+	size_t	i, j;
+
+	for (i = 0; i < c->vhosts.n; i++) {
+		struct cf_vhost	*v = c->vhosts.v[i];
+
+		if (v->server_name != NULL)
+			index_name(ix, v, v->server_name);
+		for (j = 0; j < v->naliases; j++)
+			index_name(ix, v, v->aliases[j]);
+	}
+}
+
+static void
+run_context(const struct cf_config *c, const struct rules_index *ix,
+    struct cf_vhost *v, struct vec *out)
 {
 	struct px_vhost	 px;
 	struct rule_ctx	 rc;
@@ -205,6 +243,7 @@ run_context(const struct cf_config *c, struct cf_vhost *v, struct vec *out)
 	rc.config = c;
 	rc.px = &px;
 	rc.out = &mine;
+	rc.ix = ix;
 	for (i = 0; i < rules_count; i++) {
 		void	(*check)(struct rule_ctx *) = rules_table[i]->check;
 
@@ -236,11 +275,14 @@ run_context(const struct cf_config *c, struct cf_vhost *v, struct vec *out)
 void
 rules_run(const struct cf_config *c, struct vec *out)
 {
-	size_t	i;
+	struct rules_index	 ix = { 0 };
+	size_t			 i;
 
+	index_build(c, &ix);
 	for (i = 0; i < c->vhosts.n; i++)
-		run_context(c, c->vhosts.v[i], out);
-	run_context(c, NULL, out);
+		run_context(c, &ix, c->vhosts.v[i], out);
+	run_context(c, &ix, NULL, out);
+	strmap_free(&ix.names, vec_free_ptr);
 	for (i = 0; i < c->files.n; i++) {
 		struct cf_file	*f = c->files.v[i];
 		struct finding	*fi;

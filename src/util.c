@@ -198,10 +198,101 @@ vec_free_all(struct vec *v, void (*fn)(void *))
 	vec_free(v);
 }
 
+static size_t
+strmap_hash(const char *s)
+{
+	size_t	h = 14695981039346656037UL;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
+	return h;
+}
+
+/* The slot of key: where it is, or the empty one where it would go. */
+static size_t
+strmap_slot(const struct strmap *m, const char *key)
+{
+	size_t	mask = m->cap - 1, i = strmap_hash(key) & mask;
+
+	while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+void *
+strmap_get(const struct strmap *m, const char *key)
+{
+	size_t	i;
+
+	if (m->cap == 0)
+		return NULL;
+	i = strmap_slot(m, key);
+	return m->keys[i] != NULL ? m->vals[i] : NULL;
+}
+
+void **
+strmap_at(struct strmap *m, const char *key)
+{
+	size_t	i;
+
+	if (2 * (m->n + 1) > m->cap) {
+		struct strmap	bigger = { 0 };
+
+		bigger.cap = m->cap ? 2 * m->cap : 16;
+		bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
+		bigger.vals = xcalloc(bigger.cap, sizeof *bigger.vals);
+		for (i = 0; i < m->cap; i++)
+			if (m->keys[i] != NULL) {
+				size_t	j = strmap_slot(&bigger, m->keys[i]);
+
+				bigger.keys[j] = m->keys[i];
+				bigger.vals[j] = m->vals[i];
+			}
+		bigger.n = m->n;
+		free(m->keys);
+		free(m->vals);
+		*m = bigger;
+	}
+	i = strmap_slot(m, key);
+	if (m->keys[i] == NULL) {
+		m->keys[i] = xstrdup(key);
+		m->vals[i] = NULL;
+		m->n++;
+	}
+	return &m->vals[i];
+}
+
+void
+strmap_free(struct strmap *m, void (*freeval)(void *))
+{
+	size_t	i;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->keys[i] != NULL) {
+			free(m->keys[i]);
+			if (freeval != NULL)
+				freeval(m->vals[i]);
+		}
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
 int
 str_caseeq(const char *a, const char *b)
 {
 	return strcasecmp(a, b) == 0;
+}
+
+char *
+str_lower(const char *s)
+{
+	char	*low = xstrdup(s), *p;
+
+	for (p = low; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return low;
 }
 
 int
@@ -261,6 +352,15 @@ str_quote_arg(const char *s)
 int
 util_read_file(const char *path, size_t max, char **out, size_t *len)
 {
+	struct stat	st;
+
+	return util_read_file_stat(path, max, out, len, &st);
+}
+
+int
+util_read_file_stat(const char *path, size_t max, char **out, size_t *len,
+    struct stat *stp)
+{
 	struct buf	 b = { 0 };
 	struct stat	 st;
 	char		 chunk[65536];
@@ -291,8 +391,14 @@ util_read_file(const char *path, size_t max, char **out, size_t *len)
 			goto fail;
 		}
 		buf_add(&b, chunk, (size_t)r);
+		/* A short read that brought the size fstat() gave is the
+		 * end (a regular file): no read() just to see 0. */
+		if ((size_t)r < sizeof chunk && st.st_size >= 0 &&
+		    b.len == (size_t)st.st_size)
+			break;
 	}
 	close(fd);
+	*stp = st;
 	if (b.data == NULL)
 		buf_add(&b, "", 0);
 	*len = b.len;
