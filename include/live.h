@@ -116,6 +116,18 @@ struct cf_config;
 int	 live_is_running_root(const char *root);
 void	 live_run(const struct cf_config *, const struct live_opts *,
 	    struct vec *findings, struct vec *notes);
+/* The same in steps, a vhost at a time (the wizard's list is on screen
+ * meanwhile): live_begin(); live_vhost() for i = 0 .. vhosts.n (n: the
+ * server's own passes, mine NULL) with the rules' findings of vhost i,
+ * moved into out with the live ones (mine left empty); live_end() with
+ * the findings outside vhosts, moved into out after them, then the
+ * unmatched log events.  o and notes must outlive the steps. */
+struct live_steps;
+struct live_steps *live_begin(const struct cf_config *,
+	    const struct live_opts *o, struct vec *notes);
+void	 live_vhost(struct live_steps *, size_t i, struct vec *mine,
+	    struct vec *out);
+void	 live_end(struct live_steps *, struct vec *rest, struct vec *out);
 
 /* A non-blocking connect() (as Apache's) bounded by timeout_ms: 0, or
  * the errno (ETIMEDOUT when no answer came). */

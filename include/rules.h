@@ -78,6 +78,13 @@ struct finding {
 /* Run every rule.  Appends struct finding * to out, in file order within
  * each vhost, vhosts in Apache order, then config-level ones. */
 void	 rules_run(const struct cf_config *, struct vec *out);
+/* The same in steps: rules_vhost() for i = 0 .. vhosts.n (n: the server's
+ * own context) appends that context's findings; rules_end() the files
+ * that could not be read, and frees the steps. */
+struct rules_steps;
+struct rules_steps *rules_begin(const struct cf_config *);
+void	 rules_vhost(struct rules_steps *, size_t i, struct vec *out);
+void	 rules_end(struct rules_steps *, struct vec *out);
 void	 finding_free(void *);
 const char *sev_name(enum sev);
 

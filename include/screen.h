@@ -150,6 +150,9 @@ struct screen {
 	void			(*key)(struct tui *, int action, int ch);
 	void			(*leave)(struct tui *);	/* frees t->data;
 							   NULL: free() */
+	void			(*update)(struct tui *); /* the diagnosis
+							   advanced (NULL:
+							   nothing shown) */
 };
 
 extern const struct screen screen_list;

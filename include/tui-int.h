@@ -12,6 +12,8 @@
 /* Below this the layout cannot show a step without garbling it. */
 #define TUI_MIN_COLS	60
 #define TUI_MIN_ROWS	16
+/* A slice of the diagnosis between two looks at the keyboard (ms). */
+#define TUI_WORK_MS	10
 
 /* tui.c: the screen of the current step. */
 

@@ -1,6 +1,6 @@
 /* wizard-int.h: what the controller's files share (wizard.c: the walk,
  * wizard-batch.c: marks, site pairs and the batch's plan, wizard-done.c:
- * what follows a write).  Layered in that order: wizard-batch.c uses
+ * what follows a write, wizard-diag.c: the diagnosis in steps).  Layered in that order: wizard-batch.c uses
  * neither of the others, wizard.c uses wizard-batch.c.  Not for the
  * screens: they use wizard.h. */
 #ifndef VHOSTFIX_WIZARD_INT_H
@@ -20,5 +20,12 @@ int	 wizard_batch_tls(const struct wizard *);
 void	 wizard_opts_of(const struct wizard *, size_t i, struct plan_opts *);
 /* The batch's plan into out (free with plan_free). */
 void	 wizard_batch_plan(struct wizard *, struct plan *out);
+
+/* wizard-diag.c */
+/* Start diagnosing the tree (w->config): every vhost unchecked, worst
+ * -1, whether each proxies and its site partner noted at once. */
+void	 wizard_diag_start(struct wizard *);
+/* End the diagnosis now; vhosts not reached keep no findings. */
+void	 wizard_diag_end(struct wizard *);
 
 #endif

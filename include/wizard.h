@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "live.h"
 #include "plan.h"
 #include "rules.h"
 #include "util.h"
@@ -112,6 +113,16 @@ struct wizard {
 						   in the list for a batch */
 	size_t			 nmarked;
 
+	/* the diagnosis while it runs (wizard_busy): the list is on
+	 * screen meanwhile, vhosts not yet diagnosed shown as such */
+	struct rules_steps	*rsteps;
+	struct live_steps	*lsteps;
+	struct live_opts	 lopts;
+	struct vec		 lnotes;
+	struct vec		 rest;		/* findings outside vhosts */
+	size_t			 ndiag;		/* contexts done, of
+						   vhosts.n + 1 */
+
 	/* the walk, from wizard_choose() */
 	struct vec		 batch;		/* struct cf_vhost *: the
 						   vhosts fixed together, in
@@ -162,6 +173,22 @@ int	 wizard_reload(struct wizard *, char **err);
 
 /* Worst severity of a vhost's findings: -1 none, else enum sev. */
 int	 wizard_vhost_worst(const struct wizard *, const struct cf_vhost *);
+/* Trees of more than this many vhosts are diagnosed while the list is on
+ * screen (a step at a time, between keys); smaller ones before. */
+#define WZ_SYNC_VHOSTS	1000
+/* Is the diagnosis still running?  Then findings, worst and every count
+ * are partial: only the list's moves and its filter may go on;
+ * anything else calls wizard_complete() first. */
+int	 wizard_busy(const struct wizard *);
+/* Has v been diagnosed yet (always, once not busy)? */
+int	 wizard_vhost_checked(const struct wizard *, const struct cf_vhost *);
+/* Vhosts diagnosed so far, of how many. */
+void	 wizard_progress(const struct wizard *, size_t *done, size_t *total);
+/* Diagnose for about budget_ms (at least one vhost).  1 when that ended
+ * the diagnosis, else 0. */
+int	 wizard_work(struct wizard *, long budget_ms);
+/* Diagnose whatever is left. */
+void	 wizard_complete(struct wizard *);
 /* The vhost proxies (has a ProxyPass). */
 int	 wizard_vhost_proxies(const struct wizard *, const struct cf_vhost *);
 /* A finding other than info points at node in the chosen vhost. */

@@ -431,43 +431,203 @@ live_is_running_root(const char *root)
 	return live;
 }
 
-void
-live_run(const struct cf_config *c, const struct live_opts *o,
-    struct vec *findings, struct vec *notes)
-{
+/* The live stage in steps (the wizard shows its list while it runs). */
+struct live_steps {
 	struct live_ctx	 lc;
-	struct strmap	 logs = { 0 };	/* path -> its events' index */
-	struct vec	 logevents = { 0 }, mine = { 0 }, out = { 0 };
-	struct vec	*byvhost;	/* each vhost's findings, in order */
-	size_t		 i, j, k, unread = 0, untested = 0;
-	char		*err = NULL, *first_err = NULL, more[64] = "";
-	long		 deadline = live_now_ms() + LIVE_BUDGET_MS;
+	struct strmap	 logs;		/* path -> its events' index + 1 */
+	struct vec	 logevents;	/* struct vec * of struct el_event * */
+	size_t		 unread, untested;
+	char		*first_err;
+	long		 deadline;
+};
 
-	memset(&lc, 0, sizeof lc);
-	lc.c = c;
-	lc.o = o;
-	lc.notes = notes;
+struct live_steps *
+live_begin(const struct cf_config *c, const struct live_opts *o,
+    struct vec *notes)
+{
+	struct live_steps	*ls = xcalloc(1, sizeof *ls);
+	struct live_ctx		*lc = &ls->lc;
+	char			*err = NULL;
+
+	ls->deadline = live_now_ms() + LIVE_BUDGET_MS;
+	lc->c = c;
+	lc->o = o;
+	lc->notes = notes;
 	if (o->live) {
-		if (live_user_lookup(c->run_user, c->run_group, &lc.user,
+		if (live_user_lookup(c->run_user, c->run_group, &lc->user,
 		    &err) == 0)
-			lc.have_user = 1;
+			lc->have_user = 1;
 		else {
 			note(notes, "sockets not tested: %s", err);
 			free(err);
-			err = NULL;
 		}
-		if (lc.have_user && geteuid() != 0)
+		if (lc->have_user && geteuid() != 0)
 			note(notes, "not running as root: Apache's user %s is "
 			    "judged from the modes along each socket's path "
 			    "(ACLs and SELinux are not seen); run as root to "
-			    "connect as %s", lc.user.name, lc.user.name);
+			    "connect as %s", lc->user.name, lc->user.name);
 	} else
 		note(notes, "live checks skipped: %s is not the running "
 		    "system's root (sockets and TCP backends are tested only "
 		    "with --root /)", c->root);
+	return ls;
+}
 
-	/* The findings of each vhost, so that the walk below stays linear
-	 * on 20,000 vhosts; those outside vhosts stay in findings. */
+void
+live_vhost(struct live_steps *ls, size_t i, struct vec *mine_rules,
+    struct vec *out)
+{
+	struct live_ctx		*lc = &ls->lc;
+	const struct cf_config	*c = lc->c;
+	const struct live_opts	*o = lc->o;
+	struct cf_vhost		*v = i < c->vhosts.n ? c->vhosts.v[i] : NULL;
+	struct px_vhost		 px;
+	struct rule_ctx		 rc;
+	struct vec		 mine = { 0 };
+	struct vec		*events = NULL;
+	char			*path, *why = NULL, *err = NULL;
+	size_t			 j, k;
+
+	px_vhost_build(c, v, &px);
+	memset(&rc, 0, sizeof rc);
+	rc.config = c;
+	rc.px = &px;
+	rc.out = &mine;
+	for (j = 0; o->live && j < px.passes.n; j++) {
+		struct px_pass	*pp = px.passes.v[j];
+
+		if (pp->url.scheme == PX_NONE || pp->url.bad_syntax ||
+		    (v != NULL && pp->server_level))
+			continue;
+		/* Many dead backends behind filtered addresses must not
+		 * make check hang: one budget for all. */
+		if (live_now_ms() > ls->deadline) {
+			ls->untested++;
+			continue;
+		}
+		if (pp->url.socket != NULL) {
+			if (lc->have_user && pp->url.socket[0] == '/')
+				test_socket(lc, &rc, pp);
+		} else
+			test_tcp(lc, &rc, pp);
+	}
+	/* The error log this vhost writes to, read once. */
+	path = o->logs ? errlog_path(c, v, o->live, &why) : NULL;
+	if (why != NULL) {
+		note(lc->notes, "%s", why);
+		free(why);
+	}
+	if (path != NULL) {
+		void	**at = strmap_at(&ls->logs, path);
+
+		if (*at != NULL) {
+			events = ls->logevents.v[(size_t)*at - 1];
+			free(path);
+			path = NULL;
+		} else
+			*at = (void *)(ls->logevents.n + 1);
+	}
+	if (path != NULL) {
+		events = xcalloc(1, sizeof *events);
+		if (errlog_read(path, ERRLOG_TAIL_MAX, events, &err) != 0) {
+			/* One note for all of them. */
+			if (ls->unread++ == 0)
+				ls->first_err = err;
+			else
+				free(err);
+		}
+		free(path);
+		vec_push(&ls->logevents, events);
+	}
+	/* The live findings join the vhost's own; the static socket
+	 * findings a live test answered leave. */
+	for (k = 0; v != NULL && mine_rules != NULL && k < mine_rules->n;
+	    k++) {
+		struct finding	*f = mine_rules->v[k];
+		int		 drop = 0;
+
+		for (j = 0; j < lc->drop.n && !drop; j++)
+			drop = f->node == lc->drop.v[j] &&
+			    (strcmp(f->rule->id, "socket-missing") == 0 ||
+			    strcmp(f->rule->id, "socket-permission") == 0);
+		if (drop)
+			finding_free(f);
+		else
+			vec_push(out, f);
+	}
+	if (mine_rules != NULL)
+		mine_rules->n = 0;
+	for (k = 0; k < mine.n; k++)
+		vec_push(out, mine.v[k]);
+	vec_free(&mine);
+	if (events != NULL && v != NULL) {
+		/* Events of this vhost's passes, from out's tail. */
+		struct vec	tail = { 0 };
+		size_t		first = out->n;
+
+		while (first > 0 && ((struct finding *)
+		    out->v[first - 1])->vhost == v)
+			first--;
+		for (k = first; k < out->n; k++)
+			vec_push(&tail, out->v[k]);
+		rc.out = &tail;
+		attach_events(&rc, events);
+		for (k = out->n - first; k < tail.n; k++)
+			vec_push(out, tail.v[k]);
+		vec_free(&tail);
+	}
+	vec_free(&lc->drop);
+	px_vhost_free(&px);
+}
+
+void
+live_end(struct live_steps *ls, struct vec *rest, struct vec *out)
+{
+	struct live_ctx	*lc = &ls->lc;
+	char		 more[64] = "";
+	size_t		 k;
+
+	/* Findings outside vhosts keep their place at the end, then the
+	 * logged failures of backends no ProxyPass names. */
+	for (k = 0; rest != NULL && k < rest->n; k++)
+		if (rest->v[k] != NULL)
+			vec_push(out, rest->v[k]);
+	if (rest != NULL)
+		rest->n = 0;
+	unmatched_events(lc->c, &ls->logevents, out);
+	if (ls->untested > 0)
+		note(lc->notes, "live tests stopped after %d s: %zu backends "
+		    "not tested", LIVE_BUDGET_MS / 1000, ls->untested);
+	if (ls->unread > 0) {
+		if (ls->unread > 1)
+			snprintf(more, sizeof more, " (and %zu more)",
+			    ls->unread - 1);
+		note(lc->notes, "error log not read, so no evidence from it: "
+		    "%s%s", ls->first_err, more);
+	}
+	free(ls->first_err);
+	for (k = 0; k < ls->logevents.n; k++) {
+		vec_free_all(ls->logevents.v[k], el_event_free);
+		free(ls->logevents.v[k]);
+	}
+	vec_free(&ls->logevents);
+	strmap_free(&ls->logs, NULL);
+	if (lc->have_user)
+		live_user_free(&lc->user);
+	free(ls);
+}
+
+void
+live_run(const struct cf_config *c, const struct live_opts *o,
+    struct vec *findings, struct vec *notes)
+{
+	struct live_steps	*ls = live_begin(c, o, notes);
+	struct vec		 out = { 0 };
+	struct vec		*byvhost;	/* each vhost's findings */
+	size_t			 i, k;
+
+	/* The findings of each vhost, so that the walk stays linear on
+	 * 20,000 vhosts; those outside vhosts stay in findings. */
 	byvhost = xcalloc(c->vhosts.n + 1, sizeof *byvhost);
 	for (k = 0; k < findings->n; k++) {
 		struct finding	*f = findings->v[k];
@@ -480,130 +640,11 @@ live_run(const struct cf_config *c, const struct live_opts *o,
 		findings->v[k] = NULL;
 	}
 	for (i = 0; i <= c->vhosts.n; i++) {
-		struct cf_vhost	*v = i < c->vhosts.n ? c->vhosts.v[i] : NULL;
-		struct px_vhost	 px;
-		struct rule_ctx	 rc;
-		struct vec	*events = NULL;
-		char		*path, *why = NULL;
-
-		px_vhost_build(c, v, &px);
-		rc.config = c;
-		rc.px = &px;
-		rc.out = &mine;
-		for (j = 0; o->live && j < px.passes.n; j++) {
-			struct px_pass	*pp = px.passes.v[j];
-
-			if (pp->url.scheme == PX_NONE || pp->url.bad_syntax ||
-			    (v != NULL && pp->server_level))
-				continue;
-			/* Many dead backends behind filtered addresses must
-			 * not make check hang: one budget for all. */
-			if (live_now_ms() > deadline) {
-				untested++;
-				continue;
-			}
-			if (pp->url.socket != NULL) {
-				if (lc.have_user && pp->url.socket[0] == '/')
-					test_socket(&lc, &rc, pp);
-			} else
-				test_tcp(&lc, &rc, pp);
-		}
-		/* The error log this vhost writes to, read once. */
-		path = o->logs ? errlog_path(c, v, o->live, &why) : NULL;
-		if (why != NULL) {
-			note(notes, "%s", why);
-			free(why);
-		}
-		if (path != NULL) {
-			void	**at = strmap_at(&logs, path);
-
-			if (*at != NULL) {
-				events = logevents.v[(size_t)*at - 1];
-				free(path);
-				path = NULL;
-			} else
-				*at = (void *)(logevents.n + 1);
-		}
-		if (path != NULL) {
-			events = xcalloc(1, sizeof *events);
-			if (errlog_read(path, ERRLOG_TAIL_MAX, events,
-			    &err) != 0) {
-				/* One note for all of them. */
-				if (unread++ == 0)
-					first_err = err;
-				else
-					free(err);
-				err = NULL;
-			}
-			free(path);
-			vec_push(&logevents, events);
-		}
-		/* The live findings join the vhost's own; the static socket
-		 * findings a live test answered leave. */
-		for (k = 0; v != NULL && k < byvhost[i].n; k++) {
-			struct finding	*f = byvhost[i].v[k];
-			int		 drop = 0;
-
-			for (j = 0; j < lc.drop.n && !drop; j++)
-				drop = f->node == lc.drop.v[j] &&
-				    (strcmp(f->rule->id, "socket-missing") ==
-				    0 || strcmp(f->rule->id,
-				    "socket-permission") == 0);
-			if (drop)
-				finding_free(f);
-			else
-				vec_push(&out, f);
-		}
+		live_vhost(ls, i, &byvhost[i], &out);
 		vec_free(&byvhost[i]);
-		for (k = 0; k < mine.n; k++)
-			vec_push(&out, mine.v[k]);
-		mine.n = 0;
-		if (events != NULL && v != NULL) {
-			/* Events of this vhost's passes, from out's tail. */
-			struct vec	tail = { 0 };
-			size_t		first = out.n;
-
-			while (first > 0 && ((struct finding *)
-			    out.v[first - 1])->vhost == v)
-				first--;
-			for (k = first; k < out.n; k++)
-				vec_push(&tail, out.v[k]);
-			rc.out = &tail;
-			attach_events(&rc, events);
-			for (k = out.n - first; k < tail.n; k++)
-				vec_push(&out, tail.v[k]);
-			vec_free(&tail);
-		}
-		vec_free(&lc.drop);
-		px_vhost_free(&px);
 	}
-	/* Findings outside vhosts keep their place at the end, then the
-	 * logged failures of backends no ProxyPass names. */
-	for (k = 0; k < findings->n; k++)
-		if (findings->v[k] != NULL)
-			vec_push(&out, findings->v[k]);
-	unmatched_events(c, &logevents, &out);
-	if (untested > 0)
-		note(notes, "live tests stopped after %d s: %zu backends not "
-		    "tested", LIVE_BUDGET_MS / 1000, untested);
-	if (unread > 0) {
-		if (unread > 1)
-			snprintf(more, sizeof more, " (and %zu more)",
-			    unread - 1);
-		note(notes, "error log not read, so no evidence from it: %s%s",
-		    first_err, more);
-		free(first_err);
-	}
-	vec_free(&mine);
+	free(byvhost);
+	live_end(ls, findings, &out);
 	vec_free(findings);
 	*findings = out;
-	for (k = 0; k < logevents.n; k++) {
-		vec_free_all(logevents.v[k], el_event_free);
-		free(logevents.v[k]);
-	}
-	vec_free(&logevents);
-	strmap_free(&logs, NULL);
-	free(byvhost);
-	if (lc.have_user)
-		live_user_free(&lc.user);
 }

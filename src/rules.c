@@ -272,17 +272,36 @@ run_context(const struct cf_config *c, const struct rules_index *ix,
 	px_vhost_free(&px);
 }
 
-void
-rules_run(const struct cf_config *c, struct vec *out)
+struct rules_steps {
+	const struct cf_config	*c;
+	struct rules_index	 ix;
+};
+
+struct rules_steps *
+rules_begin(const struct cf_config *c)
 {
-	struct rules_index	 ix = { 0 };
+	struct rules_steps	*rs = xcalloc(1, sizeof *rs);
+
+	rs->c = c;
+	index_build(c, &rs->ix);
+	return rs;
+}
+
+void
+rules_vhost(struct rules_steps *rs, size_t i, struct vec *out)
+{
+	const struct cf_config	*c = rs->c;
+
+	run_context(c, &rs->ix, i < c->vhosts.n ? c->vhosts.v[i] : NULL,
+	    out);
+}
+
+void
+rules_end(struct rules_steps *rs, struct vec *out)
+{
+	const struct cf_config	*c = rs->c;
 	size_t			 i;
 
-	index_build(c, &ix);
-	for (i = 0; i < c->vhosts.n; i++)
-		run_context(c, &ix, c->vhosts.v[i], out);
-	run_context(c, &ix, NULL, out);
-	strmap_free(&ix.names, vec_free_ptr);
 	for (i = 0; i < c->files.n; i++) {
 		struct cf_file	*f = c->files.v[i];
 		struct finding	*fi;
@@ -308,4 +327,17 @@ rules_run(const struct cf_config *c, struct vec *out)
 		vec_push(&fi->suggest, xstrdup("correct or remove the Include "
 		    "on this line; Apache stops at it too"));
 	}
+	strmap_free(&rs->ix.names, vec_free_ptr);
+	free(rs);
+}
+
+void
+rules_run(const struct cf_config *c, struct vec *out)
+{
+	struct rules_steps	*rs = rules_begin(c);
+	size_t			 i;
+
+	for (i = 0; i <= c->vhosts.n; i++)
+		rules_vhost(rs, i, out);
+	rules_end(rs, out);
 }

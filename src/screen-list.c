@@ -178,7 +178,10 @@ list_build(struct tui *t)
 				r->worst = pw;
 			proxy |= wizard_vhost_proxies(&t->wz, p);
 		}
-		r->rank = proxy && r->worst == SEV_ERROR ? 0 :
+		/* Apache's order until every vhost is diagnosed: rows do
+		 * not jump under the cursor meanwhile. */
+		r->rank = wizard_busy(&t->wz) ? 2 :
+		    proxy && r->worst == SEV_ERROR ? 0 :
 		    proxy && r->worst == SEV_WARNING ? 1 : 2;
 		vec_push(&d->rows, r);
 	}
@@ -308,6 +311,7 @@ list_measure(struct tui *t)
 
 	d->maxname = 10;	/* the headings */
 	d->maxaddr = 9;
+	d->nerr = d->nwarn = 0;
 	for (i = 0; i < vh->n; i++) {
 		const struct cf_vhost	*v = vh->v[i];
 		char			*a;
@@ -340,6 +344,25 @@ list_columns(const struct list_data *d, struct list_cols *c)
 	c->cfile = c->caddr + c->waddr + 1;
 }
 
+/* A row's status as diagnosed so far: its rows keep what list_build saw
+ * once the diagnosis is over; while it runs, asked at each draw. */
+#define LIST_UNCHECKED	(-2)
+
+static int
+list_row_worst(const struct tui *t, const struct list_row *r)
+{
+	int	worst, pw;
+
+	if (!wizard_busy(&t->wz))
+		return r->worst;
+	if (!wizard_vhost_checked(&t->wz, r->vhost) || (r->partner != NULL &&
+	    !wizard_vhost_checked(&t->wz, r->partner)))
+		return LIST_UNCHECKED;
+	worst = wizard_vhost_worst(&t->wz, r->vhost);
+	pw = r->partner != NULL ? wizard_vhost_worst(&t->wz, r->partner) : -1;
+	return pw > worst ? pw : worst;
+}
+
 static void
 list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
     const struct list_cols *cols)
@@ -347,7 +370,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 	struct list_cols c = *cols;
 	int	 w = COLS;
 	int	 cmark = 2, wmark = 9;	/* column 1: the batch mark */
-	int	 a;
+	int	 a, worst;
 	char	*s, *addrs;
 
 	if (selected) {
@@ -387,11 +410,15 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 	}
 	if (wizard_is_marked(&t->wz, r->vhost))
 		tui_put(t, y, 1, 1, selected ? TA_SELECTED : TA_KEY, "*", 0);
-	if (r->worst == SEV_ERROR || r->worst == SEV_WARNING) {
-		a = tui_sev_attr((enum sev)r->worst);
+	worst = list_row_worst(t, r);
+	if (worst == LIST_UNCHECKED) {
+		a = TA_NORMAL;
+		s = xstrdup("checking");
+	} else if (worst == SEV_ERROR || worst == SEV_WARNING) {
+		a = tui_sev_attr((enum sev)worst);
 		s = xasprintf("%s %s", tui_glyph(t,
-		    tui_sev_glyph((enum sev)r->worst)),
-		    r->worst == SEV_ERROR ? "error" : "warning");
+		    tui_sev_glyph((enum sev)worst)),
+		    worst == SEV_ERROR ? "error" : "warning");
 	} else {
 		a = TA_OK;
 		s = xasprintf("%s fine", tui_glyph(t, TG_FINE));
@@ -428,10 +455,19 @@ list_draw(struct tui *t, int y, int h)
 	int	w = COLS, rows, r;
 	char	*s;
 
-	s = xasprintf("%zu virtual host%s: %zu with errors, %zu with "
-	    "warnings%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
-	    t->filter != NULL && *t->filter ? "   filter: " : "",
-	    t->filter != NULL ? t->filter : "");
+	if (wizard_busy(&t->wz)) {
+		size_t	done, total;
+
+		wizard_progress(&t->wz, &done, &total);
+		s = xasprintf("%zu virtual host%s: checking, %zu%% done%s%s",
+		    nv, nv == 1 ? "" : "s", total > 0 ? done * 100 / total :
+		    100, t->filter != NULL && *t->filter ? "   filter: " : "",
+		    t->filter != NULL ? t->filter : "");
+	} else
+		s = xasprintf("%zu virtual host%s: %zu with errors, %zu with "
+		    "warnings%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
+		    t->filter != NULL && *t->filter ? "   filter: " : "",
+		    t->filter != NULL ? t->filter : "");
 	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
 	free(s);
 	/* where the cursor is in a long list, and the batch so far */
@@ -558,6 +594,17 @@ list_key(struct tui *t, int action, int ch)
 	}
 }
 
+/* The diagnosis ended: the counts, and the rows ranked (the cursor
+ * stays on its vhost).  While it runs, rows show it at each draw. */
+static void
+list_update(struct tui *t)
+{
+	if (wizard_busy(&t->wz))
+		return;
+	list_measure(t);
+	list_build(t);
+}
+
 const struct screen screen_list = {
 	.title = "Virtual hosts",
 	.keys = list_keys,
@@ -567,4 +614,5 @@ const struct screen screen_list = {
 	.draw = list_draw,
 	.key = list_key,
 	.leave = list_leave,
+	.update = list_update,
 };

@@ -308,6 +308,53 @@ tui_redraw(struct tui *t)
 	tui_draw(t);
 }
 
+/* While the diagnosis runs, the list's moves, its filter, help and quit
+ * go on; any other key acts on findings, and waits for them. */
+static int
+tui_action_light(int action)
+{
+	switch (action) {
+	case TUI_NONE:
+	case TUI_UP:
+	case TUI_DOWN:
+	case TUI_PGUP:
+	case TUI_PGDN:
+	case TUI_HOME:
+	case TUI_END:
+	case TUI_SCROLL_LEFT:
+	case TUI_SCROLL_RIGHT:
+	case TUI_FILTER:
+	case TUI_BACK:
+	case TUI_HELP:
+	case TUI_QUIT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+tui_diagnosis_advanced(struct tui *t)
+{
+	if (tui_screens[t->step]->update != NULL)
+		tui_screens[t->step]->update(t);
+}
+
+static void
+tui_wait_diagnosis(struct tui *t)
+{
+	size_t	done, total;
+
+	wizard_progress(&t->wz, &done, &total);
+	tui_message(t, "Checking the other %zu virtual hosts first...",
+	    total - done);
+	tui_draw(t);
+	wizard_complete(&t->wz);
+	free(t->msg);
+	t->msg = NULL;
+	tui_diagnosis_advanced(t);
+}
+
 static void
 tui_key(struct tui *t, int ch)
 {
@@ -340,6 +387,8 @@ tui_key(struct tui *t, int ch)
 				}
 		}
 	}
+	if (wizard_busy(&t->wz) && !tui_action_light(action))
+		tui_wait_diagnosis(t);
 	switch (action) {
 	case TUI_NONE:
 		if (ch == 12)	/* ^L */
@@ -380,7 +429,15 @@ tui_run(struct tui_opts *opts)
 		tui_screens[t.step]->enter(&t);
 	while (!t.quit && !tui_signal) {
 		tui_draw(&t);
+		/* The diagnosis of a large tree goes on between keys, in
+		 * slices short enough for a key to feel answered at once. */
+		timeout(wizard_busy(&t.wz) ? 0 : 250);
 		ch = getch();
+		if (ch == ERR && wizard_busy(&t.wz)) {
+			wizard_work(&t.wz, TUI_WORK_MS);
+			tui_diagnosis_advanced(&t);
+			continue;
+		}
 		if (ch == ERR || ch == KEY_RESIZE)
 			continue;
 		tui_key(&t, ch);

@@ -17,7 +17,6 @@
 
 #include "diff.h"
 #include "fixfiles.h"
-#include "live.h"
 #include "proxy.h"
 #include "verify.h"
 #include "wizard-int.h"
@@ -86,58 +85,6 @@ wizard_fix_write(const struct cf_config *c, const struct wz_fix *fix,
 
 /* ---- the tree --------------------------------------------------------- */
 
-/* The live stage, as check runs it: the running system's backends tested
- * and the error log's lines as evidence (the diagnosis screen shows
- * them).  Its notes are check's business; the wizard shows findings. */
-static void
-wizard_run_live(struct wizard *w)
-{
-	struct live_opts	lo;
-	struct vec		notes = { 0 };
-
-	lo.live = live_is_running_root(w->config->root);
-	lo.logs = 1;
-	lo.timeout_ms = 2000;
-	live_run(w->config, &lo, &w->findings, &notes);
-	vec_free_all(&notes, free);
-}
-
-/* Run the rules and note each vhost's worst severity and whether it
- * proxies, once: the list asks on every draw, for thousands of vhosts. */
-static void
-wizard_run_rules(struct wizard *w)
-{
-	size_t	i, j, n = w->config->vhosts.n;
-
-	vec_free_all(&w->findings, finding_free);
-	rules_run(w->config, &w->findings);
-	wizard_run_live(w);
-	free(w->worst);
-	free(w->proxies);
-	free(w->marked);
-	w->marked = xcalloc(n + 1, 1);
-	w->nmarked = 0;
-	w->worst = xmalloc((n + 1) * sizeof *w->worst);
-	w->proxies = xcalloc(n + 1, 1);
-	for (i = 0; i < n; i++) {
-		const struct cf_vhost	*v = w->config->vhosts.v[i];
-
-		w->worst[i] = -1;
-		for (j = 0; j < v->dirs.n && !w->proxies[i]; j++) {
-			const struct cf_dir	*d = v->dirs.v[j];
-
-			w->proxies[i] = conf_is(d->node, "ProxyPass");
-		}
-	}
-	for (i = 0; i < w->findings.n; i++) {
-		const struct finding	*f = w->findings.v[i];
-
-		if (f->vhost != NULL && (int)f->sev > w->worst[f->vhost->index])
-			w->worst[f->vhost->index] = (int)f->sev;
-	}
-	wizard_find_partners(w);
-}
-
 void
 wizard_init(struct wizard *w, const struct wz_opts *o,
     struct cf_config *config)
@@ -146,7 +93,9 @@ wizard_init(struct wizard *w, const struct wz_opts *o,
 	w->opts = *o;
 	w->config = config;
 	w->vhost_index = -1;
-	wizard_run_rules(w);
+	wizard_diag_start(w);
+	if (config->vhosts.n <= WZ_SYNC_VHOSTS)
+		wizard_complete(w);
 }
 
 static void
@@ -181,6 +130,7 @@ wizard_result_free(struct wizard *w)
 void
 wizard_free(struct wizard *w)
 {
+	wizard_diag_end(w);
 	wizard_drop(w);
 	wizard_result_free(w);
 	wizard_proxy_free(&w->proxy);
@@ -204,6 +154,7 @@ wizard_reload(struct wizard *w, char **err)
 {
 	struct cf_config	*nc = NULL;
 
+	wizard_complete(w);
 	wizard_drop(w);
 	if (conf_load(&w->opts.load, &nc, err) != 0) {
 		if (*err == NULL)
@@ -215,7 +166,8 @@ wizard_reload(struct wizard *w, char **err)
 	wizard_proxy_free(&w->proxy);
 	conf_free(w->config);
 	w->config = nc;
-	wizard_run_rules(w);
+	wizard_diag_start(w);
+	wizard_complete(w);
 	return 0;
 }
 

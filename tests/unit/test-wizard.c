@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "live.h"
 #include "wizard.h"
 
 static int	 failures;
@@ -504,6 +505,128 @@ test_explain(void)
 	drop_root(root);
 }
 
+/* A tree over WZ_SYNC_VHOSTS is diagnosed a step at a time while the
+ * list shows: the findings must come out exactly as rules_run() then
+ * live_run() give them (order, rule, line, message, vhost), each vhost's
+ * worst severity with them, and quitting half-way must free cleanly. */
+static void
+test_steps(void)
+{
+	char			*root = new_root(), *p;
+	struct wizard		 w;
+	struct cf_config	*c = NULL;
+	struct cf_opts		 lo;
+	struct live_opts	 live;
+	struct vec		 ref = { 0 }, notes = { 0 };
+	struct buf		 b = { 0 };
+	size_t			 i, done, total, slices = 0;
+	char			*err = NULL;
+	FILE			*f;
+
+	for (i = 0; i < 1200; i++) {
+		switch (i % 4) {
+		case 0:		/* the socket ProxyPassReverse */
+			buf_printf(&b, "<VirtualHost *:80>\n"
+			    "ServerName s%zu.example.com\n"
+			    "ProxyPass / unix:/run/s%zu.sock|http://127.0.0.1/\n"
+			    "ProxyPassReverse / unix:/run/s%zu.sock|"
+			    "http://127.0.0.1/\n</VirtualHost>\n", i, i, i);
+			break;
+		case 1:		/* fine */
+			buf_printf(&b, "<VirtualHost *:80>\n"
+			    "ServerName s%zu.example.com\n"
+			    "ProxyPass / http://127.0.0.1:8000/\n"
+			    "ProxyPassReverse / http://127.0.0.1:8000/\n"
+			    "</VirtualHost>\n", i);
+			break;
+		case 2:		/* a name an earlier vhost answers */
+			buf_printf(&b, "<VirtualHost *:80>\n"
+			    "ServerName S%zu.Example.com\n"
+			    "ProxyPass /x/ http://127.0.0.1:8000/x\n"
+			    "</VirtualHost>\n", i - 1);
+			break;
+		default:	/* TLS without a certificate */
+			buf_printf(&b, "<VirtualHost *:443>\n"
+			    "ServerName s%zu.example.com\nSSLEngine on\n"
+			    "ProxyPass / unix:/run/s%zu.sock|http://127.0.0.1/\n"
+			    "</VirtualHost>\n", i, i);
+			break;
+		}
+	}
+	p = xasprintf("%s/etc/apache2/sites-enabled/zz-many.conf", root);
+	CHECK((f = fopen(p, "w")) != NULL);
+	fwrite(b.data, 1, b.len, f);
+	fclose(f);
+	free(p);
+	buf_free(&b);
+
+	start(&w, root, 0, NULL);
+	CHECK(w.config->vhosts.n > WZ_SYNC_VHOSTS);
+	CHECK(wizard_busy(&w));
+	wizard_progress(&w, &done, &total);
+	CHECK(done == 0 && total == w.config->vhosts.n);
+	CHECK(!wizard_vhost_checked(&w, w.config->vhosts.v[total - 1]));
+	while (!wizard_work(&w, 0))
+		slices++;
+	CHECK(slices > 10 && !wizard_busy(&w));
+	CHECK(wizard_vhost_checked(&w, w.config->vhosts.v[total - 1]));
+
+	memset(&lo, 0, sizeof lo);
+	lo.root = root;
+	lo.config = "/etc/apache2/apache2.conf";
+	if (conf_load(&lo, &c, &err) != 0) {
+		fprintf(stderr, "conf_load %s: %s\n", root, err);
+		exit(99);
+	}
+	rules_run(c, &ref);
+	live.live = live_is_running_root(root);
+	live.logs = 1;
+	live.timeout_ms = 2000;
+	live_run(c, &live, &ref, &notes);
+	CHECK(ref.n == w.findings.n);
+	CHECK(ref.n > 1200);
+	for (i = 0; i < ref.n && i < w.findings.n; i++) {
+		const struct finding	*a = ref.v[i], *z = w.findings.v[i];
+
+		if (a->rule != z->rule || a->sev != z->sev ||
+		    a->line != z->line || strcmp(a->message, z->message) != 0 ||
+		    (a->vhost == NULL) != (z->vhost == NULL) ||
+		    (a->vhost != NULL && a->vhost->index != z->vhost->index)) {
+			fprintf(stderr, "finding %zu: %s:%u %s / %s:%u %s\n", i,
+			    a->rule->id, a->line, a->message, z->rule->id,
+			    z->line, z->message);
+			CHECK(!"the same findings in steps");
+			break;
+		}
+	}
+	for (i = 0; i < c->vhosts.n; i++) {
+		int	worst = -1;
+		size_t	k;
+
+		for (k = 0; k < ref.n; k++) {
+			const struct finding	*a = ref.v[k];
+
+			if (a->vhost == c->vhosts.v[i] && (int)a->sev > worst)
+				worst = (int)a->sev;
+		}
+		if (worst != wizard_vhost_worst(&w, w.config->vhosts.v[i])) {
+			fprintf(stderr, "vhost %zu: worst %d\n", i, worst);
+			CHECK(!"the same worst severity");
+			break;
+		}
+	}
+	vec_free_all(&ref, finding_free);
+	vec_free_all(&notes, free);
+	conf_free(c);
+	wizard_free(&w);
+
+	/* quit half-way */
+	start(&w, root, 0, NULL);
+	CHECK(wizard_work(&w, 0) == 0 && wizard_busy(&w));
+	wizard_free(&w);
+	drop_root(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -516,6 +639,7 @@ main(int argc, char **argv)
 	test_manual_steps();
 	test_batch();
 	test_explain();
+	test_steps();
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;
