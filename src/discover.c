@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "model.h"
 #include "path.h"
+#include "prefetch.h"
 #include "scan.h"
 
 /* Bigger than any sane config.  A file the fast scanner cannot take goes
@@ -57,6 +58,10 @@ struct disc {
 	char			*dir_rel;	/* last directory resolved ... */
 	char			*dir_real;	/* ... and its real path */
 	struct strmap		 seen;		/* real path -> struct cf_file */
+	struct prefetch		*pf;		/* a glob's files read ahead */
+	char			*pf_dir;	/* ... in this real directory */
+	const char		*pf_name;	/* the one process_path has */
+	size_t			 pf_slot;	/* ... its slot, or -1 */
 	char			*augw_err;
 	struct vec		 stack;		/* struct cf_file * being read */
 	struct vec		 dirs;		/* char *: directories read */
@@ -175,13 +180,34 @@ process_glob(struct disc *d, const char *dir, const char *pattern,
 		return n;
 	}
 	if (path_list_dir(d->c, dir, &names) == 0) {
-		for (i = 0; i < names.n; i++) {
+		struct vec	 match = { 0 };
+		int		 own = 0;
+	
+		/* apr_fnmatch with APR_FNM_PERIOD, as Apache. */
+		for (i = 0; i < names.n; i++)
+			if (fnmatch(comp, names.v[i], FNM_PERIOD) == 0)
+				vec_push(&match, names.v[i]);
+		/* The files of the last component (sites-enabled/\*.conf)
+		 * read ahead while they are parsed; one reader at a time. */
+		if (slash == NULL && d->pf == NULL &&
+		    match.n >= PREFETCH_MIN &&
+		    (d->pf_dir = conf_resolve(d->c, dir)) != NULL) {
+			char	*adir = conf_abs(d->c, d->pf_dir);
+
+			d->pf = prefetch_start(adir, (char *const *)match.v,
+			    match.n, DISC_MAX_FILE);
+			free(adir);
+			if (d->pf != NULL)
+				own = 1;
+			else {
+				free(d->pf_dir);
+				d->pf_dir = NULL;
+			}
+		}
+		for (i = 0; i < match.n; i++) {
 			char	*abs, *real;
 
-			/* apr_fnmatch with APR_FNM_PERIOD, as Apache. */
-			if (fnmatch(comp, names.v[i], FNM_PERIOD) != 0)
-				continue;
-			here = path_join(dir, names.v[i]);
+			here = path_join(dir, match.v[i]);
 			real = slash != NULL ? conf_resolve(d->c, here) : NULL;
 			abs = real != NULL ? conf_abs(d->c, real) : NULL;
 			free(real);
@@ -192,10 +218,22 @@ process_glob(struct disc *d, const char *dir, const char *pattern,
 				continue;
 			}
 			free(abs);
+			if (own) {
+				d->pf_slot = i;
+				d->pf_name = match.v[i];
+			}
 			n += process_glob(d, here, slash ? slash : "", at, ctx,
 			    depth);
+			d->pf_slot = (size_t)-1;
 			free(here);
 		}
+		if (own) {
+			prefetch_end(d->pf);
+			d->pf = NULL;
+			free(d->pf_dir);
+			d->pf_dir = NULL;
+		}
+		vec_free(&match);
 	} else if (errno == EXDEV)
 		problem(d, at, 1, "%s: Include leaves the root; not followed",
 		    dir);
@@ -221,9 +259,29 @@ remember_file(struct disc *d, struct cf_file *f)
 static void	walk(struct disc *, struct cf_node **, size_t, struct ctx *,
 		    int);
 
+/* Did the glob's reader read this very file (real, st)?  Then its text
+ * is taken into f. */
+static int
+prefetched(struct disc *d, const char *real, const struct stat *st,
+    struct cf_file *f)
+{
+	size_t	slot = d->pf_slot, n;
+	int	took = 0;
+
+	d->pf_slot = (size_t)-1;
+	if (d->pf == NULL || slot == (size_t)-1)
+		return 0;
+	n = strlen(d->pf_dir);
+	if (strncmp(real, d->pf_dir, n) == 0 && real[n] == '/' &&
+	    strcmp(real + n + 1, d->pf_name) == 0)
+		took = prefetch_take(d->pf, slot, st, &f->text, &f->len,
+		    &f->st);
+	return took;
+}
+
 static struct cf_file *
 load_file(struct disc *d, const char *rel, const char *real,
-    const struct cf_node *at)
+    const struct stat *st, const struct cf_node *at)
 {
 	struct cf_file	*f;
 	char		*abs;
@@ -240,8 +298,8 @@ load_file(struct disc *d, const char *rel, const char *real,
 	f->abspath = abs = conf_abs(d->c, real);
 	/* A FIFO would block the read forever: util_read_file refuses
 	 * it (EINVAL) without blocking. */
-	if (util_read_file_stat(abs, DISC_MAX_FILE, &f->text, &f->len,
-	    &f->st) != 0) {
+	if (!prefetched(d, real, st, f) && util_read_file_stat(abs,
+	    DISC_MAX_FILE, &f->text, &f->len, &f->st) != 0) {
 		problem(d, at, 1, "%s: %s", rel, errno == EFBIG ?
 		    "file too large (over 12 MB): not read" : errno ==
 		    EINVAL ? "not a regular file (a FIFO, socket or device): "
@@ -367,7 +425,7 @@ process_path(struct disc *d, const char *rel, const struct cf_node *at,
 		free(real);
 		return 0;
 	}
-	f = load_file(d, rel, real, at);
+	f = load_file(d, rel, real, &st, at);
 	free(real);
 	if (f == NULL)
 		return -1;
@@ -653,6 +711,7 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 	int		 rc = -1;
 
 	*out = NULL;
+	d.pf_slot = (size_t)-1;
 	*err = NULL;
 	if (stat(root, &st) != 0) {
 		*err = xasprintf("%s: %s", root, strerror(errno));

@@ -19,17 +19,9 @@
 #include "demo.h"
 #include "live.h"
 #include "wizard.h"
+#include "check.h"
 
-static int	 failures;
 static char	*self;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
-		    __LINE__, #c);					\
-		failures++;						\
-	}								\
-} while (0)
 
 #define APP	"/etc/apache2/sites-available/app.example.com.conf"
 

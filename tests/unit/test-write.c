@@ -27,19 +27,11 @@
 #include <unistd.h>
 
 #include "write-int.h"
+#include "check.h"
 
-static int	 failures;
 static char	*tmpbase;
 static int	 private_mounts;
 static struct vec mounts;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
-		    __LINE__, #c);					\
-		failures++;						\
-	}								\
-} while (0)
 
 static void
 skip(const char *what, const char *why)
