@@ -208,13 +208,14 @@ strmap_hash(const char *s)
 	return h;
 }
 
-/* The slot of key: where it is, or the empty one where it would go. */
+/* The slot of key in keys (cap of them, a power of two): where it is, or
+ * the empty one where it would go. */
 static size_t
-strmap_slot(const struct strmap *m, const char *key)
+strmap_slot(char *const *keys, size_t cap, const char *key)
 {
-	size_t	mask = m->cap - 1, i = strmap_hash(key) & mask;
+	size_t	mask = cap - 1, i = strmap_hash(key) & mask;
 
-	while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
+	while (keys[i] != NULL && strcmp(keys[i], key) != 0)
 		i = (i + 1) & mask;
 	return i;
 }
@@ -226,7 +227,7 @@ strmap_get(const struct strmap *m, const char *key)
 
 	if (m->cap == 0)
 		return NULL;
-	i = strmap_slot(m, key);
+	i = strmap_slot(m->keys, m->cap, key);
 	return m->keys[i] != NULL ? m->vals[i] : NULL;
 }
 
@@ -236,24 +237,24 @@ strmap_at(struct strmap *m, const char *key)
 	size_t	i;
 
 	if (2 * (m->n + 1) > m->cap) {
-		struct strmap	bigger = { 0 };
+		size_t	  cap = m->cap ? 2 * m->cap : 16;
+		char	**keys = xcalloc(cap, sizeof *keys);
+		void	**vals = xcalloc(cap, sizeof *vals);
 
-		bigger.cap = m->cap ? 2 * m->cap : 16;
-		bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
-		bigger.vals = xcalloc(bigger.cap, sizeof *bigger.vals);
 		for (i = 0; i < m->cap; i++)
 			if (m->keys[i] != NULL) {
-				size_t	j = strmap_slot(&bigger, m->keys[i]);
+				size_t	j = strmap_slot(keys, cap, m->keys[i]);
 
-				bigger.keys[j] = m->keys[i];
-				bigger.vals[j] = m->vals[i];
+				keys[j] = m->keys[i];
+				vals[j] = m->vals[i];
 			}
-		bigger.n = m->n;
 		free(m->keys);
 		free(m->vals);
-		*m = bigger;
+		m->keys = keys;
+		m->vals = vals;
+		m->cap = cap;
 	}
-	i = strmap_slot(m, key);
+	i = strmap_slot(m->keys, m->cap, key);
 	if (m->keys[i] == NULL) {
 		m->keys[i] = xstrdup(key);
 		m->vals[i] = NULL;
