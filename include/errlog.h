@@ -62,7 +62,7 @@ int	 errlog_line(struct vec *events, const char *line, size_t len);
  * the end of the previous rotated file (path.1 as logrotate names it on
  * Debian, the newest path-YYYYMMDD on RHEL; compressed ones are skipped).
  * Counts its lines into events.  Returns 0, or -1 with *err (one line
- * naming the file and the cause) when path cannot be read. */
+ * naming the file and the cause) and errno when path cannot be read. */
 int	 errlog_read(const char *path, size_t max, struct vec *events,
 	    char **err);
 

@@ -392,8 +392,11 @@ errlog_read(const char *path, size_t max, struct vec *events, char **err)
 	size_t		 i;
 
 	if (read_tail(path, max, &cur, &size) != 0) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
+		int	e = errno;
+
+		*err = xasprintf("%s: %s", path, strerror(e));
 		buf_free(&cur);
+		errno = e;
 		return -1;
 	}
 	/* Older lines first, so first/last times come out in order. */

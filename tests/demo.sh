@@ -30,6 +30,20 @@ same "--demo check findings" "$EXP/expect" "$d/check.f"
 if [ -n "$(ls -A "$d/tmp")" ]; then
 	fail "--demo left files behind in TMPDIR: $(ls -A "$d/tmp")"
 fi
+# stderr: the private copy and the skipped live checks, nothing about the
+# error logs a copied tree does not have
+if [ "$(grep -c '^vhostfix: ' "$d/check.err")" -ne 2 ] ||
+    ! grep -q '^vhostfix: demo: working on a private copy' "$d/check.err" ||
+    ! grep -q '^vhostfix: note: live checks skipped' "$d/check.err"; then
+	fail "--demo check: stderr is not its two lines"
+	sed 's/^/    /' "$d/check.err" >&2
+fi
+# a log that is there but cannot be read is still one note
+cp -a "$DEMO" "$d/badlog"
+mkdir -p "$d/badlog/var/log/apache2/error.log"
+vf "$d/badlog.out" "$d/badlog.err" --root "$d/badlog" check
+grep -q "^vhostfix: note: error log not read, so no evidence from it: .*/var/log/apache2/error.log: Is a directory" \
+    "$d/badlog.err" || fail "an unreadable error log is not noted"
 
 # --demo list --format json, and check --format json for the comparison.
 TMPDIR=$d/tmp vf "$d/list.json" "$d/list.err" --demo list --format json
