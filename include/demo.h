@@ -18,6 +18,9 @@ char	*demo_create(const char *self, sigset_t *oldmask, char **err);
  * (from demo_create()). */
 int	 demo_guard(const char *dir, const sigset_t *mask, int *status,
 	    int *sig);
+/* Is dir a private copy demo_create() made (messages then say "the
+ * demo's copy": its path means nothing once the program ends)? */
+int	 demo_is_copy(const char *dir);
 /* Remove a tree made by demo_create. */
 void	 demo_remove(const char *dir);
 /* Where the bundled data lives: next to the sources when running from the

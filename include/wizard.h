@@ -86,13 +86,22 @@ struct wz_proxy {
 	int		 preserve_host;	/* ProxyPreserveHost in effect now */
 };
 
-/* What a session did, for the summary on exit. */
-struct wz_session {
+/* One write of the session, for the summary on exit. */
+struct wz_written {
+	char			*backup_id;	/* its backup set, or NULL */
+	char			*undo;		/* the command that undoes it
+						   (NULL on the demo) */
 	struct vec		 files;		/* char *: files written */
-	struct vec		 sets;		/* char *: backup sets made,
-						   and what undid them */
 	struct vec		 left;		/* char *: left to a human,
 						   with the command */
+	int			 undone;	/* 1 undone, -1 the undo
+						   failed */
+	char			*undo_error;	/* why, when it failed */
+};
+
+/* What a session did: struct wz_written *, in order. */
+struct wz_session {
+	struct vec		 writes;
 };
 
 /* One check of verify_* (verify.h), as the Done screen lists it. */

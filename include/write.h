@@ -122,9 +122,9 @@ void	 wr_set_free(void *);
 
 /* Restore a set (id NULL: newest).  Refuses files changed since that set
  * was written unless force.  A set of kind "rollback" undid a fix:
- * restoring it redoes the fix, refused unless o->redo; with o->redo, only
- * such a set is restored (its set is of kind "redo", which a later
- * rollback undoes again without o->redo).  Makes a backup set first (so
+ * restoring it redoes the fix, refused unless o->redo or id names it;
+ * with o->redo, only such a set is restored (the redo's set is of kind
+ * "redo", which a later rollback undoes again without o->redo).  Makes a backup set first (so
  * it can be undone) and runs the configtest like write_apply.  Without an
  * id and with o->redo, the newest set, whatever journal is open. */
 enum wr_status	 write_rollback(const struct wr_opts *, const char *id,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "report.h"
 #include "util.h"
 
@@ -49,9 +50,11 @@ cli_select_vhosts(const struct cf_config *c, char **names, int n,
 			continue;
 		near_names(c, names[i], &near);
 		inert = report_inert(names[i]);
-		fprintf(stderr, "vhostfix: unknown vhost '%s' under %s: no "
+		fprintf(stderr, "vhostfix: unknown vhost '%s' %s%s: no "
 		    "ServerName, ServerAlias, NAME:PORT or FILE:LINE matches%s%s"
-		    "%s\n", inert, c->root, near.len ? " (did you mean " : "",
+		    "%s\n", inert, demo_is_copy(c->root) ? "in the demo tree" :
+		    "under ", demo_is_copy(c->root) ? "" : c->root,
+		    near.len ? " (did you mean " : "",
 		    near.len ? near.data : "", near.len ? "?)" : "; 'vhostfix "
 		    "list' shows them");
 		free(inert);

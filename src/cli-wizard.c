@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "report.h"
 #include "tui.h"
 
@@ -53,12 +54,7 @@ cli_wizard(const struct cf_opts *load, const struct plan_opts *plan,
 		free(main_abs);
 	}
 	/* demo_create's private copy: gone when the program ends */
-	{
-		const char	*base = strrchr(o.config->root, '/');
-
-		o.wizard.demo = base != NULL &&
-		    strncmp(base + 1, "vhostfix-demo.", 14) == 0;
-	}
+	o.wizard.demo = demo_is_copy(o.config->root);
 	o.wizard.write.backup_dir = backup_dir;
 	o.wizard.write.configtest = configtest;
 	o.wizard.write.no_configtest = no_configtest;

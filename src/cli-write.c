@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "fixfiles.h"
 #include "report.h"
 #include "write.h"
@@ -95,8 +96,13 @@ report_result(const struct wr_opts *wo, struct wr_result *res,
 		if (res->backup_id != NULL) {
 			fprintf(stderr, "vhostfix: %s; backup set %s\n", what,
 			    res->backup_id);
-			cmd = rollback_cmd(wo, res->backup_id);
-			s = xasprintf("undo with: %s", cmd);
+			/* The demo's copy goes at exit, its sets with it. */
+			cmd = demo_is_copy(wo->root) ? NULL :
+			    rollback_cmd(wo, res->backup_id);
+			s = cmd != NULL ? xasprintf("undo with: %s", cmd) :
+			    xstrdup("demo: the private copy goes at exit with "
+			    "its backup sets (in the wizard, u on the Done "
+			    "screen undoes a write)");
 			say(s);
 			free(s);
 			free(cmd);
@@ -277,13 +283,25 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 		}
 		if (json)
 			fputs("]\n", stdout);
+		else if (sets.n == 0 && demo_is_copy(real))
+			fprintf(stderr, "vhostfix: no backup sets: the demo's "
+			    "private copy is new for each command (in the "
+			    "wizard, u on the Done screen undoes a write)\n");
 		else if (sets.n == 0)
-			fprintf(stderr, "vhostfix: no backup sets under %s\n",
-			    wo.backup_dir ? wo.backup_dir : "ROOT/var/backups/"
-			    "vhostfix");
+			fprintf(stderr, "vhostfix: no backup sets under %s%s\n",
+			    wo.backup_dir ? wo.backup_dir : strcmp(real, "/") ?
+			    real : "", wo.backup_dir ? "" :
+			    "/var/backups/vhostfix");
 		vec_free_all(&sets, wr_set_free);
 		free(real);
 		return EXIT_CLEAN;
+	}
+	if (demo_is_copy(real)) {
+		fprintf(stderr, "vhostfix: nothing to roll back: the demo's "
+		    "private copy is new for each command (in the wizard, u "
+		    "on the Done screen undoes a write)\n");
+		free(real);
+		return EXIT_USAGE;
 	}
 	memset(&res, 0, sizeof res);
 	write_rollback(&wo, id, force, &res);

@@ -176,10 +176,18 @@ remove_tree(const char *path)
 	rmdir(path);
 }
 
+int
+demo_is_copy(const char *dir)
+{
+	const char	*base = dir != NULL ? strrchr(dir, '/') : NULL;
+
+	return base != NULL && strncmp(base + 1, "vhostfix-demo.", 14) == 0;
+}
+
 void
 demo_remove(const char *dir)
 {
-	if (dir != NULL && strstr(dir, "/vhostfix-demo.") != NULL)
+	if (demo_is_copy(dir))
 		remove_tree(dir);
 }
 

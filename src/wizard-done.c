@@ -31,16 +31,19 @@ wizard_undo(struct wizard *w)
 	/* the running server goes back too when the write reloaded it */
 	wo.reload = w->choices.reload;
 	write_rollback(&wo, w->res.backup_id, 0, &w->undo);
-	vec_push(&w->session.sets, xasprintf("%s undone%s%s",
-	    w->res.backup_id, w->undo.status == WR_OK ? "" : " (FAILED: ",
-	    w->undo.status == WR_OK ? "" : w->undo.error != NULL ?
-	    w->undo.error : "see above"));
-	if (w->undo.status != WR_OK) {
-		char	*s = w->session.sets.v[w->session.sets.n - 1];
+	/* The session's record of that write (its last one). */
+	if (w->session.writes.n > 0) {
+		struct wz_written	*wr = w->session.writes.v[
+					    w->session.writes.n - 1];
 
-		w->session.sets.v[w->session.sets.n - 1] = xasprintf("%s)",
-		    s);
-		free(s);
+		if (wr->backup_id != NULL &&
+		    strcmp(wr->backup_id, w->res.backup_id) == 0) {
+			wr->undone = w->undo.status == WR_OK ? 1 : -1;
+			free(wr->undo_error);
+			wr->undo_error = w->undo.status == WR_OK ? NULL :
+			    xstrdup(w->undo.error != NULL ? w->undo.error :
+			    "see above");
+		}
 	}
 	return w->undo.status;
 }
@@ -119,23 +122,64 @@ wizard_reload_verify(struct wizard *w)
 char *
 wizard_session_summary(const struct wizard *w)
 {
-	const struct wz_session	*s = &w->session;
+	const struct vec	*ws = &w->session.writes;
 	struct buf		 b = { 0 };
-	size_t			 i;
+	size_t			 i, j, nfiles = 0, nleft = 0, nundone = 0;
 
-	if (s->files.n == 0 && s->sets.n == 0 && s->left.n == 0)
+	if (ws->n == 0)
 		return xstrdup("");
-	buf_printf(&b, "vhostfix session: %zu file%s written\n", s->files.n,
-	    s->files.n == 1 ? "" : "s");
-	for (i = 0; i < s->files.n; i++)
-		buf_printf(&b, "  %s\n", (const char *)s->files.v[i]);
-	if (s->sets.n > 0)
-		buf_adds(&b, "Backup sets:\n");
-	for (i = 0; i < s->sets.n; i++)
-		buf_printf(&b, "  %s\n", (const char *)s->sets.v[i]);
-	if (s->left.n > 0)
+	/* An undone write's files are as they were, and what it left to
+	 * a human is not what the tree has now. */
+	for (i = 0; i < ws->n; i++) {
+		const struct wz_written	*wr = ws->v[i];
+
+		if (wr->undone == 1) {
+			nundone++;
+			continue;
+		}
+		nfiles += wr->files.n;
+		nleft += wr->left.n;
+	}
+	buf_printf(&b, "vhostfix session: %zu file%s written", nfiles,
+	    nfiles == 1 ? "" : "s");
+	if (nundone > 0)
+		buf_printf(&b, " (%zu write%s undone)", nundone,
+		    nundone == 1 ? "" : "s");
+	buf_addc(&b, '\n');
+	for (i = 0; i < ws->n; i++) {
+		const struct wz_written	*wr = ws->v[i];
+
+		for (j = 0; wr->undone != 1 && j < wr->files.n; j++)
+			buf_printf(&b, "  %s\n", (const char *)wr->files.v[j]);
+	}
+	buf_adds(&b, "Backup sets:\n");
+	for (i = 0; i < ws->n; i++) {
+		const struct wz_written	*wr = ws->v[i];
+
+		if (wr->backup_id == NULL)
+			continue;
+		if (wr->undone == 1)
+			buf_printf(&b, "  %s: undone\n", wr->backup_id);
+		else if (wr->undone == -1)
+			buf_printf(&b, "  %s: the undo FAILED (%s)\n",
+			    wr->backup_id, wr->undo_error);
+		else if (wr->undo != NULL)
+			buf_printf(&b, "  %s (undo: %s)\n", wr->backup_id,
+			    wr->undo);
+		else
+			buf_printf(&b, "  %s\n", wr->backup_id);
+	}
+	if (w->opts.demo)
+		buf_adds(&b, "The demo's private copy is removed as the wizard ends, "
+		    "its backup sets with it: undo works while the wizard runs "
+		    "(u on the Done screen).\n");
+	if (nleft > 0)
 		buf_adds(&b, "Left to you:\n");
-	for (i = 0; i < s->left.n; i++)
-		buf_printf(&b, "  %s\n", (const char *)s->left.v[i]);
+	for (i = 0; i < ws->n; i++) {
+		const struct wz_written	*wr = ws->v[i];
+
+		for (j = 0; wr->undone != 1 && j < wr->left.n; j++)
+			buf_printf(&b, "  %s\n", (const char *)wr->left.v[j]);
+	}
 	return buf_steal(&b);
 }

@@ -99,6 +99,19 @@ wizard_init(struct wizard *w, const struct wz_opts *o,
 }
 
 static void
+wizard_written_free(void *p)
+{
+	struct wz_written	*wr = p;
+
+	free(wr->backup_id);
+	free(wr->undo);
+	free(wr->undo_error);
+	vec_free_all(&wr->files, free);
+	vec_free_all(&wr->left, free);
+	free(wr);
+}
+
+static void
 wizard_proxy_free(struct wz_proxy *p)
 {
 	free(p->path);
@@ -142,9 +155,7 @@ wizard_free(struct wizard *w)
 	free(w->marked);
 	vec_free(&w->batch);
 	free(w->except);
-	vec_free_all(&w->session.files, free);
-	vec_free_all(&w->session.sets, free);
-	vec_free_all(&w->session.left, free);
+	vec_free_all(&w->session.writes, wizard_written_free);
 	conf_free(w->config);
 	memset(w, 0, sizeof *w);
 }
@@ -460,32 +471,32 @@ wizard_run_a2enmod(struct wizard *w)
 static void
 wizard_session_note(struct wizard *w)
 {
-	struct vec	left = { 0 };
-	size_t		i;
+	struct wz_written	*wr = xcalloc(1, sizeof *wr);
+	struct vec		 left = { 0 };
+	size_t			 i;
 
 	for (i = 0; i < w->fix.rendered.n; i++) {
 		const struct rendered	*r = w->fix.rendered.v[i];
 
-		vec_push(&w->session.files, xstrdup(r->file->real));
+		vec_push(&wr->files, xstrdup(r->file->real));
 	}
 	if (w->res.backup_id != NULL) {
-		char	*undo = wizard_undo_command(w);
-
-		vec_push(&w->session.sets, xasprintf("%s (undo: %s)",
-		    w->res.backup_id, undo));
-		free(undo);
+		wr->backup_id = xstrdup(w->res.backup_id);
+		/* The demo's copy, and its sets, are gone at exit. */
+		wr->undo = w->opts.demo ? NULL : wizard_undo_command(w);
 	}
 	wizard_left(w, &left);
 	for (i = 0; i < left.n; i++) {
 		const struct finding	*f = left.v[i];
 
-		vec_push(&w->session.left, xasprintf("%s: %s (%s:%u)%s%s",
+		vec_push(&wr->left, xasprintf("%s: %s (%s:%u)%s%s",
 		    conf_vhost_name(f->vhost), f->rule->id,
 		    f->path != NULL ? f->path : "", f->line,
 		    f->suggest.n > 0 ? ": " : "",
 		    f->suggest.n > 0 ? (const char *)f->suggest.v[0] : ""));
 	}
 	vec_free(&left);
+	vec_push(&w->session.writes, wr);
 }
 
 enum wr_status

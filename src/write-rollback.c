@@ -132,7 +132,7 @@ write_rollback(const struct wr_opts *o, const char *id, int force,
 	struct vec		 sets = { 0 };
 	char			*base, *err = NULL, *time, *phase;
 	ssize_t			 n = 0, i;
-	int			 lockfd;
+	int			 lockfd, redo;
 
 	if (wr_start(o, res, &lockfd) < 0)
 		return res->status;
@@ -185,8 +185,10 @@ write_rollback(const struct wr_opts *o, const char *id, int force,
 		    " %s", m->id, m->root, o->root);
 		goto out;
 	}
-	/* Undoing a rollback puts the fix back: only on request. */
-	if (strcmp(m->kind, "rollback") == 0 && !o->redo) {
+	/* Undoing a rollback puts the fix back: only on request, --redo or
+	 * the set named (as the rollback's "undo with" line names it). */
+	redo = strcmp(m->kind, "rollback") == 0;
+	if (redo && !o->redo && id == NULL) {
 		res->error = xasprintf("backup set %s already undid a fix:"
 		    " rolling it back would redo the fix; refused without"
 		    " --redo", m->id);
@@ -203,7 +205,7 @@ write_rollback(const struct wr_opts *o, const char *id, int force,
 		res->status = WR_OK;
 	else if (n > 0) {
 		wr_tx_init(&t, o, f, (size_t)n, res);
-		wr_tx_run(&t, NULL, o->redo ? "redo" : "rollback",
+		wr_tx_run(&t, NULL, redo ? "redo" : "rollback",
 		    (const char **)m->vhosts.v,
 		    m->vhosts.n);
 		wr_tx_free(&t);

@@ -38,6 +38,22 @@ if [ "$(grep -c '^vhostfix: ' "$d/check.err")" -ne 2 ] ||
 	fail "--demo check: stderr is not its two lines"
 	sed 's/^/    /' "$d/check.err" >&2
 fi
+# the demo's copy is gone at exit: no message names it as a place to go
+# back to, and none says ROOT
+TMPDIR=$d/tmp vf "$d/rl" "$d/rl.err" --demo rollback --list
+grep -q "^vhostfix: no backup sets: the demo's private copy is new for each command" \
+    "$d/rl.err" || fail "--demo rollback --list: $(tail -n 1 "$d/rl.err")"
+TMPDIR=$d/tmp vf "$d/rb" "$d/rb.err" --demo rollback
+[ "$rc" -eq 2 ] && grep -q "^vhostfix: nothing to roll back: the demo's" \
+    "$d/rb.err" || fail "--demo rollback: exit $rc, $(tail -n 1 "$d/rb.err")"
+TMPDIR=$d/tmp vf "$d/nv" "$d/nv.err" --demo fix nosuch.example.com
+grep -q "^vhostfix: unknown vhost 'nosuch.example.com' in the demo tree:" \
+    "$d/nv.err" || fail "--demo fix nosuch: $(tail -n 1 "$d/nv.err")"
+TMPDIR=$d/tmp vf "$d/fy" "$d/fy.err" --demo fix --all --yes --no-configtest
+[ "$rc" -eq 0 ] && grep -q "^vhostfix: demo: the private copy goes at exit" \
+    "$d/fy.err" || fail "--demo fix --yes: exit $rc, $(tail -n 1 "$d/fy.err")"
+grep -q "undo with\|ROOT" "$d/fy.err" "$d/rl.err" "$d/rb.err" &&
+    fail "a demo message names its copy or ROOT"
 # a log that is there but cannot be read is still one note
 cp -a "$DEMO" "$d/badlog"
 mkdir -p "$d/badlog/var/log/apache2/error.log"

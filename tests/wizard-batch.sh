@@ -104,8 +104,10 @@ rc=$(wait_exit)
 [ "$rc" = 0 ] || fail "exit status $rc"
 assert_tty_restored
 # the summary stays on the terminal after curses ends
-wait_for "vhostfix session: " "Backup sets:" "undone" "Left to you:" \
-    "socket-missing"
+# (undone: no file written, nothing left over from that write)
+wait_for "vhostfix session: 0 files written (1 write undone)" \
+    "Backup sets:" ": undone"
+screen | grep -q "Left to you:" && fail "an undone write still leaves work"
 
 # ---- the Host step is skipped for a ProxyPass order fix ---------------
 new_tree "$ROOT"

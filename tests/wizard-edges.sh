@@ -95,5 +95,8 @@ keys u y
 wait_for "Undone: every file is back as it was"
 # quit normally: the demo's copy is removed, the summary stays
 keys Enter q
-wait_for "vhostfix session: 1 file written" "undone"
+wait_for "vhostfix session: 0 files written (1 write undone)" \
+    "undo works while the wizard runs (u on the Done screen)"
+screen | sed -n '/^vhostfix session/,$p' | grep -q "vhostfix-demo\." &&
+    fail "the summary names the demo's copy"
 exit 0

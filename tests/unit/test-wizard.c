@@ -448,11 +448,19 @@ test_batch(void)
 	CHECK(has_line(&w.fix.diff, "+++ b/etc/apache2/sites-available/"
 	    "secure.example.com.conf"));
 	CHECK(wizard_write(&w) == WR_OK && w.res.backup_id != NULL);
+	sum = wizard_session_summary(&w);
+	CHECK(strstr(sum, "vhostfix session: 2 files written\n") == sum);
+	CHECK(strstr(sum, " (undo: vhostfix --root ") != NULL);
+	CHECK(strstr(sum, "Left to you:") != NULL);
+	free(sum);
+	/* undone: no file written, nothing left from that write */
 	CHECK(wizard_undo(&w) == WR_OK);
 	sum = wizard_session_summary(&w);
-	CHECK(strstr(sum, "files written") != NULL);
-	CHECK(strstr(sum, "undone") != NULL);
-	CHECK(strstr(sum, "Left to you:") != NULL);
+	CHECK(strstr(sum, "vhostfix session: 0 files written (1 write "
+	    "undone)\n") == sum);
+	CHECK(strstr(sum, ": undone\n") != NULL);
+	CHECK(strstr(sum, "Left to you:") == NULL);
+	CHECK(strstr(sum, "demo") == NULL);
 	free(sum);
 	wizard_free(&w);
 	drop_root(root);

@@ -818,7 +818,32 @@ test_rollback(void)
 	CHECK(same_text(root, "/etc/apache2/sites-available/a.conf", "A\n"));
 	CHECK(same_text(root, "/etc/apache2/b conf.conf", "B\n"));
 	wr_result_free(&res);
-	CHECK(count_sets(&o) == 3);
+	/* ... and so does naming the rollback's set, as the rollback's
+	 * "undo with" line does: undo the redo first, then name it. */
+	CHECK(write_rollback(&o, NULL, 0, &res) == WR_OK);
+	CHECK(same_text(root, "/etc/apache2/sites-available/a.conf", a_old));
+	{
+		char	*rb = res.backup_id != NULL ?
+			    xstrdup(res.backup_id) : NULL;
+
+		wr_result_free(&res);
+		CHECK(rb != NULL && write_rollback(&o, rb, 0, &res) ==
+		    WR_OK);
+		CHECK(same_text(root, "/etc/apache2/sites-available/a.conf",
+		    "A\n"));
+		wr_result_free(&res);
+		free(rb);
+		/* back to where the test goes on from */
+		CHECK(write_rollback(&o, NULL, 0, &res) == WR_OK);
+		CHECK(same_text(root, "/etc/apache2/sites-available/a.conf",
+		    a_old));
+		wr_result_free(&res);
+		o.redo = 1;
+		CHECK(write_rollback(&o, NULL, 0, &res) == WR_OK);
+		o.redo = 0;
+		wr_result_free(&res);
+	}
+	CHECK(count_sets(&o) == 7);	/* 3, and the named round's 4 */
 
 	/* And the first set by its id, once more. */
 	CHECK(write_rollback(&o, first, 0, &res) == WR_OK);
