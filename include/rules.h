@@ -70,6 +70,9 @@ struct finding {
 						   the rule's fix, unless the
 						   check knows better) */
 	struct preview		*preview;	/* reverse-* only, or NULL */
+	const char		*visitor;	/* what the visitor gets, when
+						   this finding knows better
+						   than its rule; or NULL */
 	struct vec		 evidence;	/* struct el_event * (errlog.h):
 						   the error log's lines about
 						   it (live_run), or empty */
@@ -86,6 +89,8 @@ struct rules_steps *rules_begin(const struct cf_config *);
 void	 rules_vhost(struct rules_steps *, size_t i, struct vec *out);
 void	 rules_end(struct rules_steps *, struct vec *out);
 void	 finding_free(void *);
+/* What a visitor gets from f: its own words, else its rule's. */
+const char *finding_visitor(const struct finding *f);
 const char *sev_name(enum sev);
 
 void	 preview_free(void *);

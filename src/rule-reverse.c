@@ -133,6 +133,29 @@ harm_sev(enum rd_harm h)
 	return h == RD_SCHEME ? SEV_WARNING : SEV_ERROR;
 }
 
+/* What the visitor gets, where the rule's words (another host) are not
+ * it: static strings (struct finding's visitor is not freed). */
+static const char *
+harm_visitor(enum rd_harm h)
+{
+	switch (h) {
+	case RD_SCHEME:
+		return "Backend redirects keep the visitor's host and path but "
+		    "not the scheme the visitor came with (https sent to "
+		    "http://, or the reverse).";
+	case RD_PATH:
+		return "Backend redirects keep the visitor's host but leave "
+		    "the application's path: the visitor lands on a page "
+		    "that is not the application's (often a 404).";
+	default:
+		break;
+	}
+	return NULL;
+}
+
+#define HARMLESS_VISITOR "Nothing: every backend redirect already " \
+	"reaches the visitor right; the line only misleads its next reader."
+
 static const char *
 harm_word(enum rd_harm h)
 {
@@ -381,6 +404,7 @@ check_pass(struct rule_ctx *rc, struct px_pass *pp, const struct vec *hosts,
 	    r.right, why);
 	free(why);
 	f->sev = harm_sev(r.harm);
+	f->visitor = harm_visitor(r.harm);
 	f->fixable = 0;		/* attach_preview() says */
 	px_required_revs(px, pp, px->preserve_host, px->xfp_https ||
 	    fs->added_xfp != NULL, &req);
@@ -497,6 +521,7 @@ reverse_check(struct rule_ctx *rc)
 			    "reaches the visitor right" : "");
 			if (all_ok) {
 				f->sev = SEV_INFO;
+				f->visitor = HARMLESS_VISITOR;
 				f->fixable = 0;
 				rule_suggest(f, "remove this line");
 			}
@@ -513,6 +538,7 @@ reverse_check(struct rule_ctx *rc)
 			    "dead, and harmless: every backend redirect already "
 			    "reaches the visitor right", r->path, r->url);
 			f->sev = SEV_INFO;
+			f->visitor = HARMLESS_VISITOR;
 			f->fixable = 0;
 			rule_suggest(f, "remove this line");
 		}

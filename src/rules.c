@@ -162,6 +162,12 @@ finding_free(void *p)
 	free(f);
 }
 
+const char *
+finding_visitor(const struct finding *f)
+{
+	return f->visitor != NULL ? f->visitor : f->rule->visitor;
+}
+
 void
 preview_free(void *p)
 {

@@ -90,7 +90,8 @@ diag_finding(struct tui *t, struct tui_view *tv, const struct finding *f)
 	    f->path != NULL ? f->path : "", f->line);
 	tui_wline(tv, TA_NORMAL, "    %s", f->message);
 	tui_wline(tv, TA_NORMAL, "    Why: %s", f->rule->why);
-	tui_wline(tv, TA_NORMAL, "    For a visitor: %s", f->rule->visitor);
+	tui_wline(tv, TA_NORMAL, "    For a visitor: %s",
+	    finding_visitor(f));
 	if (f->preview != NULL && f->preview->backend_location != NULL) {
 		tui_line(tv, TA_NORMAL, "    Backend sends Location: %s",
 		    f->preview->backend_location);

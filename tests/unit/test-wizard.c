@@ -627,6 +627,40 @@ test_steps(void)
 	drop_root(root);
 }
 
+/* What the diagnosis says a visitor gets is the finding's own when its
+ * rule's words are not it: shop's dead ProxyPassReverse harms nobody. */
+static void
+test_visitor_words(void)
+{
+	char		*root = new_root();
+	struct wizard	 w;
+	size_t		 i, shop = 0, app = 0;
+
+	start(&w, root, 0, NULL);
+	for (i = 0; i < w.findings.n; i++) {
+		const struct finding	*f = w.findings.v[i];
+		const char		*name = f->vhost != NULL ?
+					    conf_vhost_name(f->vhost) : "";
+
+		if (strcmp(name, "shop.example.com") == 0 &&
+		    strcmp(f->rule->id, "reverse-mismatch") == 0) {
+			shop++;
+			CHECK(f->sev == SEV_INFO);
+			CHECK(strncmp(finding_visitor(f), "Nothing: ", 9) ==
+			    0);
+		}
+		if (strcmp(name, "app.example.com") == 0 &&
+		    strcmp(f->rule->id, "reverse-socket-prefix") == 0) {
+			app++;
+			CHECK(f->sev == SEV_ERROR);
+			CHECK(finding_visitor(f) == f->rule->visitor);
+		}
+	}
+	CHECK(shop == 1 && app == 1);
+	wizard_free(&w);
+	drop_root(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -640,6 +674,7 @@ main(int argc, char **argv)
 	test_batch();
 	test_explain();
 	test_steps();
+	test_visitor_words();
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;
