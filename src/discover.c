@@ -714,7 +714,7 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 	d.pf_slot = (size_t)-1;
 	*err = NULL;
 	if (stat(root, &st) != 0) {
-		*err = xasprintf("%s: %s", root, strerror(errno));
+		*err = xasprintf("--root %s: %s", root, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -733,8 +733,14 @@ conf_load(const struct cf_opts *o, struct cf_config **out, char **err)
 	real = conf_resolve(d.c, d.c->main_config);
 	abs = real ? conf_abs(d.c, real) : NULL;
 	if (real == NULL || stat(abs, &st) != 0) {
-		*err = xasprintf("%s: %s", d.c->main_config, errno == EXDEV ?
-		    "leaves the root" : strerror(errno));
+		int	e = errno, under = strcmp(d.c->root, "/") != 0;
+
+		/* Under --root, the file looked for is ROOT/FILE: say so. */
+		*err = xasprintf("%s%s%s: %s%s", under ? d.c->root : "",
+		    d.c->main_config, o->config != NULL ? " (--config)" : "",
+		    e == EXDEV ? "leaves the root" : strerror(e),
+		    under && o->config != NULL ? "; --config is read under "
+		    "--root" : "");
 		free(abs);
 		free(real);
 		goto out;

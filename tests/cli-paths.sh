@@ -52,5 +52,20 @@ rc=0
 grep -qF "try --root $(cd "$R" && pwd -P))" "$T/err" ||
     fail "--root ROOT/etc/apache2 gets no hint: $(cat "$T/err")"
 
+# A --config missing under --root names the file looked for, ROOT/FILE,
+# and says --config is read under --root; a missing --root says it is the
+# --root.
+echo "# elsewhere" >"$T/elsewhere.conf"
+rc=0
+"$VHOSTFIX" --root "$R" --config "$T/elsewhere.conf" list >/dev/null \
+    2>"$T/err" || rc=$?
+rroot=$(cd "$R" && pwd -P)
+[ "$rc" -eq 2 ] && grep -qxF "vhostfix: $rroot$T/elsewhere.conf (--config): No such file or directory; --config is read under --root" \
+    "$T/err" || fail "--config outside --root: exit $rc: $(cat "$T/err")"
+rc=0
+"$VHOSTFIX" --root "$T/no-such-root" list >/dev/null 2>"$T/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -qxF "vhostfix: --root $T/no-such-root: No such file or directory" \
+    "$T/err" || fail "a missing --root: exit $rc: $(cat "$T/err")"
+
 [ "$failed" -eq 0 ] && echo "cli-paths: all checks passed"
 [ "$failed" -eq 0 ]
