@@ -41,7 +41,8 @@ int	 cli_explain(const struct cf_opts *, const char *url, int json,
 struct wr_opts;
 /* wo: the write options of the command line (root and vhosts are filled
  * in here). */
-int	 cli_write(struct cf_config *, struct vec *rendered,
+struct wz_fix;
+int	 cli_write(struct cf_config *, const struct wz_fix *fix,
 	    struct vec *vhosts, int yes, const struct wr_opts *wo);
 int	 cli_rollback(const struct cf_opts *, const char *id, int list,
 	    int force, const struct wr_opts *wo, int json);

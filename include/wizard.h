@@ -36,12 +36,12 @@ int	 wizard_fix_build(const struct cf_config *,
 	    struct wz_fix *fix);
 void	 wizard_fix_free(struct wz_fix *);
 /* The whole write transaction (write_apply) for a built fix of the
- * configuration c; names: the fixed vhosts, for the backup manifest.
- * o->root is taken from c.  Returns res->status; free res with
- * wr_result_free. */
+ * configuration c; vhosts: the ones it was built for (the backup
+ * manifest names those whose lines it changes).  o->root is taken from
+ * c.  Returns res->status; free res with wr_result_free. */
 enum wr_status wizard_fix_write(const struct cf_config *c,
-	    const struct wz_fix *, const struct wr_opts *o,
-	    const char **names, size_t n, struct wr_result *res);
+	    const struct wz_fix *fix, const struct wr_opts *o,
+	    struct cf_vhost *const *vhosts, size_t n, struct wr_result *res);
 
 /* ---- the walk --------------------------------------------------------- */
 

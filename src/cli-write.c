@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "wizard.h"
 #include "demo.h"
-#include "fixfiles.h"
 #include "report.h"
 #include "write.h"
 
@@ -153,14 +153,11 @@ confirm(void)
 }
 
 int
-cli_write(struct cf_config *c, struct vec *rendered, struct vec *vhosts,
+cli_write(struct cf_config *c, const struct wz_fix *fix, struct vec *vhosts,
     int yes, const struct wr_opts *opts)
 {
 	struct wr_opts		 wo;
-	struct fixfiles		 ff;
 	struct wr_result	 res;
-	const char		**names;
-	size_t			 i;
 	int			 rc;
 
 	if (!yes) {
@@ -177,19 +174,11 @@ cli_write(struct cf_config *c, struct vec *rendered, struct vec *vhosts,
 	}
 	wo = *opts;
 	wo.root = c->root;
-	names = xcalloc(vhosts->n + 1, sizeof *names);
-	for (i = 0; i < vhosts->n; i++)
-		names[i] = conf_vhost_name(vhosts->v[i]);
-	wo.vhosts = names;
-	wo.nvhosts = vhosts->n;
-	fixfiles_build(&ff, c, rendered);
-	memset(&res, 0, sizeof res);
-	write_apply(&wo, &ff.tree, ff.files, ff.nfiles, &res);
-	rc = report_result(&wo, &res, rendered->n == 1 ? "1 file written" :
+	wizard_fix_write(c, fix, &wo, (struct cf_vhost *const *)vhosts->v,
+	    vhosts->n, &res);
+	rc = report_result(&wo, &res, fix->rendered.n == 1 ? "1 file written" :
 	    "files written");
 	wr_result_free(&res);
-	fixfiles_free(&ff);
-	free(names);
 	return rc;
 }
 

@@ -565,7 +565,7 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 		rc = EXIT_FINDINGS;
 		goto done;
 	}
-	rc = cli_write(c, &fix.rendered, &sel, cl->yes, &cl->write);
+	rc = cli_write(c, &fix, &sel, cl->yes, &cl->write);
 	if (rc == EXIT_CLEAN && cl->write.reload)
 		cli_verify_after_fix(&cl->load, &sel);
 done:

@@ -64,22 +64,49 @@ wizard_fix_free(struct wz_fix *fix)
 	memset(fix, 0, sizeof *fix);
 }
 
+/* Does an edit of the plan fall inside v's section? */
+static int
+wizard_fix_touches(const struct wz_fix *fix, const struct cf_vhost *v)
+{
+	size_t	i;
+
+	for (i = 0; i < fix->plan.edits.n; i++) {
+		const struct edit	*e = fix->plan.edits.v[i];
+
+		if (e->file == v->node->file &&
+		    e->start >= v->node->line_start && e->start <= v->node->end)
+			return 1;
+	}
+	return 0;
+}
+
 enum wr_status
 wizard_fix_write(const struct cf_config *c, const struct wz_fix *fix,
-    const struct wr_opts *o, const char **names, size_t n,
+    const struct wr_opts *o, struct cf_vhost *const *vhosts, size_t n,
     struct wr_result *res)
 {
 	struct wr_opts	 wo = *o;
 	struct fixfiles	 ff;
+	const char	**names = xcalloc(n + 1, sizeof *names);
+	size_t		 i, k = 0;
 
+	/* The manifest names the vhosts whose lines change (fix --all
+	 * asks for every vhost; few change), else all asked for (a change
+	 * to the server config only). */
+	for (i = 0; i < n; i++)
+		if (wizard_fix_touches(fix, vhosts[i]))
+			names[k++] = conf_vhost_name(vhosts[i]);
+	for (i = 0; k == 0 && i < n; i++)
+		names[i] = conf_vhost_name(vhosts[i]);
 	/* The tree as loaded now (it may have been reloaded since). */
 	fixfiles_build(&ff, c, &fix->rendered);
 	wo.root = c->root;
 	wo.vhosts = names;
-	wo.nvhosts = n;
+	wo.nvhosts = k > 0 ? k : n;
 	memset(res, 0, sizeof *res);
 	write_apply(&wo, &ff.tree, ff.files, ff.nfiles, res);
 	fixfiles_free(&ff);
+	free(names);
 	return res->status;
 }
 
@@ -503,8 +530,6 @@ enum wr_status
 wizard_write(struct wizard *w)
 {
 	struct wr_opts	 wo = w->opts.write;
-	const char	**names;
-	size_t		 i;
 
 	wizard_result_free(w);
 	if (w->opts.dry_run || !w->have_fix || w->fix.rendered.n == 0) {
@@ -514,13 +539,9 @@ wizard_write(struct wizard *w)
 		w->have_res = 1;
 		return w->res.status;
 	}
-	names = xcalloc(w->batch.n + 1, sizeof *names);
-	for (i = 0; i < w->batch.n; i++)
-		names[i] = conf_vhost_name(w->batch.v[i]);
 	wo.reload = w->choices.reload;
-	wizard_fix_write(w->config, &w->fix, &wo, names, w->batch.n,
-	    &w->res);
-	free(names);
+	wizard_fix_write(w->config, &w->fix, &wo,
+	    (struct cf_vhost *const *)w->batch.v, w->batch.n, &w->res);
 	w->have_res = 1;
 	w->pending = 0;
 	if (w->res.status == WR_OK && w->choices.run_a2enmod &&
