@@ -5,8 +5,9 @@
 # socket, the TLS vhost with the broken socket ProxyPassReverse.  verify
 # reports the leaked redirect; fix --yes --reload writes, reloads and its
 # verify passes; probe asks gunicorn with the Host, X-Forwarded-Host and
-# X-Forwarded-Proto Apache sends on TLS; check --probe previews from
-# gunicorn's real answer.  Every expectation is first what curl, as a
+# X-Forwarded-Proto Apache sends on TLS (and the visitor's Host with its
+# port under ProxyPreserveHost On); check --probe previews from gunicorn's
+# real answer.  Every expectation is first what curl, as a
 # visitor, gets from the same apache2.  Last, a certificate that does not
 # name the site: a visitor's curl refuses it, and so does verify.
 
@@ -196,6 +197,22 @@ e2e_expect_eq "probe, fixed: backend Location = the one Apache got" \
     "$(field "$T/p2.json" 0 location)" "$(e2e_backend_location $H)"
 e2e_expect_eq "probe, fixed: visitor now = Apache's real Location" \
     "$(field "$T/p2.json" 0 visitor_location_now)" "$(e2e_location $H)"
+
+# --- ProxyPreserveHost On: the visitor's Host, with its port, reaches
+# gunicorn, and probe sends the same.
+sed -i 's|^	ProxyPass / |	ProxyPreserveHost On\n&|' \
+    "$ROOT/etc/apache2/sites-available/app-le-ssl.conf"
+n=$(e2e_generations)
+"$APACHE2" -k graceful $(e2e_apache_args "$ROOT")
+e2e_restarted "$n"
+e2e_expect_body $H /seen "host=$H:$PORT scheme=https"
+vf probe $H --format json >"$T/p3.json" 2>/dev/null
+e2e_expect_eq "probe, preserved Host: Host" "$(field "$T/p3.json" 0 host)" \
+    "$H:$PORT"
+e2e_expect_eq "probe, preserved Host: backend Location = the one Apache got" \
+    "$(field "$T/p3.json" 0 location)" "$(e2e_backend_location $H)"
+e2e_expect_eq "probe, preserved Host: visitor now = Apache's real Location" \
+    "$(field "$T/p3.json" 0 visitor_location_now)" "$(e2e_location $H)"
 
 # --- A certificate for another name: a visitor's client refuses it.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
