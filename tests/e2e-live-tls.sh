@@ -7,9 +7,9 @@
 # verify passes; probe asks gunicorn with the Host, X-Forwarded-Host and
 # X-Forwarded-Proto Apache sends on TLS (and the visitor's Host with its
 # port under ProxyPreserveHost On); check --probe previews from gunicorn's
-# real answer.  Every expectation is first what curl, as a
-# visitor, gets from the same apache2.  Last, a certificate that does not
-# name the site: a visitor's curl refuses it, and so does verify.
+# real answer.  Every expectation is first what curl, as a visitor, gets
+# from the same apache2.  Last, a certificate that does not name the site:
+# a visitor's curl refuses it, and so does verify.
 
 E2E_TLS=1
 E2E_MODULES=rewrite
