@@ -48,7 +48,10 @@ struct probe_result {
 						   current ProxyPassReverse
 						   lines, or NULL */
 	char			*visitor_after;	/* mapped by the lines the fix
-						   ensures, or NULL */
+						   ensures, or NULL; on TLS
+						   from a second answer asked
+						   with the X-Forwarded-Proto
+						   https the fix adds */
 };
 
 /* Probe each ProxyPass of the vhost (its own path, or path when given and

@@ -2,14 +2,16 @@
  *
  * After a reload, requests go through Apache's own listener (the vhost's
  * address, 127.0.0.1 for "*", its port), named as a visitor names the
- * site (Host: and, for TLS, SNI; the certificate is not verified: the
- * point is Apache's answer, not the chain), for the local path of each
- * ProxyPass.  Each answer is compared with the prediction the wizard and
- * `fix` showed (plan_previews): the status is not a 5xx, a redirect's
- * Location is on the visitor's site (the prediction's scheme, host and
- * port, never the backend's address), and with "Header unset Server" the
- * Server header is Apache's.  HTTP goes through libcurl (TLS with SNI to
- * an address of our choosing, timeouts); the core still never prints. */
+ * site (Host: and, for TLS, SNI), for the local path of each ProxyPass.
+ * On TLS the certificate must name the site, as browsers require; its
+ * chain is not checked (a self-signed or private CA's certificate is the
+ * admin's choice).  Each answer is compared with the prediction the
+ * wizard and `fix` showed (plan_previews): the status is not a 5xx, a
+ * redirect's Location is on the visitor's site (the prediction's scheme,
+ * host and port, never the backend's address), and with "Header unset
+ * Server" the Server header is Apache's.  HTTP goes through libcurl
+ * (TLS with SNI to an address of our choosing, timeouts); the core still
+ * never prints. */
 #ifndef VHOSTFIX_VERIFY_H
 #define VHOSTFIX_VERIFY_H
 

@@ -122,6 +122,18 @@ probe_text(const struct cf_vhost *v, const struct probe_result *r)
 	free(h);
 }
 
+/* "app.example.com (*:443)": certbot's pair shares the name. */
+static char *
+vhost_heading(const struct cf_vhost *v)
+{
+	char	*h = v->naddrs > 0 ? xasprintf("%s (%s)", conf_vhost_name(v),
+		    v->addrs[0]) : xstrdup(conf_vhost_name(v));
+	char	*s = report_inert(h);
+
+	free(h);
+	return s;
+}
+
 /* probe and verify: the running system's configuration and the vhosts
  * named.  EXIT_CLEAN, or EXIT_USAGE after a message (nothing to free). */
 static int
@@ -189,10 +201,13 @@ cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
 			if (r->resp.error != NULL)
 				rc = EXIT_FINDINGS;
 		}
-		if (res.n == 0 && !json)
+		if (res.n == 0 && !json) {
+			char	*s = vhost_heading(sel.v[i]);
+
 			fprintf(stderr, "vhostfix: %s: no http backend to "
-			    "probe%s\n", conf_vhost_name(sel.v[i]), path ?
-			    " for that path" : "");
+			    "probe%s\n", s, path ? " for that path" : "");
+			free(s);
+		}
 		vec_free_all(&res, probe_result_free);
 	}
 	if (json) {
@@ -232,11 +247,21 @@ cli_verify(const struct cf_opts *load, char **names, int n)
 		return rc;
 	memset(&vo, 0, sizeof vo);
 	for (i = 0; i < sel.n; i++) {
-		char	*err = NULL, *s = report_inert(conf_vhost_name(sel.v[i]));
+		char	*err = NULL, *s;
+		int	 seen = 0;
 
+		/* Names overlap (certbot's pair shares one): once each. */
+		for (j = 0; j < i && !seen; j++)
+			seen = sel.v[j] == sel.v[i];
+		if (seen)
+			continue;
 		failed = verify_vhost(c, sel.v[i], NULL, &vo, &out, &err);
+		s = vhost_heading(sel.v[i]);
 		printf("%s:\n", s);
 		free(s);
+		if (failed == 0 && out.n == 0)
+			printf("    nothing to check: no ProxyPass to an http "
+			    "backend\n");
 		if (failed < 0) {
 			s = report_inert(err ? err : "no answer");
 			printf("    %s %s\n", mark(0), s);
@@ -282,11 +307,14 @@ cli_verify_after_fix(const struct cf_opts *load, const struct vec *vhosts)
 		free(names);
 		return;
 	}
-	/* By name (the reload may have moved lines), else FILE:LINE. */
+	/* By NAME:PORT (the reload may have moved lines; a name alone also
+	 * selects the other vhost of certbot's pair), else FILE:LINE. */
 	for (i = 0; i < vhosts->n; i++) {
 		const struct cf_vhost	*v = vhosts->v[i];
 
-		names[i] = v->server_name ? xstrdup(v->server_name) :
+		names[i] = v->server_name && v->port > 0 ?
+		    xasprintf("%s:%d", v->server_name, v->port) :
+		    v->server_name ? xstrdup(v->server_name) :
 		    xasprintf("%s:%u", v->node->file->path, v->node->line);
 	}
 	fprintf(stderr, "vhostfix: verifying the reloaded Apache:\n");

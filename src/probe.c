@@ -3,7 +3,8 @@
  * mod_proxy_http sends the backend URL's host (with ":port" unless it is
  * the scheme's default) as Host, or the visitor's Host with
  * ProxyPreserveHost On, and adds X-Forwarded-Host with the visitor's
- * Host; X-Forwarded-Proto only when a RequestHeader line sets it. */
+ * Host (with its ":port"); X-Forwarded-Proto only when a RequestHeader
+ * line sets it. */
 #include "config.h"
 
 #include <errno.h>
@@ -264,7 +265,9 @@ probe_pass(const struct px_vhost *px, const struct px_pass *pp,
 	struct vec		 revs = { 0 }, rp = { 0 }, ru = { 0 };
 	struct vec		 need = { 0 };
 	const char		*rest, *name;
-	char			 host[256];
+	struct probe_resp	 ra = { 0 };
+	char			 host[256], *vhost;
+	const char		*after;
 	int			 port, tls;
 	size_t			 i;
 
@@ -284,9 +287,12 @@ probe_pass(const struct px_vhost *px, const struct px_pass *pp,
 	 * ProxyPass path in the request. */
 	r->backend_path = xasprintf("%s%s", *rest ? rest : "/",
 	    r->visitor_path + strlen(pp->path));
+	/* The visitor's Host, as a browser sends it: with the port unless
+	 * it is the scheme's (measured: X-Forwarded-Host carries it). */
+	vhost = v->port && v->port != (v->tls ? 443 : 80) ?
+	    xasprintf("%s:%d", name, v->port) : xstrdup(name);
 	if (px->preserve_host)
-		r->host_header = v->port && v->port != (v->tls ? 443 : 80) ?
-		    xasprintf("%s:%d", name, v->port) : xstrdup(name);
+		r->host_header = xstrdup(vhost);
 	else
 		r->host_header = port && port != (tls ? 443 : 80) ?
 		    xasprintf("%s:%d", host, port) : xstrdup(host);
@@ -301,10 +307,20 @@ probe_pass(const struct px_vhost *px, const struct px_pass *pp,
 	q.path = r->backend_path;
 	q.host_header = r->host_header;
 	q.xfp = r->xfp;
-	q.xf_host = name;
+	q.xf_host = vhost;
 	q.timeout_ms = timeout_ms;
 	probe_send(&q, &r->resp);
-	if (r->resp.location != NULL) {
+	/* After the fix a TLS vhost sends X-Forwarded-Proto: https, and a
+	 * backend that honours it redirects elsewhere: ask it that way too. */
+	after = r->resp.location;
+	if (v->tls && r->resp.error == NULL && (r->xfp == NULL ||
+	    strcmp(r->xfp, "https") != 0)) {
+		q.xfp = "https";
+		if (probe_send(&q, &ra) == 0)
+			after = ra.location;
+	}
+	free(vhost);
+	if (r->resp.location != NULL && after != NULL) {
 		px_revs_for(px, pp, &revs);
 		for (i = 0; i < revs.n; i++) {
 			const struct px_rev	*rv = revs.v[i];
@@ -329,13 +345,13 @@ probe_pass(const struct px_vhost *px, const struct px_pass *pp,
 				vec_push(&ru, (void *)rv->url);
 			}
 		}
-		r->visitor_after = map_with(&rp, &ru, r->resp.location, v,
-		    name);
+		r->visitor_after = map_with(&rp, &ru, after, v, name);
 		vec_free_all(&need, free);
 		vec_free(&revs);
 		vec_free(&rp);
 		vec_free(&ru);
 	}
+	probe_resp_free(&ra);
 	vec_push(out, r);
 }
 

@@ -37,6 +37,7 @@ struct vf_answer {
 	char	*location;
 	char	*server;
 	char	*error;		/* the request failed: why */
+	char	*cert_error;	/* the certificate does not name the site */
 };
 
 static void
@@ -45,6 +46,7 @@ vf_answer_free(struct vf_answer *a)
 	free(a->location);
 	free(a->server);
 	free(a->error);
+	free(a->cert_error);
 	memset(a, 0, sizeof *a);
 }
 
@@ -84,13 +86,17 @@ vf_header(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* With check_name, a certificate that does not name the URL's host
+ * (libcurl checks the name apart from the chain) is cert_error, and the
+ * request is made again without the check. */
 static void
 vf_get(const char *url, const char *connect_to, int timeout_ms,
-    struct vf_answer *a)
+    int check_name, struct vf_answer *a)
 {
 	CURL			*h = curl_easy_init();
 	struct curl_slist	*ct = NULL;
 	CURLcode		 rc;
+	char			 eb[CURL_ERROR_SIZE] = "";
 
 	memset(a, 0, sizeof *a);
 	if (h == NULL) {
@@ -105,13 +111,22 @@ vf_get(const char *url, const char *connect_to, int timeout_ms,
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, check_name ? 2L : 0L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, eb);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "vhostfix-verify");
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, vf_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, vf_discard);
 	rc = curl_easy_perform(h);
+	if (rc == CURLE_PEER_FAILED_VERIFICATION && check_name) {
+		curl_slist_free_all(ct);
+		curl_easy_cleanup(h);
+		vf_get(url, connect_to, timeout_ms, 0, a);
+		a->cert_error = xstrdup(eb[0] != '\0' ? eb :
+		    curl_easy_strerror(rc));
+		return;
+	}
 	if (rc != CURLE_OK)
 		a->error = xstrdup(curl_easy_strerror(rc));
 	else
@@ -194,7 +209,7 @@ vf_round(const struct cf_config *c, struct cf_vhost *v,
 	const char	*name = px_host_name(v);
 	const char	*scheme = v->tls ? "https" : "http";
 	char		*lhost, *connect_to, hostport[16] = "";
-	int		 lport, failed = 0, hide;
+	int		 lport, failed = 0, hide, cert;
 	size_t		 i, k = 0;
 
 	px_vhost_build(c, v, &px);
@@ -206,6 +221,9 @@ vf_round(const struct cf_config *c, struct cf_vhost *v,
 	hide = px.hide_server != NULL || (o->hide_server == PLAN_ON &&
 	    conf_has_module(c, "headers_module"));
 	*answered = 0;
+	/* A TLS site's certificate must name it, or browsers refuse it;
+	 * asked once, with the first request. */
+	cert = v->tls && (v->server_name != NULL || v->naliases > 0);
 	for (i = 0; i < px.passes.n && k < 8; i++) {
 		const struct px_pass	*pp = px.passes.v[i];
 		const struct preview	*pw = NULL;
@@ -228,7 +246,20 @@ vf_round(const struct cf_config *c, struct cf_vhost *v,
 			continue;
 		url = xasprintf("%s://%s%s%s", scheme, name, hostport,
 		    *pp->path == '/' ? pp->path : "/");
-		vf_get(url, connect_to, vo->timeout_ms, &a);
+		vf_get(url, connect_to, vo->timeout_ms, cert, &a);
+		if (cert && a.error == NULL) {
+			what = xasprintf("Certificate for %s", url);
+			want = xasprintf("a certificate naming %s (its chain "
+			    "is not checked)", name);
+			got = xasprintf("names %s", name);
+			vf_add(out, what, a.cert_error == NULL, want,
+			    a.cert_error != NULL ? a.cert_error : got);
+			failed += a.cert_error != NULL;
+			cert = 0;
+			free(what);
+			free(want);
+			free(got);
+		}
 		what = xasprintf("GET %s (through %s:%d)", url, lhost, lport);
 		if (a.error != NULL) {
 			vf_add(out, what, 0, "an answer from Apache",

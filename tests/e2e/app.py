@@ -7,6 +7,10 @@
 #   /seen      200, body "host=<Host> scheme=<scheme>": what the backend saw
 #   /whoami/*  200, body "<$E2E_APP_NAME> <path>": which backend answered
 #   /static/*  200, body "static from the backend": proves a path reached it
+#   /fwd/*     302 to <scheme>://<X-Forwarded-Host, else Host>/next, as
+#              frameworks told to trust X-Forwarded-Host build it (Django's
+#              USE_X_FORWARDED_HOST, werkzeug's ProxyFix(x_host=1)), also
+#              in X-Backend-Location
 #   */go       302 to <scheme>://<Host><the same directory>/next (an
 #              application redirecting within itself, wherever it is
 #              mounted), also in X-Backend-Location
@@ -38,6 +42,8 @@ def app(environ, start_response):
         body = "redirecting\n"
         status = "302 Found"
         where = path.rsplit("/", 1)[0] if path.endswith("/go") else ""
+        if path.startswith("/fwd/"):
+            host = environ.get("HTTP_X_FORWARDED_HOST", host)
         location = "%s://%s%s/next" % (scheme, host, where)
         headers = [("Content-Type", "text/plain"),
                    ("Location", location),
