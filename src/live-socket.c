@@ -372,3 +372,30 @@ live_socket_test(const char *path, const struct live_user *u,
 	}
 	classify_errno(path, u, e, r);
 }
+
+/* The live system is --root / (or no --root).  A test harness that runs a
+ * real apache2 with -d ROOT/etc/apache2, whose configuration names this
+ * machine's sockets and log files, declares that ROOT live with
+ * VHOSTFIX_LIVE_ROOT=ROOT: only that exact directory is then treated as
+ * the running system. */
+int
+live_is_running_root(const char *root)
+{
+	const char	*decl = getenv("VHOSTFIX_LIVE_ROOT");
+	char		*a, *b;
+	int		 live = 0;
+
+	if (root == NULL || *root == '\0')
+		return 1;
+	if ((a = realpath(root, NULL)) == NULL)
+		return 0;
+	if (strcmp(a, "/") == 0)
+		live = 1;
+	else if (decl != NULL && *decl != '\0' &&
+	    (b = realpath(decl, NULL)) != NULL) {
+		live = strcmp(a, b) == 0;
+		free(b);
+	}
+	free(a);
+	return live;
+}

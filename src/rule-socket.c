@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "live.h"
 #include "rule-impl.h"
 
 static void	socket_check(struct rule_ctx *);
@@ -203,6 +204,27 @@ denied(const struct cf_config *c, const struct who *w, const char *sock)
 	return why;
 }
 
+/* Does the tree hold the directory of socket path s, or is it the
+ * running system's (where a missing directory is a fact too)? */
+static int
+tree_has_dir(const struct cf_config *c, const char *s)
+{
+	char		*dir, *real, *abs;
+	struct stat	 st;
+	int		 has;
+
+	if (live_is_running_root(c->root))
+		return 1;
+	dir = xstrndup(s, (size_t)(strrchr(s, '/') - s));
+	real = conf_resolve(c, *dir != '\0' ? dir : "/");
+	abs = real != NULL ? conf_abs(c, real) : NULL;
+	has = abs != NULL && stat(abs, &st) == 0 && S_ISDIR(st.st_mode);
+	free(abs);
+	free(real);
+	free(dir);
+	return has;
+}
+
 static void
 socket_check(struct rule_ctx *rc)
 {
@@ -253,6 +275,22 @@ socket_check(struct rule_ctx *rc)
 			continue;
 		abs = real ? conf_abs(c, real) : NULL;
 		src = abs != NULL ? stat(abs, &st) : -1;
+		if (src != 0 && !tree_has_dir(c, s)) {
+			/* A tree copied under --root without the running
+			 * system's /run: nothing to tell from it. */
+			f = rule_add(rc, &rule_socket_missing, pp->dir->node,
+			    "socket %s is not in this tree, nor its "
+			    "directory: whether a backend listens there shows "
+			    "only on the running system", s);
+			f->sev = SEV_INFO;
+			f->visitor = "Unknown from this tree: a 503 if nobody "
+			    "listens there on the running system.";
+			rule_suggest(f, "vhostfix check    (on the running "
+			    "system, with --root /)");
+			free(abs);
+			free(real);
+			continue;
+		}
 		if (src != 0 || !S_ISSOCK(st.st_mode)) {
 			int	exists = src == 0;
 

@@ -54,6 +54,15 @@ TMPDIR=$d/tmp vf "$d/fy" "$d/fy.err" --demo fix --all --yes --no-configtest
     "$d/fy.err" || fail "--demo fix --yes: exit $rc, $(tail -n 1 "$d/fy.err")"
 grep -q "undo with\|ROOT" "$d/fy.err" "$d/rl.err" "$d/rb.err" &&
     fail "a demo message names its copy or ROOT"
+# a tree without the socket's directory (copied without /run) tells
+# nothing about the socket: an info that says so, not a warning
+cp -a "$DEMO" "$d/norun"
+rm -rf "$d/norun/run"
+vf "$d/norun.out" "$d/norun.err" --root "$d/norun" check
+grep -q "^/etc/apache2/sites-enabled/app.example.com.conf:8: info: socket /run/gunicorn/app.sock is not in this tree, nor its directory: whether a backend listens there shows only on the running system \[socket-missing\]" \
+    "$d/norun.out" || fail "socket-missing without /run: $(grep socket-missing "$d/norun.out")"
+grep -q "warning: socket /run/gunicorn/app.sock does not exist" "$d/check" ||
+    fail "the demo (with /run/gunicorn) lost its socket-missing warning"
 # a log that is there but cannot be read is still one note
 cp -a "$DEMO" "$d/badlog"
 mkdir -p "$d/badlog/var/log/apache2/error.log"

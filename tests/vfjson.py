@@ -34,7 +34,7 @@ RULES = {
     "forwarded-proto-missing": {"warning"},
     "server-header-exposed": {"info"},
     "module-missing": {"error"},
-    "socket-missing": {"warning"},
+    "socket-missing": {"warning", "info"},
     "socket-permission": {"error"},
     "socket-path-too-long": {"error"},
     "socket-in-private-tmp": {"warning"},
