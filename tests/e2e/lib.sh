@@ -436,6 +436,17 @@ e2e_backend_location()
 	e2e_header "$1" "${2:-/next}" X-Backend-Location
 }
 
+# e2e_expect_broken HOST BACKEND VISITOR [PATH]: before the fix, a request
+# for PATH (/next) makes the backend redirect to BACKEND and sends the
+# visitor to VISITOR.  Sets $backend and $before (for e2e_expect_preview).
+e2e_expect_broken()
+{
+	backend=$(e2e_backend_location "$1" "$4")
+	before=$(e2e_location "$1" "$4")
+	e2e_expect_eq "backend Location" "$backend" "$2"
+	e2e_expect_eq "visitor Location, broken" "$before" "$3"
+}
+
 e2e_generations()
 {
 	grep -c "resuming normal operations" "$T/run/error.log" 2>/dev/null ||
