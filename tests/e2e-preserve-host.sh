@@ -31,8 +31,6 @@ e2e_expect_rule reverse-mismatch
 
 e2e_fix
 
-after=$(e2e_location $H /app/start)
-e2e_expect_eq "visitor Location, fixed" "$after" "http://$H:$PORT/app/next"
+e2e_expect_fixed $H "http://$H:$PORT/app/next" /app/start
 e2e_expect_server $H /app/seen hidden
-e2e_expect_preview "$backend" "$before" "$after"
 e2e_finish

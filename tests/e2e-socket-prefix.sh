@@ -26,8 +26,6 @@ e2e_expect_rule reverse-socket-prefix
 
 e2e_fix
 
-after=$(e2e_location $H)
-e2e_expect_eq "visitor Location, fixed" "$after" "http://$H:$PORT/next"
+e2e_expect_fixed $H "http://$H:$PORT/next"
 e2e_expect_server $H /seen hidden
-e2e_expect_preview "$backend" "$before" "$after"
 e2e_finish

@@ -447,6 +447,16 @@ e2e_expect_broken()
 	e2e_expect_eq "visitor Location, broken" "$before" "$3"
 }
 
+# e2e_expect_fixed HOST VISITOR [PATH]: after the fix the visitor is sent
+# to VISITOR, and check's preview had predicted both redirects.  Sets
+# $after.
+e2e_expect_fixed()
+{
+	after=$(e2e_location "$1" "$3")
+	e2e_expect_eq "visitor Location, fixed" "$after" "$2"
+	e2e_expect_preview "$backend" "$before" "$after"
+}
+
 e2e_generations()
 {
 	grep -c "resuming normal operations" "$T/run/error.log" 2>/dev/null ||
