@@ -457,6 +457,19 @@ e2e_expect_fixed()
 	e2e_expect_preview "$backend" "$before" "$after"
 }
 
+# e2e_expect_live RULE FILE LINE [CODE ERRNO BACKEND COUNT [MESSAGE]]:
+# check's JSON ($T/check.json) has that finding, with that evidence from
+# the error log (tests/e2e/live.py says what "-" skips).
+e2e_expect_live()
+{
+	if python3 "$top_srcdir/tests/e2e/live.py" "$T/check.json" "$@" \
+	    >"$T/py.out" 2>&1; then
+		e2e_ok "$1 at line $3 with its log lines: $(cat "$T/py.out")"
+	else
+		e2e_fail "$1 at line $3: $(cat "$T/py.out")"
+	fi
+}
+
 e2e_generations()
 {
 	grep -c "resuming normal operations" "$T/run/error.log" 2>/dev/null ||
