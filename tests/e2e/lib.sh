@@ -470,6 +470,19 @@ e2e_expect_live()
 	fi
 }
 
+# The classic broken pair, for scenario_vhost: ProxyPassReverse carries the
+# socket prefix, so Apache never maps the backend's redirects.
+e2e_vhost_socket_prefix()
+{
+	cat <<CONF
+<VirtualHost *:$PORT>
+	ServerName app.example.test
+	ProxyPass / unix:$SOCK|http://127.0.0.1/
+	ProxyPassReverse / unix:$SOCK|http://127.0.0.1/
+</VirtualHost>
+CONF
+}
+
 e2e_generations()
 {
 	grep -c "resuming normal operations" "$T/run/error.log" 2>/dev/null ||
