@@ -113,20 +113,37 @@ kill_and_wait() {
 		sleep 0.01
 	done
 }
+# wait_screen WINDOW REGEX LIMIT [STEP]: poll WINDOW until it shows REGEX,
+# for LIMIT seconds at most, every STEP (0.01) seconds.
+wait_screen() {
+	local start=${EPOCHREALTIME/./}
+	until tmux -L "$sock" capture-pane -p -t "idle:$1" 2>/dev/null |
+	    grep -q "$2"; do
+		[ $(( ${EPOCHREALTIME/./} - start )) -lt $(( $3 * 1000000 )) ] ||
+		    break
+		sleep "${4:-0.01}"
+	done
+}
+# wizard_open WINDOW ROOT LIMIT: start the wizard on ROOT in WINDOW and
+# wait for its list (LIMIT seconds at most); t0 and t1 frame the wait.
+wizard_open() {
+	t0=${EPOCHREALTIME/./}
+	tmux -L "$sock" new-window -d -t idle: -n "$1" \
+	    "env LC_ALL=C.UTF-8 TERM=xterm-256color $V --root $2"
+	wait_screen "$1" 'site[0-9]*\.example\.com' "$3"
+	t1=${EPOCHREALTIME/./}
+}
+# secs: from t0 to t1 in seconds.
+secs() {
+	printf '%d.%04d' $(( (t1 - t0) / 1000000 )) \
+	    $(( (t1 - t0) % 1000000 / 100 ))
+}
 tmux -L "$sock" new-session -d -x 100 -y 30 -s idle "sleep 600"
 first=()
 for i in 1 2 3 4 5; do
-	t0=${EPOCHREALTIME/./}
-	tmux -L "$sock" new-window -d -t idle: -n "w$i" \
-	    "env LC_ALL=C.UTF-8 TERM=xterm-256color $V --root $work/files2000"
-	until tmux -L "$sock" capture-pane -p -t "idle:w$i" 2>/dev/null |
-	    grep -q 'site[0-9]*\.example\.com'; do
-		[ $(( ${EPOCHREALTIME/./} - t0 )) -lt 10000000 ] || break
-		sleep 0.01
-	done
-	t1=${EPOCHREALTIME/./}
+	wizard_open "w$i" "$work/files2000" 10
 	kill_and_wait "w$i"
-	first+=("$(printf '%d.%04d' $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) % 1000000 / 100 )))")
+	first+=("$(secs)")
 done
 tmux -L "$sock" kill-server 2>/dev/null
 w=$(printf '%s\n' "${first[@]}" | sort -n | sed -n 3p)
@@ -141,32 +158,16 @@ tmux -L "$sock" new-session -d -x 100 -y 30 -s idle "sleep 600"
 first=()
 key=()
 for i in 1 2 3 4 5; do
-	t0=${EPOCHREALTIME/./}
-	tmux -L "$sock" new-window -d -t idle: -n "w$i" \
-	    "env LC_ALL=C.UTF-8 TERM=xterm-256color $V --root $work/files20000"
-	until tmux -L "$sock" capture-pane -p -t "idle:w$i" 2>/dev/null |
-	    grep -q 'site[0-9]*\.example\.com'; do
-		[ $(( ${EPOCHREALTIME/./} - t0 )) -lt 60000000 ] || break
-		sleep 0.01
-	done
-	t1=${EPOCHREALTIME/./}
-	first+=("$(printf '%d.%04d' $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) % 1000000 / 100 )))")
+	wizard_open "w$i" "$work/files20000" 60
+	first+=("$(secs)")
 	tmux -L "$sock" send-keys -t "idle:w$i" / s i t e 1 9 9 9
-	until tmux -L "$sock" capture-pane -p -t "idle:w$i" |
-	    grep -q 'filter: site1999 '; do
-		[ $(( ${EPOCHREALTIME/./} - t1 )) -lt 20000000 ] || break
-		sleep 0.01
-	done
+	wait_screen "w$i" 'filter: site1999 ' 20
 	sleep 0.3
 	t0=${EPOCHREALTIME/./}
 	tmux -L "$sock" send-keys -t "idle:w$i" 9
-	until tmux -L "$sock" capture-pane -p -t "idle:w$i" |
-	    grep -q 'filter: site19999'; do
-		[ $(( ${EPOCHREALTIME/./} - t0 )) -lt 20000000 ] || break
-		sleep 0.002
-	done
+	wait_screen "w$i" 'filter: site19999' 20 0.002
 	t1=${EPOCHREALTIME/./}
-	key+=("$(printf '%d.%04d' $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) % 1000000 / 100 )))")
+	key+=("$(secs)")
 	kill_and_wait "w$i"
 done
 tmux -L "$sock" kill-server 2>/dev/null

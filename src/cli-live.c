@@ -48,30 +48,20 @@ static void
 probe_json(struct buf *b, const struct cf_vhost *v,
     const struct probe_result *r)
 {
-	buf_adds(b, b->len > 12 ? ",{\"vhost\":" : "{\"vhost\":");
-	report_json_string(b, conf_vhost_name(v));
-	buf_adds(b, ",\"file\":");
-	report_json_string(b, r->node->file->path);
-	buf_printf(b, ",\"line\":%u,\"backend\":", r->node->line);
-	report_json_string(b, r->backend);
-	buf_adds(b, ",\"path\":");
-	report_json_string(b, r->visitor_path);
-	buf_adds(b, ",\"backend_path\":");
-	report_json_string(b, r->backend_path);
-	buf_adds(b, ",\"host\":");
-	report_json_string(b, r->host_header);
-	buf_adds(b, ",\"x_forwarded_proto\":");
-	report_json_string_or_null(b, r->xfp);
-	buf_printf(b, ",\"status\":%d,\"location\":", r->resp.status);
-	report_json_string_or_null(b, r->resp.location);
-	buf_adds(b, ",\"server\":");
-	report_json_string_or_null(b, r->resp.server);
-	buf_adds(b, ",\"error\":");
-	report_json_string_or_null(b, r->resp.error);
-	buf_adds(b, ",\"visitor_location_now\":");
-	report_json_string_or_null(b, r->visitor_now);
-	buf_adds(b, ",\"visitor_location_after\":");
-	report_json_string_or_null(b, r->visitor_after);
+	buf_addc(b, '{');
+	report_json_field(b, "vhost", conf_vhost_name(v));
+	report_json_node(b, r->node);
+	report_json_field(b, "backend", r->backend);
+	report_json_field(b, "path", r->visitor_path);
+	report_json_field(b, "backend_path", r->backend_path);
+	report_json_field(b, "host", r->host_header);
+	report_json_field(b, "x_forwarded_proto", r->xfp);
+	buf_printf(b, ",\"status\":%d", r->resp.status);
+	report_json_field(b, "location", r->resp.location);
+	report_json_field(b, "server", r->resp.server);
+	report_json_field(b, "error", r->resp.error);
+	report_json_field(b, "visitor_location_now", r->visitor_now);
+	report_json_field(b, "visitor_location_after", r->visitor_after);
 	buf_addc(b, '}');
 }
 
@@ -181,7 +171,7 @@ cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
 	struct cf_config	*c;
 	struct vec		 sel = { 0 }, res = { 0 };
 	struct buf		 b = { 0 };
-	size_t			 i, j;
+	size_t			 i, j, nprobes = 0;
 	int			 rc;
 
 	if ((rc = load_selected(load, "probe", "the running backends", names,
@@ -194,6 +184,8 @@ cli_probe(const struct cf_opts *load, char **names, int n, const char *path,
 		for (j = 0; j < res.n; j++) {
 			struct probe_result	*r = res.v[j];
 
+			if (json && nprobes++ > 0)
+				buf_addc(&b, ',');
 			if (json)
 				probe_json(&b, sel.v[i], r);
 			else

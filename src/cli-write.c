@@ -196,6 +196,20 @@ list_some(struct buf *b, const struct vec *v, const char *lead)
 		buf_printf(b, " and %zu more", v->n - LIST_SOME);
 }
 
+static void
+set_json(struct buf *b, const struct wr_set *s)
+{
+	buf_addc(b, '{');
+	report_json_field(b, "id", s->id);
+	report_json_field(b, "time", s->time);
+	report_json_field(b, "kind", s->kind);
+	report_json_key(b, "files");
+	report_json_strings(b, (char *const *)s->files.v, s->files.n);
+	report_json_key(b, "vhosts");
+	report_json_strings(b, (char *const *)s->vhosts.v, s->vhosts.n);
+	buf_addc(b, '}');
+}
+
 int
 cli_rollback(const struct cf_opts *load, const char *id, int list,
     int force, const struct wr_opts *opts, int json)
@@ -219,7 +233,7 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 		if (!json)
 			cli_warn_open(real, wo.backup_dir);
 		struct vec	sets = { 0 };
-		size_t		i, j;
+		size_t		i;
 
 		if (write_list_sets(&wo, &sets, &err) != 0) {
 			fprintf(stderr, "vhostfix: %s\n", err);
@@ -235,23 +249,7 @@ cli_rollback(const struct cf_opts *load, const char *id, int list,
 
 			if (json) {
 				buf_adds(&b, i ? "," : "");
-				buf_adds(&b, "{\"id\":");
-				report_json_string(&b, s->id);
-				buf_adds(&b, ",\"time\":");
-				report_json_string(&b, s->time);
-				buf_adds(&b, ",\"kind\":");
-				report_json_string(&b, s->kind);
-				buf_adds(&b, ",\"files\":[");
-				for (j = 0; j < s->files.n; j++) {
-					buf_adds(&b, j ? "," : "");
-					report_json_string(&b, s->files.v[j]);
-				}
-				buf_adds(&b, "],\"vhosts\":[");
-				for (j = 0; j < s->vhosts.n; j++) {
-					buf_adds(&b, j ? "," : "");
-					report_json_string(&b, s->vhosts.v[j]);
-				}
-				buf_adds(&b, "]}");
+				set_json(&b, s);
 			} else {
 				buf_printf(&b, "%-24s %-20s %-8s %zu file%s:",
 				    s->id, s->time, s->kind, s->files.n,

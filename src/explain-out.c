@@ -211,32 +211,11 @@ explain_text(const struct ex_result *r, struct buf *b)
 /* ---- JSON ---- */
 
 static void
-jstr(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		buf_adds(b, "null");
-	else
-		report_json_string(b, s);
-}
-
-static void
-jwhere(struct buf *b, const struct cf_node *n)
-{
-	buf_adds(b, "\"file\":");
-	jstr(b, n ? n->file->path : NULL);
-	if (n != NULL)
-		buf_printf(b, ",\"line\":%u", n->line);
-	else
-		buf_adds(b, ",\"line\":null");
-}
-
-static void
 jstep(struct buf *b, const struct ex_step *s)
 {
 	buf_addc(b, '{');
-	jwhere(b, s->node);
-	buf_adds(b, ",\"text\":");
-	jstr(b, s->text);
+	report_json_node(b, s->node);
+	report_json_field(b, "text", s->text);
 	buf_addc(b, '}');
 }
 
@@ -245,7 +224,8 @@ jsteps(struct buf *b, const char *key, const struct vec *v)
 {
 	size_t	i;
 
-	buf_printf(b, ",\"%s\":[", key);
+	report_json_key(b, key);
+	buf_addc(b, '[');
 	for (i = 0; i < v->n; i++) {
 		if (i)
 			buf_addc(b, ',');
@@ -254,113 +234,103 @@ jsteps(struct buf *b, const char *key, const struct vec *v)
 	buf_addc(b, ']');
 }
 
+/* "key": the step, or null when it has no text. */
+static void
+jstep_or_null(struct buf *b, const char *key, const struct ex_step *s)
+{
+	report_json_key(b, key);
+	if (s->text == NULL)
+		buf_adds(b, "null");
+	else
+		jstep(b, s);
+}
+
+static void
+jbackend(struct buf *b, const struct ex_result *r)
+{
+	char	*xff = xff_value(r);
+
+	buf_addc(b, '{');
+	report_json_field(b, "url", r->backend_url);
+	report_json_field(b, "path", r->backend_path);
+	report_json_field(b, "worker", r->worker);
+	report_json_key(b, "worker_defined_at");
+	if (r->worker_node == NULL)
+		buf_adds(b, "null");
+	else {
+		buf_addc(b, '{');
+		report_json_node(b, r->worker_node);
+		buf_addc(b, '}');
+	}
+	report_json_bool(b, "worker_shared", r->worker_shared);
+	report_json_field(b, "socket", r->socket);
+	report_json_field(b, "address", r->address);
+	report_json_key(b, "headers");
+	buf_addc(b, '{');
+	report_json_field(b, "Host", r->h_host);
+	report_json_field(b, "X-Forwarded-For", xff);
+	report_json_field(b, "X-Forwarded-Host", r->h_xfh);
+	report_json_field(b, "X-Forwarded-Server", r->h_xfs);
+	report_json_field(b, "X-Forwarded-Proto", r->xfp_known ? r->h_xfp :
+	    NULL);
+	buf_addc(b, '}');
+	report_json_bool(b, "x_forwarded_proto_known", r->xfp_known);
+	buf_addc(b, '}');
+	free(xff);
+}
+
 void
 explain_json(const struct ex_result *r, struct buf *b)
 {
-	size_t	i;
+	buf_addc(b, '{');
+	report_json_field(b, "url", r->url);
+	report_json_field(b, "path", r->path);
+	report_json_field(b, "query", r->query);
+	report_json_field(b, "host", r->host_header);
+	report_json_key(b, "connection");
+	buf_addc(b, '{');
+	report_json_field(b, "address", r->local_addr);
+	buf_printf(b, ",\"port\":%d", r->local_port);
+	report_json_bool(b, "tls", r->tls);
+	buf_addc(b, '}');
 
-	buf_adds(b, "{\"url\":");
-	jstr(b, r->url);
-	buf_adds(b, ",\"path\":");
-	jstr(b, r->path);
-	buf_adds(b, ",\"query\":");
-	jstr(b, r->query);
-	buf_adds(b, ",\"host\":");
-	jstr(b, r->host_header);
-	buf_adds(b, ",\"connection\":{\"address\":");
-	jstr(b, r->local_addr);
-	buf_printf(b, ",\"port\":%d,\"tls\":%s}", r->local_port,
-	    r->tls ? "true" : "false");
-
-	buf_adds(b, ",\"vhost\":");
+	report_json_key(b, "vhost");
 	if (r->vhost == NULL)
 		buf_adds(b, "null");
 	else {
-		buf_adds(b, "{\"name\":");
-		jstr(b, r->vhost_name);
-		buf_addc(b, ',');
-		jwhere(b, r->vhost->node);
-		buf_adds(b, ",\"addresses\":[");
-		for (i = 0; i < r->vhost->naddrs; i++) {
-			if (i)
-				buf_addc(b, ',');
-			jstr(b, r->vhost->addrs[i]);
-		}
-		buf_adds(b, "]}");
+		buf_addc(b, '{');
+		report_json_field(b, "name", r->vhost_name);
+		report_json_node(b, r->vhost->node);
+		report_json_key(b, "addresses");
+		report_json_strings(b, r->vhost->addrs, r->vhost->naddrs);
+		buf_addc(b, '}');
 	}
 	jsteps(b, "vhost_why", &r->vhost_why);
 	jsteps(b, "others", &r->others);
 
-	buf_adds(b, ",\"handler\":");
-	jstr(b, handler_names[r->handler]);
-	buf_adds(b, ",\"decided_by\":");
-	if (r->decided.text == NULL)
-		buf_adds(b, "null");
-	else
-		jstep(b, &r->decided);
+	report_json_field(b, "handler", handler_names[r->handler]);
+	jstep_or_null(b, "decided_by", &r->decided);
 	jsteps(b, "path_why", &r->path_why);
-	buf_adds(b, ",\"target\":");
-	jstr(b, r->target);
+	report_json_field(b, "target", r->target);
 	if (r->status)
 		buf_printf(b, ",\"status\":%d", r->status);
 	else
 		buf_adds(b, ",\"status\":null");
 
-	buf_adds(b, ",\"backend\":");
+	report_json_key(b, "backend");
 	if (r->handler != EX_PROXY || r->backend_path == NULL)
 		buf_adds(b, "null");
-	else {
-		buf_adds(b, "{\"url\":");
-		jstr(b, r->backend_url);
-		buf_adds(b, ",\"path\":");
-		jstr(b, r->backend_path);
-		buf_adds(b, ",\"worker\":");
-		jstr(b, r->worker);
-		buf_adds(b, ",\"worker_defined_at\":");
-		if (r->worker_node == NULL)
-			buf_adds(b, "null");
-		else {
-			buf_addc(b, '{');
-			jwhere(b, r->worker_node);
-			buf_addc(b, '}');
-		}
-		buf_printf(b, ",\"worker_shared\":%s,\"socket\":",
-		    r->worker_shared ? "true" : "false");
-		jstr(b, r->socket);
-		buf_adds(b, ",\"address\":");
-		jstr(b, r->address);
-		buf_adds(b, ",\"headers\":{\"Host\":");
-		jstr(b, r->h_host);
-		{
-			char	*xff = xff_value(r);
+	else
+		jbackend(b, r);
 
-			buf_adds(b, ",\"X-Forwarded-For\":");
-			jstr(b, xff);
-			free(xff);
-			buf_adds(b, ",\"X-Forwarded-Host\":");
-			jstr(b, r->h_xfh);
-			buf_adds(b, ",\"X-Forwarded-Server\":");
-			jstr(b, r->h_xfs);
-		}
-		buf_adds(b, ",\"X-Forwarded-Proto\":");
-		jstr(b, r->xfp_known ? r->h_xfp : NULL);
-		buf_printf(b, "},\"x_forwarded_proto_known\":%s}",
-		    r->xfp_known ? "true" : "false");
-	}
-
-	buf_adds(b, ",\"redirect\":");
+	report_json_key(b, "redirect");
 	if (r->backend_location == NULL)
 		buf_adds(b, "null");
 	else {
-		buf_adds(b, "{\"backend_location\":");
-		jstr(b, r->backend_location);
-		buf_adds(b, ",\"visitor_location\":");
-		jstr(b, r->visitor_location);
-		buf_adds(b, ",\"mapped_by\":");
-		if (r->reverse.text == NULL)
-			buf_adds(b, "null");
-		else
-			jstep(b, &r->reverse);
+		buf_addc(b, '{');
+		report_json_field(b, "backend_location", r->backend_location);
+		report_json_field(b, "visitor_location", r->visitor_location);
+		jstep_or_null(b, "mapped_by", &r->reverse);
 		buf_addc(b, '}');
 	}
 	jsteps(b, "not_modelled", &r->notes);

@@ -61,17 +61,14 @@ print_one(FILE *fp, const struct finding *f)
 	}
 }
 
-void
-fixrep_print_left(FILE *fp, const struct vec *left,
-    const struct fixrep_text *o)
+/* The rules of the findings in left, in order of first appearance, into
+ * rules, with their counts into count (both room for left->n).  Returns
+ * how many. */
+static size_t
+count_rules(const struct vec *left, const char **rules, size_t *count)
 {
-	const char	**rules = xcalloc(left->n + 1, sizeof *rules);
-	size_t		 *count = xcalloc(left->n + 1, sizeof *count);
-	size_t		  nr = 0, i, j, k;
-	int		  root = o->root != NULL && strcmp(o->root, "/") != 0;
-	char		 *r = root ? report_inert(o->root) : NULL;
+	size_t	nr = 0, i, j;
 
-	/* Rules in order of first appearance, with their counts. */
 	for (i = 0; i < left->n; i++) {
 		const struct finding	*f = left->v[i];
 
@@ -81,6 +78,19 @@ fixrep_print_left(FILE *fp, const struct vec *left,
 			rules[nr++] = f->rule->id;
 		count[j]++;
 	}
+	return nr;
+}
+
+void
+fixrep_print_left(FILE *fp, const struct vec *left,
+    const struct fixrep_text *o)
+{
+	const char	**rules = xcalloc(left->n + 1, sizeof *rules);
+	size_t		 *count = xcalloc(left->n + 1, sizeof *count);
+	size_t		  nr = count_rules(left, rules, count), i, j, k;
+	int		  root = o->root != NULL && strcmp(o->root, "/") != 0;
+	char		 *r = root ? report_inert(o->root) : NULL;
+
 	for (j = 0; j < nr; j++) {
 		const struct finding	*first = NULL;
 
@@ -130,15 +140,7 @@ fixrep_print_left(FILE *fp, const struct vec *left,
 static void
 json_strings(struct buf *b, const struct vec *v)
 {
-	size_t	i;
-
-	buf_addc(b, '[');
-	for (i = 0; i < v->n; i++) {
-		if (i)
-			buf_addc(b, ',');
-		report_json_string(b, v->v[i]);
-	}
-	buf_addc(b, ']');
+	report_json_strings(b, (char *const *)v->v, v->n);
 }
 
 static const char *
@@ -176,11 +178,11 @@ json_files(struct buf *b, const struct fixrep *r, int written)
 
 		if (i)
 			buf_addc(b, ',');
-		buf_adds(b, "{\"path\":");
-		report_json_string(b, x->file->path);
-		buf_adds(b, ",\"real_path\":");
-		report_json_string(b, x->file->real);
-		buf_printf(b, ",\"written\":%s}", written ? "true" : "false");
+		buf_addc(b, '{');
+		report_json_field(b, "path", x->file->path);
+		report_json_field(b, "real_path", x->file->real);
+		report_json_bool(b, "written", written);
+		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');
 }
@@ -196,18 +198,12 @@ json_left(struct buf *b, const struct vec *left)
 
 		if (i)
 			buf_addc(b, ',');
-		buf_adds(b, "{\"rule\":");
-		report_json_string(b, f->rule->id);
-		buf_adds(b, ",\"severity\":");
-		report_json_string(b, sev_name(f->sev));
-		buf_adds(b, ",\"file\":");
-		report_json_string_or_null(b, f->path);
-		buf_printf(b, ",\"line\":%u,\"vhost\":", f->line);
-		report_json_string_or_null(b, f->vhost ? conf_vhost_name(f->vhost) :
-		    NULL);
-		buf_adds(b, ",\"message\":");
-		report_json_string(b, f->message);
-		buf_adds(b, ",\"do\":");
+		buf_addc(b, '{');
+		report_json_finding_head(b, f);
+		report_json_field(b, "vhost", f->vhost ?
+		    conf_vhost_name(f->vhost) : NULL);
+		report_json_field(b, "message", f->message);
+		report_json_key(b, "do");
 		json_strings(b, &f->suggest);
 		buf_addc(b, '}');
 	}
@@ -220,21 +216,12 @@ json_left_summary(struct buf *b, const struct vec *left)
 {
 	const char	**rules = xcalloc(left->n + 1, sizeof *rules);
 	size_t		 *count = xcalloc(left->n + 1, sizeof *count);
-	size_t		  nr = 0, i, j;
+	size_t		  nr = count_rules(left, rules, count), j;
 
-	for (i = 0; i < left->n; i++) {
-		const struct finding	*f = left->v[i];
-
-		for (j = 0; j < nr && strcmp(rules[j], f->rule->id) != 0; j++)
-			;
-		if (j == nr)
-			rules[nr++] = f->rule->id;
-		count[j]++;
-	}
 	buf_addc(b, '[');
 	for (j = 0; j < nr; j++) {
-		buf_adds(b, j ? ",{\"rule\":" : "{\"rule\":");
-		report_json_string(b, rules[j]);
+		buf_adds(b, j ? ",{" : "{");
+		report_json_field(b, "rule", rules[j]);
 		buf_printf(b, ",\"count\":%zu}", count[j]);
 	}
 	buf_addc(b, ']');
@@ -252,14 +239,12 @@ json_command(struct buf *b, const char *cmd, int exit_code, int test,
 		buf_adds(b, "null");
 		return;
 	}
-	buf_adds(b, "{\"command\":");
-	report_json_string(b, cmd);
+	buf_addc(b, '{');
+	report_json_field(b, "command", cmd);
 	buf_printf(b, ",\"exit_code\":%d", exit_code);
 	if (test)
-		buf_printf(b, ",\"passed\":%s", exit_code == 0 ? "true" :
-		    "false");
-	buf_adds(b, ",\"output\":");
-	report_json_string_or_null(b, output);
+		report_json_bool(b, "passed", exit_code == 0);
+	report_json_field(b, "output", output);
 	buf_addc(b, '}');
 }
 
@@ -271,62 +256,56 @@ fixrep_json(struct buf *b, const struct fixrep *r)
 				    res->status == WR_OK;
 	size_t			 i;
 
-	buf_adds(b, "{\"version\":1,\"command\":\"fix\",\"root\":");
-	report_json_string(b, r->c->root);
-	buf_adds(b, ",\"config\":");
-	report_json_string(b, r->c->main_config);
-	buf_printf(b, ",\"dry_run\":%s,\"status\":\"%s\",\"exit_code\":%d",
-	    r->dry_run ? "true" : "false", status_of(r), r->exit_code);
-	buf_printf(b, ",\"changed\":%s", r->rendered->n > 0 &&
-	    (r->dry_run || written) ? "true" : "false");
+	buf_adds(b, "{\"version\":1,\"command\":\"fix\"");
+	report_json_field(b, "root", r->c->root);
+	report_json_field(b, "config", r->c->main_config);
+	report_json_bool(b, "dry_run", r->dry_run);
+	buf_printf(b, ",\"status\":\"%s\",\"exit_code\":%d", status_of(r),
+	    r->exit_code);
+	report_json_bool(b, "changed", r->rendered->n > 0 &&
+	    (r->dry_run || written));
 	buf_adds(b, ",\"vhosts\":[");
 	for (i = 0; i < r->vhosts->n; i++) {
 		const struct cf_vhost	*v = r->vhosts->v[i];
 
-		if (i)
-			buf_addc(b, ',');
-		buf_adds(b, "{\"name\":");
-		report_json_string(b, conf_vhost_name(v));
-		buf_adds(b, ",\"file\":");
-		report_json_string(b, v->node->file->path);
-		buf_printf(b, ",\"line\":%u}", v->node->line);
+		buf_adds(b, i ? ",{" : "{");
+		report_json_field(b, "name", conf_vhost_name(v));
+		report_json_node(b, v->node);
+		buf_addc(b, '}');
 	}
 	buf_adds(b, "],\"files\":");
 	json_files(b, r, written);
-	buf_adds(b, ",\"changes\":");
+	report_json_key(b, "changes");
 	json_strings(b, &r->plan->notes);
-	buf_adds(b, ",\"diff\":");
-	report_json_string(b, r->diff->data ? r->diff->data : "");
-	buf_adds(b, ",\"backup\":");
+	report_json_field(b, "diff", r->diff->data ? r->diff->data : "");
+	report_json_key(b, "backup");
 	if (res != NULL && res->backup_id != NULL) {
-		buf_adds(b, "{\"id\":");
-		report_json_string(b, res->backup_id);
-		buf_adds(b, ",\"path\":");
-		report_json_string_or_null(b, res->backup_path);
+		buf_addc(b, '{');
+		report_json_field(b, "id", res->backup_id);
+		report_json_field(b, "path", res->backup_path);
 		buf_addc(b, '}');
 	} else
 		buf_adds(b, "null");
-	buf_adds(b, ",\"configtest\":");
+	report_json_key(b, "configtest");
 	json_command(b, res != NULL ? res->test_cmd : NULL,
 	    res != NULL ? res->test_exit : 0, 1,
 	    res != NULL ? res->test_output : NULL);
-	buf_adds(b, ",\"reload\":");
+	report_json_key(b, "reload");
 	json_command(b, res != NULL ? res->reload_cmd : NULL,
 	    res != NULL ? res->reload_exit : 0, 0,
 	    res != NULL ? res->reload_output : NULL);
-	buf_adds(b, ",\"notes\":");
+	report_json_key(b, "notes");
 	if (res != NULL)
 		json_strings(b, &res->notes);
 	else
 		buf_adds(b, "[]");
-	buf_adds(b, ",\"error\":");
-	report_json_string_or_null(b, r->error != NULL ? r->error : res != NULL ?
-	    res->error : NULL);
-	buf_adds(b, ",\"needs_you\":");
+	report_json_field(b, "error", r->error != NULL ? r->error :
+	    res != NULL ? res->error : NULL);
+	report_json_key(b, "needs_you");
 	json_strings(b, &r->plan->manual);
-	buf_adds(b, ",\"left_to_human\":");
+	report_json_key(b, "left_to_human");
 	json_left(b, r->left);
-	buf_adds(b, ",\"left_summary\":");
+	report_json_key(b, "left_summary");
 	json_left_summary(b, r->left);
 	buf_adds(b, "}\n");
 }

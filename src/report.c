@@ -119,6 +119,63 @@ report_json_string_or_null(struct buf *b, const char *s)
 		report_json_string(b, s);
 }
 
+void
+report_json_key(struct buf *b, const char *key)
+{
+	if (b->len > 0 && b->data[b->len - 1] != '{')
+		buf_addc(b, ',');
+	buf_printf(b, "\"%s\":", key);
+}
+
+void
+report_json_field(struct buf *b, const char *key, const char *s)
+{
+	report_json_key(b, key);
+	report_json_string_or_null(b, s);
+}
+
+void
+report_json_bool(struct buf *b, const char *key, int v)
+{
+	report_json_key(b, key);
+	buf_adds(b, v ? "true" : "false");
+}
+
+void
+report_json_strings(struct buf *b, char *const *v, size_t n)
+{
+	size_t	i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		report_json_string(b, v[i]);
+	}
+	buf_addc(b, ']');
+}
+
+void
+report_json_node(struct buf *b, const struct cf_node *n)
+{
+	report_json_field(b, "file", n ? n->file->path : NULL);
+	report_json_key(b, "line");
+	if (n != NULL)
+		buf_printf(b, "%u", n->line);
+	else
+		buf_adds(b, "null");
+}
+
+void
+report_json_finding_head(struct buf *b, const struct finding *f)
+{
+	report_json_field(b, "rule", f->rule->id);
+	report_json_field(b, "severity", sev_name(f->sev));
+	report_json_field(b, "file", f->path);
+	report_json_key(b, "line");
+	buf_printf(b, "%u", f->line);
+}
+
 /* "evidence": the error log's lines about a finding, one object per kind
  * of failure (code, errno, backend). */
 static void
@@ -130,23 +187,18 @@ json_evidence(struct buf *b, const struct vec *ev)
 	for (i = 0; i < ev->n; i++) {
 		const struct el_event	*e = ev->v[i];
 
-		buf_adds(b, i ? ",{\"log\":" : "{\"log\":");
-		report_json_string_or_null(b, e->log);
-		buf_adds(b, ",\"code\":");
-		report_json_string(b, e->code);
-		buf_printf(b, ",\"errno\":%d,\"error\":", e->err);
-		report_json_string_or_null(b, e->errtext);
-		buf_adds(b, ",\"backend\":");
-		report_json_string(b, e->backend);
-		buf_adds(b, ",\"address\":");
-		report_json_string_or_null(b, e->addr);
-		buf_printf(b, ",\"count\":%lu,\"first\":", e->count);
-		report_json_string_or_null(b, e->first[0] ? e->first : NULL);
-		buf_adds(b, ",\"last\":");
-		report_json_string_or_null(b, e->last[0] ? e->last : NULL);
-		buf_printf(b, ",\"debug\":%s,\"sample\":",
-		    e->debug ? "true" : "false");
-		report_json_string_or_null(b, e->sample);
+		buf_adds(b, i ? ",{" : "{");
+		report_json_field(b, "log", e->log);
+		report_json_field(b, "code", e->code);
+		buf_printf(b, ",\"errno\":%d", e->err);
+		report_json_field(b, "error", e->errtext);
+		report_json_field(b, "backend", e->backend);
+		report_json_field(b, "address", e->addr);
+		buf_printf(b, ",\"count\":%lu", e->count);
+		report_json_field(b, "first", e->first[0] ? e->first : NULL);
+		report_json_field(b, "last", e->last[0] ? e->last : NULL);
+		report_json_bool(b, "debug", e->debug);
+		report_json_field(b, "sample", e->sample);
 		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');
@@ -155,32 +207,22 @@ json_evidence(struct buf *b, const struct vec *ev)
 static void
 json_finding(struct buf *b, const struct finding *f)
 {
-	size_t	i;
-
-	buf_adds(b, "{\"rule\":");
-	report_json_string(b, f->rule->id);
-	buf_adds(b, ",\"severity\":");
-	report_json_string(b, sev_name(f->sev));
-	buf_adds(b, ",\"file\":");
-	report_json_string_or_null(b, f->path);
-	buf_printf(b, ",\"line\":%u,\"message\":", f->line);
-	report_json_string(b, f->message);
-	buf_adds(b, ",\"suggestion\":[");
-	for (i = 0; i < f->suggest.n; i++) {
-		if (i)
-			buf_addc(b, ',');
-		report_json_string(b, f->suggest.v[i]);
-	}
-	buf_addc(b, ']');
+	buf_addc(b, '{');
+	report_json_finding_head(b, f);
+	report_json_field(b, "message", f->message);
+	report_json_key(b, "suggestion");
+	report_json_strings(b, (char *const *)f->suggest.v, f->suggest.n);
 	if (f->preview != NULL) {
-		buf_adds(b, ",\"preview\":{\"backend_location\":");
-		report_json_string_or_null(b, f->preview->backend_location);
-		buf_adds(b, ",\"visitor_location_before\":");
-		report_json_string_or_null(b, f->preview->visitor_before);
-		buf_adds(b, ",\"visitor_location_after\":");
-		report_json_string_or_null(b, f->preview->visitor_after);
+		report_json_key(b, "preview");
+		buf_addc(b, '{');
+		report_json_field(b, "backend_location",
+		    f->preview->backend_location);
+		report_json_field(b, "visitor_location_before",
+		    f->preview->visitor_before);
+		report_json_field(b, "visitor_location_after",
+		    f->preview->visitor_after);
 		if (f->preview->probed)
-			buf_adds(b, ",\"probed\":true");
+			report_json_bool(b, "probed", 1);
 		buf_addc(b, '}');
 	}
 	if (f->evidence.n > 0)
@@ -201,18 +243,40 @@ report_selected(const struct vec *sel, const struct cf_vhost *v)
 	return 0;
 }
 
+/* The findings of vhost v (NULL: of no vhost) as a JSON array, counted
+ * by severity. */
+static void
+json_findings(struct buf *b, const struct vec *fs, const struct cf_vhost *v,
+    size_t *counts)
+{
+	size_t	j, k;
+
+	report_json_key(b, "findings");
+	buf_addc(b, '[');
+	for (j = 0, k = 0; j < fs->n; j++) {
+		const struct finding	*f = fs->v[j];
+
+		if (f->vhost != v)
+			continue;
+		if (k++)
+			buf_addc(b, ',');
+		json_finding(b, f);
+		counts[f->sev]++;
+	}
+	buf_addc(b, ']');
+}
+
 static void
 print_json(FILE *fp, const struct cf_config *c, const struct vec *fs,
     const struct vec *sel, const struct report_opts *o)
 {
 	struct buf	b = { 0 };
-	size_t		i, j, k, counts[3] = { 0 };
+	size_t		i, counts[3] = { 0 };
 	int		first;
 
-	buf_adds(&b, "{\"version\":1,\"root\":");
-	report_json_string(&b, c->root);
-	buf_adds(&b, ",\"config\":");
-	report_json_string(&b, c->main_config);
+	buf_adds(&b, "{\"version\":1");
+	report_json_field(&b, "root", c->root);
+	report_json_field(&b, "config", c->main_config);
 	buf_adds(&b, ",\"vhosts\":[");
 	first = 1;
 	for (i = 0; i < c->vhosts.n; i++) {
@@ -223,53 +287,22 @@ print_json(FILE *fp, const struct cf_config *c, const struct vec *fs,
 		if (!first)
 			buf_addc(&b, ',');
 		first = 0;
-		buf_adds(&b, "{\"file\":");
-		report_json_string(&b, v->node->file->path);
-		buf_printf(&b, ",\"line\":%u,\"addresses\":[", v->node->line);
-		for (j = 0; j < v->naddrs; j++) {
-			if (j)
-				buf_addc(&b, ',');
-			report_json_string(&b, v->addrs[j]);
-		}
-		buf_adds(&b, "],\"server_name\":");
-		report_json_string_or_null(&b, v->server_name);
-		buf_adds(&b, ",\"aliases\":[");
-		for (j = 0; j < v->naliases; j++) {
-			if (j)
-				buf_addc(&b, ',');
-			report_json_string(&b, v->aliases[j]);
-		}
-		buf_printf(&b, "],\"tls\":%s", v->tls ? "true" : "false");
-		if (o->findings) {
-			buf_adds(&b, ",\"findings\":[");
-			for (j = 0, k = 0; j < fs->n; j++) {
-				const struct finding	*f = fs->v[j];
-
-				if (f->vhost != v)
-					continue;
-				if (k++)
-					buf_addc(&b, ',');
-				json_finding(&b, f);
-				counts[f->sev]++;
-			}
-			buf_addc(&b, ']');
-		}
+		buf_addc(&b, '{');
+		report_json_node(&b, v->node);
+		report_json_key(&b, "addresses");
+		report_json_strings(&b, v->addrs, v->naddrs);
+		report_json_field(&b, "server_name", v->server_name);
+		report_json_key(&b, "aliases");
+		report_json_strings(&b, v->aliases, v->naliases);
+		report_json_bool(&b, "tls", v->tls);
+		if (o->findings)
+			json_findings(&b, fs, v, counts);
 		buf_addc(&b, '}');
 	}
 	buf_addc(&b, ']');
 	if (o->findings) {
-		buf_adds(&b, ",\"findings\":[");
-		for (j = 0, k = 0; j < fs->n; j++) {
-			const struct finding	*f = fs->v[j];
-
-			if (f->vhost != NULL)
-				continue;
-			if (k++)
-				buf_addc(&b, ',');
-			json_finding(&b, f);
-			counts[f->sev]++;
-		}
-		buf_printf(&b, "],\"summary\":{\"errors\":%zu,\"warnings\":%zu,"
+		json_findings(&b, fs, NULL, counts);
+		buf_printf(&b, ",\"summary\":{\"errors\":%zu,\"warnings\":%zu,"
 		    "\"infos\":%zu}", counts[SEV_ERROR], counts[SEV_WARNING],
 		    counts[SEV_INFO]);
 	}

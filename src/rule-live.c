@@ -319,6 +319,17 @@ event_dup(const struct el_event *e)
 	return d;
 }
 
+/* A log-unmatched finding at node (NULL: none) about e: "Apache logged
+ * N CODE for WHAT (ERROR) from FIRST to LAST", then tail. */
+static struct finding *
+add_unmatched(struct rule_ctx *rc, const struct cf_node *node,
+    const struct el_event *e, const char *what, const char *tail)
+{
+	return rule_add(rc, &rule_log_unmatched, node, "Apache logged %lu %s "
+	    "for %s (%s) from %s to %s%s", e->count, e->code, what,
+	    e->errtext ? e->errtext : "no errno", e->first, e->last, tail);
+}
+
 /* Attach the log's events to the findings (rc->out) of this vhost's
  * ProxyPass lines; an event no finding explains becomes a log-unmatched
  * finding there. */
@@ -354,15 +365,10 @@ attach_events(struct rule_ctx *rc, struct vec *events)
 						best_r = r;
 					}
 			}
-			if (best == NULL && !e->debug && !e->matched) {
-				best = rule_add(rc, &rule_log_unmatched,
-				    pp->dir->node, "Apache logged %lu %s "
-				    "for this backend (%s) from %s to %s, but "
-				    "nothing is wrong with it now: fixed since, "
-				    "or intermittent", e->count, e->code,
-				    e->errtext ? e->errtext : "no errno",
-				    e->first, e->last);
-			}
+			if (best == NULL && !e->debug && !e->matched)
+				best = add_unmatched(rc, pp->dir->node, e,
+				    "this backend", ", but nothing is wrong "
+				    "with it now: fixed since, or intermittent");
 			if (best != NULL) {
 				vec_push(&best->evidence, event_dup(e));
 				e->matched = 1;
@@ -393,11 +399,8 @@ unmatched_events(const struct cf_config *c, struct vec *logevents,
 
 			if (e->matched || e->debug)
 				continue;
-			f = rule_add(&rc, &rule_log_unmatched, NULL, "Apache "
-			    "logged %lu %s for %s (%s) from %s to %s, and no "
-			    "ProxyPass of the configuration names it", e->count,
-			    e->code, e->backend, e->errtext ? e->errtext :
-			    "no errno", e->first, e->last);
+			f = add_unmatched(&rc, NULL, e, e->backend, ", and no "
+			    "ProxyPass of the configuration names it");
 			vec_push(&f->evidence, event_dup(e));
 		}
 	}

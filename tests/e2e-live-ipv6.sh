@@ -94,23 +94,14 @@ VHOSTFIX_LIVE_ROOT=$ROOT "$VHOSTFIX" --root "$ROOT" --config "$CONFIG" \
     check >"$T/check.txt" 2>&1
 cat "$T/check.txt"
 
-expect()
-{
-	if python3 "$top_srcdir/tests/e2e/live.py" "$T/check.json" "$@" \
-	    >"$T/py.out" 2>&1; then
-		e2e_ok "$1 at line $3: $(cat "$T/py.out")"
-	else
-		e2e_fail "$1 at line $3: $(cat "$T/py.out")"
-	fi
-}
 SITE=/etc/apache2/sites-enabled/app.conf
-expect backend-ipv6-first "$SITE" "$(line /v6first/)" \
+e2e_expect_live backend-ipv6-first "$SITE" "$(line /v6first/)" \
     AH00957 111 "backend.test:$TPORT" - "resolves to [::1]:$TPORT first"
-expect backend-ipv6-first "$SITE" "$(line /v6only/)" \
+e2e_expect_live backend-ipv6-first "$SITE" "$(line /v6only/)" \
     AH00957 111 "v6only.test:$TPORT" 1 "resolves to ::1 only"
-expect backend-unreachable "$SITE" "$(line /dead/)" \
+e2e_expect_live backend-unreachable "$SITE" "$(line /dead/)" \
     AH00957 111 "127.0.0.1:$DPORT" 1 "no address of 127.0.0.1:$DPORT"
-expect backend-unreachable "$SITE" "$(line /nodns/)" \
+e2e_expect_live backend-unreachable "$SITE" "$(line /nodns/)" \
     AH00898 0 "nosuchhost.invalid" 1 "does not resolve"
 grep -q "error: v6only.test resolves to ::1 only" "$T/check.txt" &&
     e2e_ok "::1 only is an error" || e2e_fail "::1 only is not an error"

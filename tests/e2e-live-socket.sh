@@ -80,22 +80,13 @@ if python3 "$top_srcdir/tests/vfjson.py" findings "$T/check.json" \
 else
 	e2e_fail "vfjson.py: $(cat "$T/vfjson.err")"
 fi
-expect()
-{
-	if python3 "$top_srcdir/tests/e2e/live.py" "$T/check.json" "$@" \
-	    >"$T/py.out" 2>&1; then
-		e2e_ok "$1 at line $3 with its log lines: $(cat "$T/py.out")"
-	else
-		e2e_fail "$1 at line $3: $(cat "$T/py.out")"
-	fi
-}
-expect socket-stale "$SITE" "$(line /stale/)" \
+e2e_expect_live socket-stale "$SITE" "$(line /stale/)" \
     AH02454 111 "$T/run/stale.sock" 2 "nobody listens"
-expect socket-permission "$SITE" "$(line /closed/)" \
+e2e_expect_live socket-permission "$SITE" "$(line /closed/)" \
     AH02454 13 "$T/closed/app.sock" 1 "www-data cannot enter $T/closed"
-expect socket-permission "$SITE" "$(line /group/)" \
+e2e_expect_live socket-permission "$SITE" "$(line /group/)" \
     AH02454 13 "$T/run/group.sock" 1 "may not write to the socket"
-expect log-unmatched "$SITE" "$(line /later/)" \
+e2e_expect_live log-unmatched "$SITE" "$(line /later/)" \
     AH02454 2 "$T/run/later.sock" 1
 grep -q "chmod o+x $T/closed" "$T/check.txt" &&
     e2e_ok "the advice names the directory's command" ||

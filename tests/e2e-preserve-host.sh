@@ -23,10 +23,7 @@ CONF
 e2e_start
 
 H=app.example.test
-backend=$(e2e_backend_location $H /app/start)
-before=$(e2e_location $H /app/start)
-e2e_expect_eq "backend Location" "$backend" "http://$H:$PORT/next"
-e2e_expect_eq "visitor Location, broken" "$before" "http://$H:$PORT/next"
+e2e_expect_broken $H "http://$H:$PORT/next" "http://$H:$PORT/next" /app/start
 e2e_expect_body $H /app/seen "host=$H:$PORT scheme=http"
 e2e_expect_server $H /app/seen visible
 e2e_check_json
@@ -34,8 +31,6 @@ e2e_expect_rule reverse-mismatch
 
 e2e_fix
 
-after=$(e2e_location $H /app/start)
-e2e_expect_eq "visitor Location, fixed" "$after" "http://$H:$PORT/app/next"
+e2e_expect_fixed $H "http://$H:$PORT/app/next" /app/start
 e2e_expect_server $H /app/seen hidden
-e2e_expect_preview "$backend" "$before" "$after"
 e2e_finish

@@ -6,31 +6,20 @@
 
 scenario_vhost()
 {
-	cat <<CONF
-<VirtualHost *:$PORT>
-	ServerName app.example.test
-	ProxyPass / unix:$SOCK|http://127.0.0.1/
-	ProxyPassReverse / unix:$SOCK|http://127.0.0.1/
-</VirtualHost>
-CONF
+	e2e_vhost_socket_prefix
 }
 
 . "$top_srcdir/tests/e2e/lib.sh"
 e2e_start
 
 H=app.example.test
-backend=$(e2e_backend_location $H)
-before=$(e2e_location $H)
-e2e_expect_eq "backend Location" "$backend" "http://127.0.0.1/next"
-e2e_expect_eq "visitor Location, broken" "$before" "http://127.0.0.1/next"
+e2e_expect_broken $H "http://127.0.0.1/next" "http://127.0.0.1/next"
 e2e_expect_server $H /seen visible
 e2e_check_json
 e2e_expect_rule reverse-socket-prefix
 
 e2e_fix
 
-after=$(e2e_location $H)
-e2e_expect_eq "visitor Location, fixed" "$after" "http://$H:$PORT/next"
+e2e_expect_fixed $H "http://$H:$PORT/next"
 e2e_expect_server $H /seen hidden
-e2e_expect_preview "$backend" "$before" "$after"
 e2e_finish

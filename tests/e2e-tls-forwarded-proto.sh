@@ -26,10 +26,7 @@ CONF
 e2e_start
 
 H=app.example.test
-backend=$(e2e_backend_location $H)
-before=$(e2e_location $H)
-e2e_expect_eq "backend Location" "$backend" "http://127.0.0.1/next"
-e2e_expect_eq "visitor Location, broken" "$before" "http://127.0.0.1/next"
+e2e_expect_broken $H "http://127.0.0.1/next" "http://127.0.0.1/next"
 e2e_expect_body $H /seen "host=127.0.0.1 scheme=http"
 e2e_expect_server $H /seen visible
 e2e_check_json
@@ -38,11 +35,9 @@ e2e_expect_rule forwarded-proto-missing
 
 e2e_fix
 
-after=$(e2e_location $H)
 e2e_expect_eq "backend Location, fixed" "$(e2e_backend_location $H)" \
     "https://127.0.0.1/next"
-e2e_expect_eq "visitor Location, fixed" "$after" "https://$H:$PORT/next"
+e2e_expect_fixed $H "https://$H:$PORT/next"
 e2e_expect_body $H /seen "host=127.0.0.1 scheme=https"
 e2e_expect_server $H /seen hidden
-e2e_expect_preview "$backend" "$before" "$after"
 e2e_finish

@@ -75,9 +75,7 @@ wait_for "Step 5 of 7 Review the diff"
 keys q
 wait_for "A change is prepared but not written"
 keys y
-rc=$(wait_exit)
-[ "$rc" = 0 ] || fail "exit status $rc"
-assert_tty_restored
+assert_clean_exit
 same_tree "$PRISTINE" "$ROOT"
 [ ! -e "$ROOT/var/backups" ] || fail "a backup was made without a write"
 
@@ -85,8 +83,6 @@ same_tree "$PRISTINE" "$ROOT"
 start_wizard "" --no-configtest
 wait_for "Step 1 of 7 Virtual hosts"
 keys q
-rc=$(wait_exit)
-[ "$rc" = 0 ] || fail "exit status $rc"
-assert_tty_restored
+assert_clean_exit
 same_tree "$PRISTINE" "$ROOT"
 exit 0

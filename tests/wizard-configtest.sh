@@ -19,8 +19,6 @@ wait_for "Step 1 of 7 Virtual hosts" "2 with errors"
 screen | grep 'app\.example\.com' | grep -q error ||
     fail "app.example.com should still show its error"
 keys q
-rc=$(wait_exit)
-[ "$rc" = 0 ] || fail "exit status $rc"
-assert_tty_restored
+assert_clean_exit
 same_tree "$PRISTINE/etc" "$ROOT/etc"
 exit 0

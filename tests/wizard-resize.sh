@@ -52,8 +52,6 @@ wait_for "Step 5 of 7 Review the diff" "Enter write..."
 keys q
 wait_for "A change is prepared but not written"
 keys y
-rc=$(wait_exit)
-[ "$rc" = 0 ] || fail "exit status $rc"
-assert_tty_restored
+assert_clean_exit
 same_tree "$PRISTINE" "$ROOT"
 exit 0

@@ -14,9 +14,7 @@ colors() {
 # quit_ok: q from the list, status 0, terminal restored
 quit_ok() {
 	keys q
-	rc=$(wait_exit)
-	[ "$rc" = 0 ] || fail "exit status $rc"
-	assert_tty_restored
+	assert_clean_exit
 }
 
 start_wizard ""

@@ -7,13 +7,7 @@
 
 scenario_vhost()
 {
-	cat <<CONF
-<VirtualHost *:$PORT>
-	ServerName app.example.test
-	ProxyPass / unix:$SOCK|http://127.0.0.1/
-	ProxyPassReverse / unix:$SOCK|http://127.0.0.1/
-</VirtualHost>
-CONF
+	e2e_vhost_socket_prefix
 }
 
 . "$top_srcdir/tests/wizard/lib.sh"

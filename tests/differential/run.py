@@ -19,35 +19,21 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(HERE))
+from lib_backends import (free_port, start_gunicorn, stop_all,  # noqa: E402
+                          wait_for)
 MODDIR = "/usr/lib/apache2/modules"
 MODULES = ["mpm_event", "authz_core", "alias", "rewrite", "proxy",
            "proxy_http",
            "headers", "socache_shmcb", "ssl"]
 CONFIG = "/etc/apache2/apache2.conf"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def wait(cond, secs=10.0):
-    end = time.time() + secs
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return cond()
 
 
 class Harness:
@@ -75,51 +61,34 @@ class Harness:
     # -- processes --
     def stop(self):
         pidfile = os.path.join(self.run, "apache2.pid")
-        pids = []
+        pid = None
         if os.path.exists(pidfile):
             try:
-                pids.append(int(open(pidfile).read().strip()))
-            except ValueError:
-                pass
-        for p in self.procs:
-            pids.append(p.pid)
-        for pid in pids:
-            try:
+                pid = int(open(pidfile).read().strip())
                 os.kill(pid, signal.SIGTERM)
+            except (ValueError, OSError):
+                pass
+        stop_all(self.procs)
+        if pid is not None and not wait_for(lambda: not alive(pid), 10):
+            try:
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        for p in self.procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        for pid in pids:
-            if not wait(lambda: not alive(pid), 10):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
         shutil.rmtree(self.t, ignore_errors=True)
 
     def start_backends(self):
-        gunicorn = shutil.which("gunicorn") or shutil.which("gunicorn3")
         self.pc = free_port()
         binds = {"A": "unix:" + self.sock["A"], "B": "unix:" + self.sock["B"],
                  "C": "127.0.0.1:%d" % self.pc}
         log = open(os.path.join(self.run, "gunicorn.log"), "a")
         for bid, bind in binds.items():
-            env = dict(os.environ, BACKEND_ID=bid,
-                       PYTHONDONTWRITEBYTECODE="1")
-            p = subprocess.Popen([gunicorn, "--bind", bind, "--workers",
-                                  "1", "--chdir", HERE, "app:app"],
-                                 cwd=self.run, env=env, stdin=subprocess.DEVNULL,
-                                 stdout=log, stderr=log)
-            self.procs.append(p)
+            self.procs.append(start_gunicorn(
+                bind, HERE, env={"BACKEND_ID": bid}, cwd=self.run,
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log))
         for bid, bind in binds.items():
             args = (["--unix-socket", self.sock[bid], "http://b/"]
                     if bid != "C" else ["http://127.0.0.1:%d/" % self.pc])
-            ok = wait(lambda: subprocess.run(
+            ok = wait_for(lambda: subprocess.run(
                 ["curl", "-s", "-o", "/dev/null", "--max-time", "2"] + args)
                 .returncode == 0, 15)
             if not ok:
@@ -203,7 +172,7 @@ class Harness:
             subprocess.run([self.apache2, "-k", "graceful"] +
                            self.apache_args(), capture_output=True)
         gen = str(self.gen)
-        if not wait(lambda: self.probe() == gen, 20):
+        if not wait_for(lambda: self.probe() == gen, 20):
             return "Apache did not come back with the new configuration"
         return None
 

@@ -436,6 +436,53 @@ e2e_backend_location()
 	e2e_header "$1" "${2:-/next}" X-Backend-Location
 }
 
+# e2e_expect_broken HOST BACKEND VISITOR [PATH]: before the fix, a request
+# for PATH (/next) makes the backend redirect to BACKEND and sends the
+# visitor to VISITOR.  Sets $backend and $before (for e2e_expect_preview).
+e2e_expect_broken()
+{
+	backend=$(e2e_backend_location "$1" "$4")
+	before=$(e2e_location "$1" "$4")
+	e2e_expect_eq "backend Location" "$backend" "$2"
+	e2e_expect_eq "visitor Location, broken" "$before" "$3"
+}
+
+# e2e_expect_fixed HOST VISITOR [PATH]: after the fix the visitor is sent
+# to VISITOR, and check's preview had predicted both redirects.  Sets
+# $after.
+e2e_expect_fixed()
+{
+	after=$(e2e_location "$1" "$3")
+	e2e_expect_eq "visitor Location, fixed" "$after" "$2"
+	e2e_expect_preview "$backend" "$before" "$after"
+}
+
+# e2e_expect_live RULE FILE LINE [CODE ERRNO BACKEND COUNT [MESSAGE]]:
+# check's JSON ($T/check.json) has that finding, with that evidence from
+# the error log (tests/e2e/live.py says what "-" skips).
+e2e_expect_live()
+{
+	if python3 "$top_srcdir/tests/e2e/live.py" "$T/check.json" "$@" \
+	    >"$T/py.out" 2>&1; then
+		e2e_ok "$1 at line $3 with its log lines: $(cat "$T/py.out")"
+	else
+		e2e_fail "$1 at line $3: $(cat "$T/py.out")"
+	fi
+}
+
+# The classic broken pair, for scenario_vhost: ProxyPassReverse carries the
+# socket prefix, so Apache never maps the backend's redirects.
+e2e_vhost_socket_prefix()
+{
+	cat <<CONF
+<VirtualHost *:$PORT>
+	ServerName app.example.test
+	ProxyPass / unix:$SOCK|http://127.0.0.1/
+	ProxyPassReverse / unix:$SOCK|http://127.0.0.1/
+</VirtualHost>
+CONF
+}
+
 e2e_generations()
 {
 	grep -c "resuming normal operations" "$T/run/error.log" 2>/dev/null ||

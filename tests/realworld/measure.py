@@ -31,8 +31,6 @@ Every process it starts is stopped and its directory removed on exit.
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,8 +38,12 @@ import time
 
 TOP = os.environ.get("top_srcdir") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(TOP, "tests"))
+from lib_backends import (can_connect, free_port,  # noqa: E402
+                          start_gunicorn, stop_all, wait_for)
+
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
-GUNICORN = shutil.which("gunicorn") or shutil.which("gunicorn3")
 
 BACKEND_LINE = re.compile(
     r"^\s*(ProxyPass|ProxyPassMatch|BalancerMember|RewriteRule)\b(.*)$",
@@ -55,48 +57,16 @@ DEFAULT_PORT = {"http": 80, "ws": 80, "https": 443, "wss": 443,
 procs = []
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def wait_for(pred, secs=10):
-    end = time.time() + secs
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def can_connect(addr):
-    fam = socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET
-    s = socket.socket(fam)
-    try:
-        s.connect(addr)
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-
-def start_gunicorn(bind, log, tls, tmp):
-    args = [GUNICORN, "--bind", bind, "--workers", "1",
-            "--chdir", os.path.join(TOP, "tests", "e2e"),
-            "--access-logfile", log,
+def start_app(bind, log, tls, tmp):
+    args = ["--access-logfile", log,
             "--access-logformat", '%(r)s -> %(s)s Host=%({host}i)s',
             "--error-logfile", log + ".err"]
     if tls:
         args += ["--certfile", os.path.join(tmp, "cert.pem"),
                  "--keyfile", os.path.join(tmp, "key.pem")]
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    procs.append(subprocess.Popen(args + ["app:app"], env=env,
-                                  stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL))
+    procs.append(start_gunicorn(
+        bind, os.path.join(TOP, "tests", "e2e"), args,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
 
 def uwsgi_responder(addr, log):
@@ -208,14 +178,7 @@ def main():
     try:
         run(case, tmp, headers, paths)
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -246,7 +209,7 @@ def run(case, tmp, headers, paths):
         if kind == "uwsgi":
             start_uwsgi("127.0.0.1:%d" % new, log)
         else:
-            start_gunicorn("127.0.0.1:%d" % new, log, tls, tmp)
+            start_app("127.0.0.1:%d" % new, log, tls, tmp)
         logs.append(("%s:%d%s" % (host, port, " (TLS)" if tls else ""),
                      log))
         wait_for(lambda: can_connect(("127.0.0.1", new)))
@@ -264,7 +227,7 @@ def run(case, tmp, headers, paths):
         if scheme == "uwsgi":
             start_uwsgi(sock, log)
         else:
-            start_gunicorn("unix:" + sock, log, False, tmp)
+            start_app("unix:" + sock, log, False, tmp)
         logs.append(("unix:" + path, log))
         wait_for(lambda: can_connect(sock))
         subs.append((r"unix:%s\|" % re.escape(path), "unix:%s|" % sock))

@@ -9,10 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "conf.h"
+#include "conftree.h"
 #include "explain.h"
 
 static int	failures;
@@ -126,17 +125,6 @@ static const struct tcase cases[] = {
 	  "https://127.0.0.1:8000/" },
 };
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f = fopen(path, "w");
-
-	if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
-}
-
 static int
 same(const char *got, const char *want)
 {
@@ -155,35 +143,10 @@ check(const char *name, const char *what, const char *got, const char *want)
 	failures++;
 }
 
-static struct cf_config *
-load(const char *dir, const char *conf)
-{
-	struct cf_opts		 co = { 0 };
-	struct cf_config	*c;
-	char			 path[512], *text, *err;
-
-	text = xasprintf("ServerName localhost\n"
-	    "LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n"
-	    "LoadModule proxy_http_module "
-	    "/usr/lib/apache2/modules/mod_proxy_http.so\n"
-	    "LoadModule headers_module "
-	    "/usr/lib/apache2/modules/mod_headers.so\n%s", conf);
-	snprintf(path, sizeof path, "%s/etc/apache2/apache2.conf", dir);
-	write_file(path, text);
-	free(text);
-	co.root = dir;
-	co.config = "/etc/apache2/apache2.conf";
-	if (conf_load(&co, &c, &err) != 0) {
-		fprintf(stderr, "%s\n", err);
-		exit(1);
-	}
-	return c;
-}
-
 static void
 run(const char *dir, const struct tcase *t)
 {
-	struct cf_config	*c = load(dir, t->conf);
+	struct cf_config	*c = conftree_load(dir, t->name, t->conf);
 	struct ex_request	 q = { 0 };
 	struct ex_result	 r;
 	struct buf		 b = { 0 };
@@ -234,7 +197,8 @@ run(const char *dir, const struct tcase *t)
 static void
 run_inert(const char *dir)
 {
-	struct cf_config	*c = load(dir, "<VirtualHost *:80>\n"
+	struct cf_config	*c = conftree_load(dir, "inert",
+				    "<VirtualHost *:80>\n"
 				    "ServerName \"e\033[31m.test\"\n"
 				    "</VirtualHost>\n");
 	struct ex_request	 q = { 0 };
@@ -301,29 +265,14 @@ helpers(void)
 int
 main(void)
 {
-	char	 tmpl[] = "/tmp/test-explain.XXXXXX", path[512];
+	char	*dir = conftree_make("test-explain");
 	size_t	 i;
-	char	*dir = mkdtemp(tmpl);
 
-	if (dir == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
-	snprintf(path, sizeof path, "%s/etc", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof path, "%s/etc/apache2", dir);
-	mkdir(path, 0755);
 	helpers();
 	for (i = 0; i < sizeof cases / sizeof *cases; i++)
 		run(dir, &cases[i]);
 	run_inert(dir);
-	snprintf(path, sizeof path, "%s/etc/apache2/apache2.conf", dir);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/etc/apache2", dir);
-	rmdir(path);
-	snprintf(path, sizeof path, "%s/etc", dir);
-	rmdir(path);
-	rmdir(dir);
+	conftree_remove(dir);
 	printf("%d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }

@@ -8,10 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "conf.h"
+#include "conftree.h"
 #include "redirect.h"
 
 static int	failures;
@@ -119,45 +118,20 @@ static const struct tcase cases[] = {
 };
 
 static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f = fopen(path, "w");
-
-	if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
-}
-
-static void
 run(const char *dir, const struct tcase *t)
 {
-	struct cf_opts		 co = { 0 };
 	struct cf_config	*c;
 	struct px_vhost		 px;
 	struct rd_opts		 o;
 	struct rd_redirect	 r;
-	char			 path[512], *err, *text;
+	char			*text;
 	size_t			 i;
 
-	text = xasprintf("ServerName localhost\n"
-	    "LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n"
-	    "LoadModule proxy_http_module "
-	    "/usr/lib/apache2/modules/mod_proxy_http.so\n"
-	    "LoadModule headers_module "
-	    "/usr/lib/apache2/modules/mod_headers.so\n"
-	    "%s<VirtualHost *:%s>\nServerName h.test\n%s%s</VirtualHost>\n",
-	    t->server, t->tls ? "443" : "80", t->tls ? "SSLEngine on\n" : "",
-	    t->vhost);
-	snprintf(path, sizeof path, "%s/etc/apache2/apache2.conf", dir);
-	write_file(path, text);
+	text = xasprintf("%s<VirtualHost *:%s>\nServerName h.test\n%s%s"
+	    "</VirtualHost>\n", t->server, t->tls ? "443" : "80", t->tls ?
+	    "SSLEngine on\n" : "", t->vhost);
+	c = conftree_load(dir, t->name, text);
 	free(text);
-	co.root = dir;
-	co.config = "/etc/apache2/apache2.conf";
-	if (conf_load(&co, &c, &err) != 0) {
-		fprintf(stderr, "%s: %s\n", t->name, err);
-		exit(1);
-	}
 	px_vhost_build(c, c->vhosts.v[0], &px);
 	for (i = 0; i < px.passes.n; i++) {
 		const struct px_pass	*pp = px.passes.v[i];
@@ -191,27 +165,12 @@ run(const char *dir, const struct tcase *t)
 int
 main(void)
 {
-	char	 tmpl[] = "/tmp/test-redirect.XXXXXX", path[512];
+	char	*dir = conftree_make("test-redirect");
 	size_t	 i;
-	char	*dir = mkdtemp(tmpl);
 
-	if (dir == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
-	snprintf(path, sizeof path, "%s/etc", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof path, "%s/etc/apache2", dir);
-	mkdir(path, 0755);
 	for (i = 0; i < sizeof cases / sizeof *cases; i++)
 		run(dir, &cases[i]);
-	snprintf(path, sizeof path, "%s/etc/apache2/apache2.conf", dir);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/etc/apache2", dir);
-	rmdir(path);
-	snprintf(path, sizeof path, "%s/etc", dir);
-	rmdir(path);
-	rmdir(dir);
+	conftree_remove(dir);
 	printf("%d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }

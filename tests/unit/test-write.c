@@ -198,6 +198,38 @@ leftovers(const char *root, const char *rel)
 	return n;
 }
 
+/* Writing "A\n" to a.conf (holding "a\n") and text to path (real
+ * path real, holding old) is refused, naming why and why2 (unless NULL);
+ * neither file changes, no temp file stays beside real and no backup set
+ * is made. */
+static void
+expect_refused(const char *root, const char *path, const char *real,
+    const char *text, const char *old, const char *why, const char *why2)
+{
+	struct wr_opts		 o = opts_for(root);
+	struct wr_result	 res;
+	struct fx		 x = { .n = 0 };
+	char			*dir = xstrdup(real);
+	int			 before = failures;
+
+	*strrchr(dir, '/') = '\0';
+	fx_add(&x, root, "/etc/apache2/a.conf", "/etc/apache2/a.conf", "A\n");
+	fx_add(&x, root, path, real, text);
+	CHECK(write_apply(&o, NULL, x.f, x.n, &res) == WR_REFUSED);
+	CHECK(contains(res.error, why));
+	CHECK(why2 == NULL || contains(res.error, why2));
+	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
+	CHECK(same_text(root, real, old));
+	CHECK(leftovers(root, dir) == 0);
+	CHECK(count_sets(&o) == 0);
+	if (failures > before)
+		fprintf(stderr, "  (writing %s: %s)\n", path, res.error ?
+		    res.error : "no error");
+	wr_result_free(&res);
+	fx_free(&x);
+	free(dir);
+}
+
 static int
 mount_tmpfs(const char *dir, const char *size)
 {
@@ -476,26 +508,16 @@ test_changed(void)
 static void
 test_hardlink(void)
 {
-	struct wr_opts		 o;
-	struct wr_result	 res;
-	struct fx		 x = { .n = 0 };
-	char			*root = mkroot("hardlink"), *p, *q;
+	char	*root = mkroot("hardlink"), *p, *q;
 
 	put(root, "/etc/apache2/a.conf", "a\n", 0644);
 	put(root, "/etc/apache2/h.conf", "h\n", 0644);
 	p = wr_join(root, "/etc/apache2/h.conf");
 	q = wr_join(root, "/etc/apache2/h2.conf");
 	CHECK(link(p, q) == 0);
-	fx_add(&x, root, "/etc/apache2/a.conf", "/etc/apache2/a.conf", "A\n");
-	fx_add(&x, root, "/etc/apache2/h.conf", "/etc/apache2/h.conf", "H\n");
-	o = opts_for(root);
-	CHECK(write_apply(&o, NULL, x.f, x.n, &res) == WR_REFUSED);
-	CHECK(contains(res.error, "h.conf has 2 hard links"));
-	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
+	expect_refused(root, "/etc/apache2/h.conf", "/etc/apache2/h.conf",
+	    "H\n", "h\n", "h.conf has 2 hard links", NULL);
 	CHECK(same_text(root, "/etc/apache2/h2.conf", "h\n"));
-	CHECK(count_sets(&o) == 0);
-	wr_result_free(&res);
-	fx_free(&x);
 	free(q);
 	free(p);
 	free(root);
@@ -505,11 +527,8 @@ test_hardlink(void)
 static void
 test_immutable(void)
 {
-	struct wr_opts		 o;
-	struct wr_result	 res;
-	struct fx		 x = { .n = 0 };
-	char			*root = mkroot("immutable"), *p;
-	int			 fd, flags = 0;
+	char	*root = mkroot("immutable"), *p;
+	int	 fd, flags = 0;
 
 	put(root, "/etc/apache2/a.conf", "a\n", 0644);
 	put(root, "/etc/apache2/i.conf", "i\n", 0644);
@@ -525,19 +544,11 @@ test_immutable(void)
 		free(root);
 		return;
 	}
-	fx_add(&x, root, "/etc/apache2/a.conf", "/etc/apache2/a.conf", "A\n");
-	fx_add(&x, root, "/etc/apache2/i.conf", "/etc/apache2/i.conf", "I\n");
-	o = opts_for(root);
-	CHECK(write_apply(&o, NULL, x.f, x.n, &res) == WR_REFUSED);
-	CHECK(contains(res.error, "i.conf is immutable"));
-	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
-	CHECK(same_text(root, "/etc/apache2/i.conf", "i\n"));
-	CHECK(count_sets(&o) == 0);
-	wr_result_free(&res);
+	expect_refused(root, "/etc/apache2/i.conf", "/etc/apache2/i.conf",
+	    "I\n", "i\n", "i.conf is immutable", NULL);
 	flags &= ~FS_IMMUTABLE_FL;
 	CHECK(ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0);
 	close(fd);
-	fx_free(&x);
 	free(p);
 	free(root);
 }
@@ -547,10 +558,7 @@ test_immutable(void)
 static void
 test_readonly(void)
 {
-	struct wr_opts		 o;
-	struct wr_result	 res;
-	struct fx		 x = { .n = 0 };
-	char			*root = mkroot("readonly"), *d;
+	char	*root = mkroot("readonly"), *d;
 
 	put(root, "/etc/apache2/a.conf", "a\n", 0644);
 	d = wr_join(root, "/etc/apache2/sites-available");
@@ -570,22 +578,13 @@ test_readonly(void)
 		}
 	} else
 		CHECK(chmod(d, 0555) == 0);
-	fx_add(&x, root, "/etc/apache2/a.conf", "/etc/apache2/a.conf", "A\n");
-	fx_add(&x, root, "/etc/apache2/sites-enabled/s.conf",
-	    "/etc/apache2/sites-available/s.conf", "S\n");
-	o = opts_for(root);
-	CHECK(write_apply(&o, NULL, x.f, x.n, &res) == WR_REFUSED);
-	CHECK(contains(res.error, "sites-available/s.conf"));
-	CHECK(contains(res.error, geteuid() == 0 ? strerror(EROFS) :
-	    strerror(EACCES)));
-	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
-	CHECK(same_text(root, "/etc/apache2/sites-available/s.conf", "s\n"));
-	CHECK(count_sets(&o) == 0);
-	wr_result_free(&res);
+	expect_refused(root, "/etc/apache2/sites-enabled/s.conf",
+	    "/etc/apache2/sites-available/s.conf", "S\n", "s\n",
+	    "sites-available/s.conf", geteuid() == 0 ? strerror(EROFS) :
+	    strerror(EACCES));
 	if (geteuid() != 0)
 		chmod(d, 0755);
 out:
-	fx_free(&x);
 	free(d);
 	free(root);
 }
@@ -594,9 +593,6 @@ out:
 static void
 test_enospc(void)
 {
-	struct wr_opts		 o;
-	struct wr_result	 res;
-	struct fx		 x = { .n = 0 };
 	char			*root = mkroot("enospc"), *d, *p, *big;
 	char			 chunk[4096];
 	int			 fd;
@@ -622,19 +618,9 @@ test_enospc(void)
 	big = xmalloc(32768);
 	memset(big, '#', 32767);
 	big[32767] = '\0';
-	fx_add(&x, root, "/etc/apache2/a.conf", "/etc/apache2/a.conf", "A\n");
-	fx_add(&x, root, "/etc/apache2/sites-available/s.conf",
-	    "/etc/apache2/sites-available/s.conf", big);
-	o = opts_for(root);
-	CHECK(write_apply(&o, NULL, x.f, x.n, &res) == WR_REFUSED);
-	CHECK(contains(res.error, "sites-available/s.conf"));
-	CHECK(contains(res.error, strerror(ENOSPC)));
-	CHECK(same_text(root, "/etc/apache2/a.conf", "a\n"));
-	CHECK(same_text(root, "/etc/apache2/sites-available/s.conf", "s\n"));
-	CHECK(leftovers(root, "/etc/apache2/sites-available") == 0);
-	CHECK(count_sets(&o) == 0);
-	wr_result_free(&res);
-	fx_free(&x);
+	expect_refused(root, "/etc/apache2/sites-available/s.conf",
+	    "/etc/apache2/sites-available/s.conf", big, "s\n",
+	    "sites-available/s.conf", strerror(ENOSPC));
 	free(big);
 	free(d);
 	free(root);

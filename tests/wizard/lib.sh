@@ -133,6 +133,14 @@ wait_exit() {
 	cat "$W/exit"
 }
 
+# assert_clean_exit: the wizard ends with status 0 and the terminal as it
+# was.
+assert_clean_exit() {
+	rc=$(wait_exit)
+	[ "$rc" = 0 ] || fail "exit status $rc"
+	assert_tty_restored
+}
+
 # assert_title_not TEXT: an escape sequence from the tree did not set the
 # pane's title to TEXT (it was drawn inert).
 assert_title_not() {
