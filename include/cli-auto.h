@@ -25,7 +25,8 @@ struct cli_auto {
 	int		 fail_on;	/* enum sev, or -1: not given */
 	struct vec	 ignore;	/* const char *: --ignore RULE */
 	struct vec	 rules;		/* const char *: --rule RULE */
-	int		 quiet;		/* -q */
+	int		 quiet;		/* -q: not even notes */
+	int		 probe;		/* check --probe */
 	int		 verbose;	/* -v */
 	struct settings	 set;		/* the settings file */
 	struct policy	 pol;		/* made by cli_auto_prepare() */

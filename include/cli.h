@@ -61,10 +61,12 @@ int	 cli_wizard(const struct cf_opts *, const struct plan_opts *,
 	    int reload, const char *reload_cmd);
 
 /* cli-live.c: check's live stage: live_run() on the findings (and with
- * probe, the previews from the backends' real answers), its notes on
- * stderr; EXIT_USAGE when --probe is given for another root. */
+ * a->probe, the previews from the backends' real answers), its notes on
+ * stderr unless a->quiet; EXIT_USAGE when --probe is given for another
+ * root. */
+struct cli_auto;
 int	 cli_live(const struct cf_config *, const char *root,
-	    struct vec *findings, int probe);
+	    struct vec *findings, const struct cli_auto *a);
 /* probe VHOST...: one GET to each backend of the vhosts, as Apache would
  * send it (path: only the ProxyPass covering it); the status, Location,
  * Server and where the visitor is sent now and after the fix. */

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "cli-auto.h"
 #include "live.h"
 #include "probe.h"
 #include "verify.h"
@@ -17,8 +18,9 @@
 
 int
 cli_live(const struct cf_config *c, const char *root, struct vec *findings,
-    int probe)
+    const struct cli_auto *a)
 {
+	int			probe = a->probe;
 	struct live_opts	lo;
 	struct vec		notes = { 0 };
 	size_t			i;
@@ -34,7 +36,8 @@ cli_live(const struct cf_config *c, const char *root, struct vec *findings,
 	live_run(c, &lo, findings, &notes);
 	if (probe)
 		probe_findings(c, findings, 2000, &notes);
-	for (i = 0; i < notes.n; i++) {
+	/* -q: a cron job mails nothing while all is well, notes neither */
+	for (i = 0; !a->quiet && i < notes.n; i++) {
 		char	*s = report_inert(notes.v[i]);
 
 		fprintf(stderr, "vhostfix: note: %s\n", s);

@@ -48,7 +48,6 @@ struct cli {
 	int			 all;
 	int			 list;
 	int			 force;
-	int			 probe;		/* check --probe */
 	const char		*path;		/* probe --path */
 	int			 help;
 	int			 version;
@@ -180,7 +179,7 @@ static const struct cli_opt options[OPT_COUNT] = {
 	    "check: only the findings of RULE (repeatable)",
 	    AT(autom.rules), NULL, 1 },
 	[OPT_QUIET] = { "quiet", NULL,
-	    "check: only findings at or above --fail-on, no summary (-q)",
+	    "check: findings at or above --fail-on only, no notes (-q)",
 	    AT(autom.quiet), NULL, 0, 'q' },
 	[OPT_VERBOSE] = { "verbose", NULL,
 	    "check, fix: say what is hidden, list every item (-v)",
@@ -195,7 +194,7 @@ static const struct cli_opt options[OPT_COUNT] = {
 	[OPT_LOCATION] = { "location", "URL", "explain: the Location a "
 	    "backend redirects to (default /)", AT(explain.location), NULL },
 	[OPT_PROBE] = { "probe", NULL, "check: ask each backend directly for "
-	    "its redirects (running system only)", AT(probe), NULL },
+	    "its redirects (running system only)", AT(autom.probe), NULL },
 	[OPT_PATH] = { "path", "P", "probe: only the ProxyPass covering P, "
 	    "asked for P", AT(path), NULL },
 };
@@ -624,7 +623,7 @@ cmd_check(struct cli *cl, char **args, int nargs)
 		return EXIT_USAGE;
 	}
 	rules_run(c, &fs);
-	if ((rc = cli_live(c, cl->load.root, &fs, cl->probe)) == 0)
+	if ((rc = cli_live(c, cl->load.root, &fs, &cl->autom)) == 0)
 		rc = cli_auto_check(&cl->autom, c, nargs > 0 ? &sel : NULL,
 		    &fs, use_color(cl));
 	vec_free_all(&fs, finding_free);

@@ -114,6 +114,8 @@ grep -q ' in 7 vhosts' "$work/out" && fail "-q printed the summary"
 vf --root "$T" --quiet check --rule server-header-exposed
 expect_rc 0 "-q with infos only"
 [ -s "$work/out" ] && fail "-q with infos only printed: $(cat "$work/out")"
+# not even the notes (a cron job mails stderr too)
+[ -s "$work/err" ] && fail "-q printed notes: $(cat "$work/err")"
 example 'vhostfix check --fail-on error'
 expect_rc 1 "check --fail-on error"
 example 'vhostfix check --rule socket-missing'
