@@ -419,6 +419,9 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 		s = xasprintf("%s %s", tui_glyph(t,
 		    tui_sev_glyph((enum sev)worst)),
 		    worst == SEV_ERROR ? "error" : "warning");
+	} else if (worst == SEV_INFO) {
+		a = TA_INFO;
+		s = xasprintf("%s info", tui_glyph(t, TG_INFO));
 	} else {
 		a = TA_OK;
 		s = xasprintf("%s fine", tui_glyph(t, TG_FINE));
@@ -426,7 +429,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 	tui_put(t, y, cmark, wmark, selected ? TA_SELECTED : a, s, 0);
 	free(s);
 	a = selected ? TA_SELECTED : TA_NORMAL;
-	tui_put(t, y, c.cname, c.wname, a, conf_vhost_name(r->vhost), 0);
+	tui_put(t, y, c.cname, c.wname, a, tui_vhost_name(t, r->vhost), 0);
 	addrs = list_addrs(r->vhost, r->partner);
 	tui_put(t, y, c.caddr, c.waddr, a, addrs, 0);
 	free(addrs);
@@ -452,28 +455,43 @@ list_draw(struct tui *t, int y, int h)
 	struct list_cols	 c;
 	size_t	i, nv = t->wz.config->vhosts.n;
 	size_t	nerr = d->nerr, nwarn = d->nwarn;
-	int	w = COLS, rows, r;
+	int	w = COLS, rows, r, cw, brief;
 	char	*s;
+	const char *filter;
 
-	if (wizard_busy(&t->wz)) {
-		size_t	done, total;
-
-		wizard_progress(&t->wz, &done, &total);
-		s = xasprintf("%zu virtual host%s: checking, %zu%% done%s%s",
-		    nv, nv == 1 ? "" : "s", total > 0 ? done * 100 / total :
-		    100, t->filter != NULL && *t->filter ? "   filter: " : "",
-		    t->filter != NULL ? t->filter : "");
-	} else
-		s = xasprintf("%zu virtual host%s: %zu with errors, %zu with "
-		    "warnings%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
-		    t->filter != NULL && *t->filter ? "   filter: " : "",
-		    t->filter != NULL ? t->filter : "");
-	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
+	/* where the cursor is in a long list, and the batch so far: on the
+	 * right, the summary and the filter left of it, never over it */
+	s = xasprintf("%zu marked  %zu/%zu", t->wz.nmarked, d->rows.n > 0 ?
+	    d->menu.sel + 1 : 0, d->rows.n);
+	cw = (int)tui_width(s);
+	tui_put(t, y, w - cw - 1, cw + 1, t->wz.nmarked > 0 ? TA_KEY :
+	    TA_NORMAL, s, 0);
 	free(s);
-	/* where the cursor is in a long list, and the batch so far */
-	s = xasprintf("%zu marked  %zu/%zu", t->wz.nmarked, d->rows.n > 0 ? d->menu.sel + 1 : 0, d->rows.n);
-	tui_put(t, y, w - (int)tui_width(s) - 1, (int)tui_width(s) + 1,
-	    t->wz.nmarked > 0 ? TA_KEY : TA_NORMAL, s, 0);
+	filter = t->filter != NULL && *t->filter ? t->filter : NULL;
+	for (brief = 0; brief < 2; brief++) {
+		if (wizard_busy(&t->wz)) {
+			size_t	done, total;
+
+			wizard_progress(&t->wz, &done, &total);
+			s = xasprintf("%zu %s: checking, %zu%% done%s%s", nv,
+			    brief ? "vhosts" : nv == 1 ? "virtual host" :
+			    "virtual hosts", total > 0 ? done * 100 / total :
+			    100, filter != NULL ? "   filter: " : "",
+			    filter != NULL ? filter : "");
+		} else if (brief)
+			s = xasprintf("%zu vhosts: %zu errors, %zu warnings"
+			    "%s%s", nv, nerr, nwarn, filter != NULL ?
+			    "  filter: " : "", filter != NULL ? filter : "");
+		else
+			s = xasprintf("%zu virtual host%s: %zu with errors, "
+			    "%zu with warnings%s%s", nv, nv == 1 ? "" : "s",
+			    nerr, nwarn, filter != NULL ? "   filter: " : "",
+			    filter != NULL ? filter : "");
+		if (brief || (int)tui_width(s) <= w - cw - 4)
+			break;
+		free(s);
+	}
+	tui_put(t, y, 1, w - cw - 4, TA_NORMAL, s, 0);
 	free(s);
 	if (t->wz.opts.not_root) {
 		tui_fill(t, y + 1, 0, w, TA_WARNING);
@@ -520,8 +538,12 @@ list_mark_all(struct tui *t, int warnings)
 		    (warnings && r->worst == SEV_WARNING)))
 			wizard_mark(&t->wz, r->vhost, 1);
 	}
-	tui_message(t, "%zu marked: Enter fixes them in one walk.",
-	    t->wz.nmarked);
+	if (t->wz.nmarked == 0)
+		tui_message(t, "%s", warnings ? "No vhost has errors or "
+		    "warnings." : "No vhost has errors.");
+	else
+		tui_message(t, "%zu marked: Enter fixes them in one walk.",
+		    t->wz.nmarked);
 }
 
 static void
@@ -534,9 +556,16 @@ list_choose_marked(struct tui *t)
 	for (i = 0; i < vh->n; i++)
 		if (wizard_is_marked(&t->wz, vh->v[i]))
 			vec_push(&sel, vh->v[i]);
+	/* a large batch takes a while: say so before the work starts */
+	if (sel.n > 1) {
+		tui_message(t, "Preparing the fix for %zu vhosts...", sel.n);
+		tui_redraw(t);
+	}
 	wizard_choose_batch(&t->wz, (struct cf_vhost *const *)sel.v, sel.n);
 	vec_free(&sel);
 	tui_goto(t, STEP_DIAG);
+	free(t->msg);
+	t->msg = NULL;
 }
 
 static void
