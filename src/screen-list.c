@@ -468,8 +468,10 @@ list_draw(struct tui *t, int y, int h)
 	    TA_NORMAL, s, 0);
 	free(s);
 	filter = t->filter != NULL && *t->filter ? t->filter : NULL;
-	for (brief = 0; brief < 2; brief++) {
-		if (wizard_busy(&t->wz)) {
+	for (brief = 0; brief < 3; brief++) {
+		if (brief == 2)		/* narrow: the filter only */
+			s = xasprintf("filter: %s", filter);
+		else if (wizard_busy(&t->wz)) {
 			size_t	done, total;
 
 			wizard_progress(&t->wz, &done, &total);
@@ -479,15 +481,18 @@ list_draw(struct tui *t, int y, int h)
 			    100, filter != NULL ? "   filter: " : "",
 			    filter != NULL ? filter : "");
 		} else if (brief)
-			s = xasprintf("%zu vhosts: %zu errors, %zu warnings"
-			    "%s%s", nv, nerr, nwarn, filter != NULL ?
+			s = xasprintf("%zu vhosts: %zu error%s, %zu warning%s"
+			    "%s%s", nv, nerr, nerr == 1 ? "" : "s", nwarn,
+			    nwarn == 1 ? "" : "s", filter != NULL ?
 			    "  filter: " : "", filter != NULL ? filter : "");
 		else
 			s = xasprintf("%zu virtual host%s: %zu with errors, "
 			    "%zu with warnings%s%s", nv, nv == 1 ? "" : "s",
 			    nerr, nwarn, filter != NULL ? "   filter: " : "",
 			    filter != NULL ? filter : "");
-		if (brief || (int)tui_width(s) <= w - cw - 4)
+		if (brief == 2 || (int)tui_width(s) <= w - cw - 4)
+			break;
+		if (brief == 1 && filter == NULL)
 			break;
 		free(s);
 	}

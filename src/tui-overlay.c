@@ -166,7 +166,7 @@ tui_draw_keyline(struct tui *t)
 		}
 	}
 	for (drop = 0; drop < 3; drop++)
-		for (i = ns; i-- > 0 && total - 2 > COLS - 1;) {
+		for (i = ns; i-- > 0 && total - 2 > COLS;) {
 			if (global[i] || !keep[i] ||
 			    (drop == 0 && shown[i]->action != TUI_NONE) ||
 			    (drop == 1 && (shown[i]->action == TUI_ENTER ||

@@ -139,7 +139,8 @@ tui_extra_keys(void)
 /* After an Esc: the rest of a sequence no terminfo entry names arrives
  * with it, at once (an Esc typed alone has nothing after it within the
  * escape delay).  Swallow such a sequence, up to its final byte, rather
- * than take it as Esc and a few keys.  Returns 1 if it was one. */
+ * than take it as Esc and a few keys (Esc and any other key sent at once
+ * stay two keys).  Returns 1 if it was one. */
 static int
 tui_swallow_sequence(void)
 {
@@ -149,15 +150,19 @@ tui_swallow_sequence(void)
 	ch = getch();
 	if (ch == ERR)
 		return 0;
-	if (ch == '[' || ch == 'O') {
-		/* CSI: parameters, then a final byte @..~; SS3: one byte */
-		int	ss3 = ch == 'O';
-
-		while ((ch = getch()) != ERR && n++ < 32)
-			if (ss3 || (ch >= 0x40 && ch <= 0x7e))
-				break;
+	if (ch != '[' && ch != 'O') {
+		/* Esc, then a key typed (or sent) with it: both count */
+		ungetch(ch);
+		return 0;
 	}
-	/* else Alt and a key: both dropped */
+	/* CSI: parameters, then a final byte @..~; SS3: one byte */
+	if (ch == 'O') {
+		(void)getch();
+		return 1;
+	}
+	while ((ch = getch()) != ERR && n++ < 32)
+		if (ch >= 0x40 && ch <= 0x7e)
+			break;
 	return 1;
 }
 
