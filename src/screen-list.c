@@ -279,12 +279,16 @@ list_addrs(const struct cf_vhost *v, const struct cf_vhost *partner)
 	return buf_steal(&b);
 }
 
-/* "file:line" clipped on the left, where paths differ least. */
+/* "file:line" in w columns: clipped on the left, where paths differ
+ * least; when even the file's own name does not fit, its start, the mark
+ * and its end (the line), so that the rows still tell files apart. */
 static void
 list_put_left_clipped(struct tui *t, int y, int x, int w, int attr,
     const char *s)
 {
-	size_t	sw = tui_width(s);
+	const char	*base = strrchr(s, '/');
+	size_t		 sw = tui_width(s), tail;
+	int		 head;
 
 	if (w <= 0)
 		return;
@@ -292,8 +296,17 @@ list_put_left_clipped(struct tui *t, int y, int x, int w, int attr,
 		tui_put(t, y, x, w, attr, s, 0);
 		return;
 	}
-	x += tui_put(t, y, x, 1, attr, tui_glyph(t, TG_MORE), 0);
-	tui_put(t, y, x, w - 1, attr, s, sw - (size_t)(w - 1));
+	base = base != NULL ? base + 1 : s;
+	if (tui_width(base) + 1 <= (size_t)w || w < 12) {
+		x += tui_put(t, y, x, 1, attr, tui_glyph(t, TG_MORE), 0);
+		tui_put(t, y, x, w - 1, attr, s, sw - (size_t)(w - 1));
+		return;
+	}
+	/* the name's start (cut with the mark), then ".conf:3" */
+	tail = (size_t)w / 3;
+	head = w - (int)tail;
+	tui_put(t, y, x, head, attr, base, 0);
+	tui_put(t, y, x + head, (int)tail, attr, s, sw - tail);
 }
 
 /* Columns for the width and the names shown: name and addresses as wide

@@ -206,12 +206,10 @@ tui_view_draw(struct tui *t, struct tui_view *v, int y, int h)
 			if (l->wrap && l->text[0] != '\0')
 				tui_wrap(t, l->text, 0, w, yy, l->attr, from,
 				    (size_t)h - (row + from - v->scroll));
-			else if (tui_put(t, yy, 0, w, l->attr, l->text,
-			    v->hscroll) >= w && tui_width(l->text) >
-			    v->hscroll + (size_t)w)
-				/* cut at the edge: say so (l/> scrolls) */
-				tui_put(t, yy, w - 1, 1, TA_KEY,
-				    tui_glyph(t, TG_MORE), 0);
+			else	/* cut at the edge: tui_put says so (l/>
+				 * scrolls) */
+				tui_put(t, yy, 0, w, l->attr, l->text,
+				    v->hscroll);
 		}
 		row += n;
 	}

@@ -94,6 +94,9 @@ start_wizard "" --no-configtest
 wait_for "Step 1 of 7 Virtual hosts"
 tmux -S "$SOCK" resize-window -t wiz -x 60 -y 16
 wait_for "Enter diagnose" "?/F1 help  q quit"
+# the heading's counts and counter apart, each file told apart
+wait_for "7 vhosts: 2 errors, 1 warning   " "0 marked  1/6" \
+    "app.example…conf:3" "wiki.exampl…conf:3"
 keys A Enter
 wait_for "Step 2 of 7 Diagnosis: 4 vhosts"
 keys Enter n Enter
