@@ -150,6 +150,10 @@ struct screen {
 	void			(*key)(struct tui *, int action, int ch);
 	void			(*leave)(struct tui *);	/* frees t->data;
 							   NULL: free() */
+	const char	       *(*off)(struct tui *, int action);
+						/* why a key of the keymap
+						   that is off now does
+						   nothing (NULL: silent) */
 	void			(*update)(struct tui *); /* the diagnosis
 							   advanced (NULL:
 							   nothing shown) */
@@ -221,6 +225,9 @@ struct tui {
 
 	/* overlays */
 	int			 help;
+	int			 help_top;	/* help rows scrolled away */
+	int			 help_more;	/* rows below, at the last
+						   draw */
 	struct tui_ask		*ask;
 	struct tui_prompt	*prompt;
 	char			*msg;		/* status line, until a key */
@@ -267,13 +274,17 @@ size_t	 tui_width(const char *s);
  * label in heading style. */
 void	 tui_choice(struct tui *, int y, int selected, int glyph,
 	    const char *label);
+/* A vhost's name as `vhostfix list` shows it: its ServerName, else
+ * "(default vhost)" for the first on its addresses. */
+const char *tui_vhost_name(const struct tui *, const struct cf_vhost *);
 /* Severity as attribute and glyph. */
 int	 tui_sev_attr(enum sev);
 int	 tui_sev_glyph(enum sev);
 
-/* Prose wrapped at words from row y, at most maxrows rows; returns the
- * rows used (tui-view.c). */
-int	 tui_put_wrapped(struct tui *, int y, int maxrows, int attr,
+/* Prose wrapped at words from row y, column x, at most maxrows rows (a
+ * cut last row ends with the "more" mark); returns the rows used
+ * (tui-view.c). */
+int	 tui_put_wrapped(struct tui *, int y, int x, int maxrows, int attr,
 	    const char *s);
 
 /* Text view (tui-view.c). */

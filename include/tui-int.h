@@ -21,6 +21,12 @@
  * up. */
 void	 tui_draw_init(struct tui *);
 
+/* tui-view.c: prose s wrapped at words to w columns from column x;
+ * draws rows from..from+maxrows-1 from row y (y < 0: draws nothing).
+ * Returns the rows of all of s. */
+size_t	 tui_wrap(struct tui *, const char *s, int x, int w, int y, int attr,
+	    size_t from, size_t maxrows);
+
 /* tui-overlay.c.  The keymaps in force, in the order they are matched and
  * shown: the screen's (n 0), then the global keys (n 1). */
 const struct screen_key *tui_keymap(const struct screen *, int n,

@@ -112,6 +112,18 @@ diff_previews(struct tui *t, struct tui_view *tv, size_t k)
 	vec_free_all(&pv, preview_free);
 }
 
+/* A vhost's addresses, space-separated: "*:80 *:443". */
+static char *
+diff_addrs(const struct cf_vhost *v)
+{
+	struct buf	b = { 0 };
+	size_t		i;
+
+	for (i = 0; i < v->naddrs; i++)
+		buf_printf(&b, "%s%s", i > 0 ? " " : "", v->addrs[i]);
+	return b.data != NULL ? buf_steal(&b) : xstrdup("");
+}
+
 static void
 diff_build(struct tui *t)
 {
@@ -144,11 +156,20 @@ diff_build(struct tui *t)
 		tui_line(tv, TA_HEADING, "%s", "Host header per vhost (e "
 		    "makes an exception):");
 		for (i = 0; i < t->wz.batch.n; i++)
+		{
+			const struct cf_vhost	*v = t->wz.batch.v[i];
+			char			*addrs = diff_addrs(v);
+
+			/* the answer first: a narrow terminal still
+			 * shows it; the addresses tell a name's :80 and
+			 * :443 vhosts apart */
 			tui_line(tv, t->wz.except[i] ? TA_HILITE : TA_NORMAL,
-			    "  %2zu. %-40s preserved: %s%s", i + 1,
-			    conf_vhost_name(t->wz.batch.v[i]),
+			    "  %2zu. preserved: %-3s %s %s%s", i + 1,
 			    wizard_preserve_of(&t->wz, i) ? "yes" : "no",
+			    tui_vhost_name(t, v), addrs,
 			    t->wz.except[i] ? "  (exception)" : "");
+			free(addrs);
+		}
 	}
 	for (i = 0; i < t->wz.batch.n; i++)
 		diff_previews(t, tv, i);

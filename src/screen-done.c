@@ -240,6 +240,17 @@ done_undo_yes(struct tui *t)
 	done_build(t);
 }
 
+static const char *
+done_off(struct tui *t, int action)
+{
+	if (action != TUI_NEXT)
+		return NULL;
+	if (done_mode(t) & DN_UNDO)
+		return "A reload needs the running system (--root /) or "
+		    "--reload-cmd.";
+	return "Nothing written to reload.";
+}
+
 static void
 done_key(struct tui *t, int action, int ch)
 {
@@ -278,6 +289,7 @@ done_key(struct tui *t, int action, int ch)
 
 const struct screen screen_done = {
 	.title = "Done",
+	.off = done_off,
 	.keys = done_keys,
 	.nkeys = sizeof done_keys / sizeof done_keys[0],
 	.mode = done_mode,

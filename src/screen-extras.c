@@ -71,7 +71,7 @@ extras_item(struct tui *t, int *r, int last, int i, const char *what,
 	    (enum wz_toggle)i) ? TG_CHECK_ON : TG_CHECK_OFF, what);
 	(*r)++;
 	if (*r < last)
-		tui_put(t, (*r)++, 5, COLS - 5, TA_NORMAL, why, 0);
+		*r += tui_put_wrapped(t, *r, 5, last - *r, TA_NORMAL, why);
 }
 
 static void
@@ -105,7 +105,8 @@ extras_draw(struct tui *t, int y, int h)
 		    "Not fixed automatically; left to you:", 0);
 		for (i = 0; i < manual->n && r < last; i++) {
 			s = xasprintf("  %s", (const char *)manual->v[i]);
-			r += tui_put_wrapped(t, r, last - r, TA_WARNING, s);
+			r += tui_put_wrapped(t, r, 0, last - r, TA_WARNING,
+			    s);
 			free(s);
 		}
 	}

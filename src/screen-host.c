@@ -51,10 +51,10 @@ host_reverse(struct tui *t, struct tui_view *tv, int yes)
 	if (wizard_host_reverse(&t->wz, yes, &lines) != 0)
 		return;
 	if (lines.n == 0)
-		tui_line(tv, TA_NORMAL, "%s", "      The fix writes no "
+		tui_wline(tv, TA_NORMAL, "%s", "      The fix writes no "
 		    "ProxyPassReverse line: redirects need none.");
 	else
-		tui_line(tv, TA_NORMAL, "      The fix writes %s:",
+		tui_wline(tv, TA_NORMAL, "      The fix writes %s:",
 		    lines.n == 1 ? "this ProxyPassReverse line" :
 		    "these ProxyPassReverse lines");
 	for (i = 0; i < lines.n; i++) {
@@ -80,13 +80,13 @@ host_option(struct tui *t, struct tui_view *tv, int yes)
 	if (yes) {
 		tui_line(tv, TA_HEADING, "Yes, preserve the Host header%s",
 		    cur ? "   (current setting)" : "");
-		tui_line(tv, TA_NORMAL, "      The backend sees %s, as the "
+		tui_wline(tv, TA_NORMAL, "      The backend sees %s, as the "
 		    "visitor typed it.", v->server_name != NULL ?
 		    v->server_name : "your domain");
 	} else {
 		tui_line(tv, TA_HEADING, "No, send the backend's address%s",
 		    cur ? "   (current setting)" : "");
-		tui_line(tv, TA_NORMAL, "      The backend sees the address in "
+		tui_wline(tv, TA_NORMAL, "      The backend sees the address in "
 		    "ProxyPass%s%s%s.", px->have ? " (" : "",
 		    px->have ? px->backend : "", px->have ? ")" : "");
 	}
@@ -112,7 +112,7 @@ host_enter(struct tui *t)
 		tui_line(&d->text, TA_NORMAL, "%s", "");
 		tui_line(&d->text, TA_HEADING, "%s", "Keep each vhost's own "
 		    "setting   (current settings differ)");
-		tui_line(&d->text, TA_NORMAL, "%s", "      ProxyPassReverse "
+		tui_wline(&d->text, TA_NORMAL, "%s", "      ProxyPassReverse "
 		    "then follows each vhost's ProxyPreserveHost.");
 	}
 	t->data = d;
@@ -133,28 +133,33 @@ host_draw(struct tui *t, int y, int h)
 {
 	struct host_data	*d = t->data;
 	size_t			 i, opt = 0;
-	int			 r = y + 2;
+	int			 r;
 
-	tui_put(t, y, 1, COLS - 1, TA_NORMAL, "Should the backend see the "
-	    "visitor's Host header (ProxyPreserveHost)?", 0);
+	r = y + tui_put_wrapped(t, y, 1, h, TA_NORMAL, "Should the backend "
+	    "see the visitor's Host header (ProxyPreserveHost)?");
 	if (t->wz.batch.n > 1) {
 		char	*s = xasprintf("One answer for all %zu vhosts (shown "
 		    "for %s); exceptions on the review screen.",
 		    t->wz.batch.n, conf_vhost_name(t->wz.vhost));
 
-		tui_put(t, y + 1, 1, COLS - 1, TA_DIM, s, 0);
+		r += tui_put_wrapped(t, r, 1, y + h - r, TA_DIM, s);
 		free(s);
 	}
-	for (i = 0; i < d->text.lines.n && r < y + h; i++, r++) {
+	if (r < y + 2)
+		r = y + 2;
+	for (i = 0; i < d->text.lines.n && r < y + h; i++) {
 		const struct tui_line	*l = d->text.lines.v[i];
 		int			 sel = opt == d->menu.sel;
 
 		if (l->attr == TA_HEADING) {
-			tui_choice(t, r, sel, sel ? TG_RADIO_ON :
+			tui_choice(t, r++, sel, sel ? TG_RADIO_ON :
 			    TG_RADIO_OFF, l->text);
 			opt++;
-		} else
-			tui_put(t, r, 0, COLS, l->attr, l->text, 0);
+		} else if (l->wrap && l->text[0] != '\0')
+			r += tui_put_wrapped(t, r, 0, y + h - r, l->attr,
+			    l->text);
+		else
+			tui_put(t, r++, 0, COLS, l->attr, l->text, 0);
 	}
 }
 

@@ -279,12 +279,16 @@ list_addrs(const struct cf_vhost *v, const struct cf_vhost *partner)
 	return buf_steal(&b);
 }
 
-/* "file:line" clipped on the left, where paths differ least. */
+/* "file:line" in w columns: clipped on the left, where paths differ
+ * least; when even the file's own name does not fit, its start, the mark
+ * and its end (the line), so that the rows still tell files apart. */
 static void
 list_put_left_clipped(struct tui *t, int y, int x, int w, int attr,
     const char *s)
 {
-	size_t	sw = tui_width(s);
+	const char	*base = strrchr(s, '/');
+	size_t		 sw = tui_width(s), tail;
+	int		 head;
 
 	if (w <= 0)
 		return;
@@ -292,8 +296,17 @@ list_put_left_clipped(struct tui *t, int y, int x, int w, int attr,
 		tui_put(t, y, x, w, attr, s, 0);
 		return;
 	}
-	x += tui_put(t, y, x, 1, attr, tui_glyph(t, TG_MORE), 0);
-	tui_put(t, y, x, w - 1, attr, s, sw - (size_t)(w - 1));
+	base = base != NULL ? base + 1 : s;
+	if (tui_width(base) + 1 <= (size_t)w || w < 12) {
+		x += tui_put(t, y, x, 1, attr, tui_glyph(t, TG_MORE), 0);
+		tui_put(t, y, x, w - 1, attr, s, sw - (size_t)(w - 1));
+		return;
+	}
+	/* the name's start (cut with the mark), then ".conf:3" */
+	tail = (size_t)w / 3;
+	head = w - (int)tail;
+	tui_put(t, y, x, head, attr, base, 0);
+	tui_put(t, y, x + head, (int)tail, attr, s, sw - tail);
 }
 
 /* Columns for the width and the names shown: name and addresses as wide
@@ -419,6 +432,9 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 		s = xasprintf("%s %s", tui_glyph(t,
 		    tui_sev_glyph((enum sev)worst)),
 		    worst == SEV_ERROR ? "error" : "warning");
+	} else if (worst == SEV_INFO) {
+		a = TA_INFO;
+		s = xasprintf("%s info", tui_glyph(t, TG_INFO));
 	} else {
 		a = TA_OK;
 		s = xasprintf("%s fine", tui_glyph(t, TG_FINE));
@@ -426,7 +442,7 @@ list_draw_row(struct tui *t, int y, const struct list_row *r, int selected,
 	tui_put(t, y, cmark, wmark, selected ? TA_SELECTED : a, s, 0);
 	free(s);
 	a = selected ? TA_SELECTED : TA_NORMAL;
-	tui_put(t, y, c.cname, c.wname, a, conf_vhost_name(r->vhost), 0);
+	tui_put(t, y, c.cname, c.wname, a, tui_vhost_name(t, r->vhost), 0);
 	addrs = list_addrs(r->vhost, r->partner);
 	tui_put(t, y, c.caddr, c.waddr, a, addrs, 0);
 	free(addrs);
@@ -452,28 +468,48 @@ list_draw(struct tui *t, int y, int h)
 	struct list_cols	 c;
 	size_t	i, nv = t->wz.config->vhosts.n;
 	size_t	nerr = d->nerr, nwarn = d->nwarn;
-	int	w = COLS, rows, r;
+	int	w = COLS, rows, r, cw, brief;
 	char	*s;
+	const char *filter;
 
-	if (wizard_busy(&t->wz)) {
-		size_t	done, total;
-
-		wizard_progress(&t->wz, &done, &total);
-		s = xasprintf("%zu virtual host%s: checking, %zu%% done%s%s",
-		    nv, nv == 1 ? "" : "s", total > 0 ? done * 100 / total :
-		    100, t->filter != NULL && *t->filter ? "   filter: " : "",
-		    t->filter != NULL ? t->filter : "");
-	} else
-		s = xasprintf("%zu virtual host%s: %zu with errors, %zu with "
-		    "warnings%s%s", nv, nv == 1 ? "" : "s", nerr, nwarn,
-		    t->filter != NULL && *t->filter ? "   filter: " : "",
-		    t->filter != NULL ? t->filter : "");
-	tui_put(t, y, 1, w - 1, TA_NORMAL, s, 0);
+	/* where the cursor is in a long list, and the batch so far: on the
+	 * right, the summary and the filter left of it, never over it */
+	s = xasprintf("%zu marked  %zu/%zu", t->wz.nmarked, d->rows.n > 0 ?
+	    d->menu.sel + 1 : 0, d->rows.n);
+	cw = (int)tui_width(s);
+	tui_put(t, y, w - cw - 1, cw + 1, t->wz.nmarked > 0 ? TA_KEY :
+	    TA_NORMAL, s, 0);
 	free(s);
-	/* where the cursor is in a long list, and the batch so far */
-	s = xasprintf("%zu marked  %zu/%zu", t->wz.nmarked, d->rows.n > 0 ? d->menu.sel + 1 : 0, d->rows.n);
-	tui_put(t, y, w - (int)tui_width(s) - 1, (int)tui_width(s) + 1,
-	    t->wz.nmarked > 0 ? TA_KEY : TA_NORMAL, s, 0);
+	filter = t->filter != NULL && *t->filter ? t->filter : NULL;
+	for (brief = 0; brief < 3; brief++) {
+		if (brief == 2)		/* narrow: the filter only */
+			s = xasprintf("filter: %s", filter);
+		else if (wizard_busy(&t->wz)) {
+			size_t	done, total;
+
+			wizard_progress(&t->wz, &done, &total);
+			s = xasprintf("%zu %s: checking, %zu%% done%s%s", nv,
+			    brief ? "vhosts" : nv == 1 ? "virtual host" :
+			    "virtual hosts", total > 0 ? done * 100 / total :
+			    100, filter != NULL ? "   filter: " : "",
+			    filter != NULL ? filter : "");
+		} else if (brief)
+			s = xasprintf("%zu vhosts: %zu error%s, %zu warning%s"
+			    "%s%s", nv, nerr, nerr == 1 ? "" : "s", nwarn,
+			    nwarn == 1 ? "" : "s", filter != NULL ?
+			    "  filter: " : "", filter != NULL ? filter : "");
+		else
+			s = xasprintf("%zu virtual host%s: %zu with errors, "
+			    "%zu with warnings%s%s", nv, nv == 1 ? "" : "s",
+			    nerr, nwarn, filter != NULL ? "   filter: " : "",
+			    filter != NULL ? filter : "");
+		if (brief == 2 || (int)tui_width(s) <= w - cw - 4)
+			break;
+		if (brief == 1 && filter == NULL)
+			break;
+		free(s);
+	}
+	tui_put(t, y, 1, w - cw - 4, TA_NORMAL, s, 0);
 	free(s);
 	if (t->wz.opts.not_root) {
 		tui_fill(t, y + 1, 0, w, TA_WARNING);
@@ -520,8 +556,12 @@ list_mark_all(struct tui *t, int warnings)
 		    (warnings && r->worst == SEV_WARNING)))
 			wizard_mark(&t->wz, r->vhost, 1);
 	}
-	tui_message(t, "%zu marked: Enter fixes them in one walk.",
-	    t->wz.nmarked);
+	if (t->wz.nmarked == 0)
+		tui_message(t, "%s", warnings ? "No vhost has errors or "
+		    "warnings." : "No vhost has errors.");
+	else
+		tui_message(t, "%zu marked: Enter fixes them in one walk.",
+		    t->wz.nmarked);
 }
 
 static void
@@ -534,9 +574,16 @@ list_choose_marked(struct tui *t)
 	for (i = 0; i < vh->n; i++)
 		if (wizard_is_marked(&t->wz, vh->v[i]))
 			vec_push(&sel, vh->v[i]);
+	/* a large batch takes a while: say so before the work starts */
+	if (sel.n > 1) {
+		tui_message(t, "Preparing the fix for %zu vhosts...", sel.n);
+		tui_redraw(t);
+	}
 	wizard_choose_batch(&t->wz, (struct cf_vhost *const *)sel.v, sel.n);
 	vec_free(&sel);
 	tui_goto(t, STEP_DIAG);
+	free(t->msg);
+	t->msg = NULL;
 }
 
 static void

@@ -325,6 +325,18 @@ write_save_done(struct tui *t, const char *path)
 	free(q);
 }
 
+static const char *
+write_off(struct tui *t, int action)
+{
+	if (action == TUI_RELOAD && !t->wz.opts.dry_run && !t->wz.have_res)
+		return "A reload needs the running system (--root /) or "
+		    "--reload-cmd.";
+	if (action == TUI_SAVE)
+		return "A patch is saved in a dry run (--dry-run); here y "
+		    "writes the changes.";
+	return NULL;
+}
+
 static void
 write_key(struct tui *t, int action, int ch)
 {
@@ -363,6 +375,7 @@ write_key(struct tui *t, int action, int ch)
 
 const struct screen screen_write = {
 	.title = "Write",
+	.off = write_off,
 	.keys = write_keys,
 	.nkeys = sizeof write_keys / sizeof write_keys[0],
 	.mode = write_mode,

@@ -303,20 +303,44 @@ tui_put(struct tui *t, int y, int x, int w, int attr, const char *s,
     size_t skip)
 {
 	struct tui_cell_walk	cw;
+	const char		*more = NULL;
+	int			 cut, mw = 0;
 
 	if (w <= 0 || y < 0 || y >= LINES || x >= COLS || s == NULL)
 		return 0;
 	if (x + w > COLS)
 		w = COLS - x;
+	/* Text cut at the right edge ends with the "more" mark, so a cut
+	 * line never reads as a whole one (issue 16). */
+	memset(&cw, 0, sizeof cw);
+	cw.w = w;
+	cw.skip = skip;
+	tui_walk(&cw, s);
+	cut = cw.full;
+	if (cut) {
+		more = tui_glyph(t, TG_MORE);
+		mw = (int)tui_width(more);
+		if (mw > w)
+			mw = w;
+	}
 	memset(&cw, 0, sizeof cw);
 	cw.t = t;
 	cw.y = y;
 	cw.x = x;
-	cw.w = w;
+	cw.w = w - mw;
 	cw.skip = skip;
 	cw.draw = 1;
 	attrset(tui_attr(attr));
 	tui_walk(&cw, s);
+	if (cut) {
+		/* a wide character may leave a cell before the mark */
+		while (cw.used < w - mw)
+			mvaddch(y, x + cw.used++, ' ');
+		cw.full = 0;
+		cw.w = w;
+		tui_walk(&cw, more);
+		cw.used = w;
+	}
 	attrset(A_NORMAL);
 	return cw.used;
 }
@@ -414,4 +438,25 @@ tui_sev_glyph(enum sev s)
 	default:
 		return TG_INFO;
 	}
+}
+
+const char *
+tui_vhost_name(const struct tui *t, const struct cf_vhost *v)
+{
+	const struct vec	*vh = &t->wz.config->vhosts;
+	size_t			 k, a, b;
+
+	if (v->server_name != NULL)
+		return v->server_name;
+	/* the first vhost on each of its addresses takes the requests no
+	 * other name matches, as vhostfix list says */
+	for (k = 0; k < vh->n && vh->v[k] != v; k++) {
+		const struct cf_vhost	*w = vh->v[k];
+
+		for (a = 0; a < v->naddrs; a++)
+			for (b = 0; b < w->naddrs; b++)
+				if (strcmp(v->addrs[a], w->addrs[b]) == 0)
+					return "(no ServerName)";
+	}
+	return "(default vhost)";
 }

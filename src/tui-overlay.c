@@ -133,13 +133,18 @@ tui_key_shadowed(const struct screen *s, unsigned mode,
 	return l > 0;
 }
 
+/* The key line: the screen's keys, then help and quit.  When they do not
+ * fit, the scroll summaries (j/k) go first, then the screen's keys from
+ * the end but Enter and Esc, then those; help and quit always stay. */
 static void
 tui_draw_keyline(struct tui *t)
 {
 	const struct screen	*s = t->screen;
+	const struct screen_key	*shown[64];
+	int			 global[64], keep[64];
 	unsigned		 mode = tui_mode(t);
-	int			 x = 1, y = LINES - 1, n;
-	size_t			 i, nkeys;
+	int			 x = 1, y = LINES - 1, n, total = 1, drop;
+	size_t			 i, nkeys, ns = 0;
 
 	tui_fill(t, y, 0, COLS, TA_NORMAL);
 	for (n = 0; n < 2; n++) {
@@ -147,21 +152,42 @@ tui_draw_keyline(struct tui *t)
 
 		if (t->help || t->ask != NULL || t->prompt != NULL)
 			break;
-		for (i = 0; i < nkeys; i++) {
+		for (i = 0; i < nkeys && ns < 64; i++) {
 			const struct screen_key	*k = &keys[i];
 
 			if (k->label == NULL || !tui_key_active(k, mode) ||
 			    (n == 1 && tui_key_shadowed(s, mode, k)))
 				continue;
-			x += tui_put(t, y, x, COLS - x, TA_KEY, k->name, 0);
-			x += tui_put(t, y, x, COLS - x, TA_NORMAL, " ", 0);
-			x += tui_put(t, y, x, COLS - x, TA_NORMAL, k->label,
-			    0);
-			x += tui_put(t, y, x, COLS - x, TA_NORMAL, "  ", 0);
+			global[ns] = n;
+			keep[ns] = 1;
+			shown[ns++] = k;
+			total += (int)(tui_width(k->name) +
+			    tui_width(k->label)) + 3;
 		}
 	}
+	for (drop = 0; drop < 3; drop++)
+		for (i = ns; i-- > 0 && total - 2 > COLS;) {
+			if (global[i] || !keep[i] ||
+			    (drop == 0 && shown[i]->action != TUI_NONE) ||
+			    (drop == 1 && (shown[i]->action == TUI_ENTER ||
+			    shown[i]->action == TUI_BACK)))
+				continue;
+			keep[i] = 0;
+			total -= (int)(tui_width(shown[i]->name) +
+			    tui_width(shown[i]->label)) + 3;
+		}
+	for (i = 0; i < ns; i++) {
+		if (!keep[i])
+			continue;
+		x += tui_put(t, y, x, COLS - x, TA_KEY, shown[i]->name, 0);
+		x += tui_put(t, y, x, COLS - x, TA_NORMAL, " ", 0);
+		x += tui_put(t, y, x, COLS - x, TA_NORMAL, shown[i]->label, 0);
+		x += 2;
+	}
 	if (t->help)
-		tui_put(t, y, 1, COLS - 1, TA_KEY, "any key: close help", 0);
+		tui_put(t, y, 1, COLS - 1, TA_KEY, t->help_more > 0 ||
+		    t->help_top > 0 ? "j/k scroll  any other key: close help" :
+		    "any key: close help", 0);
 	else if (t->ask != NULL)
 		tui_put(t, y, 1, COLS - 1, TA_KEY, "y yes  n no  Esc no", 0);
 	else if (t->prompt != NULL)
@@ -169,13 +195,17 @@ tui_draw_keyline(struct tui *t)
 		    "Enter accept  Esc cancel  Backspace delete", 0);
 }
 
+/* The help: the screen's title and the legend, then one entry per key,
+ * its text wrapped; the entries scroll (j/k, PgUp/PgDn) when they do not
+ * fit, with a mark where there is more. */
 void
 tui_draw_help(struct tui *t, int y, int h)
 {
 	const struct screen	*s = t->screen;
 	unsigned		 mode = tui_mode(t);
-	int			 r = y + 1, n;
-	size_t			 i, nkeys;
+	int			 r = y + 1, n, top, last = y + h - 1;
+	int			 wtext = COLS - 21;
+	size_t			 i, nkeys, row = 0, rows, from;
 	char			*legend;
 
 	tui_box(t, y, 0, h, COLS);
@@ -183,29 +213,58 @@ tui_draw_help(struct tui *t, int y, int h)
 	legend = xasprintf("%s error   %s warning   %s info   %s fine   "
 	    "* marked", tui_glyph(t, TG_ERROR), tui_glyph(t, TG_WARNING),
 	    tui_glyph(t, TG_INFO), tui_glyph(t, TG_FINE));
-	tui_put(t, r++, 2, COLS - 4, TA_NORMAL, legend, 0);
+	r += (int)tui_wrap(t, legend, 2, COLS - 4, r, TA_NORMAL, 0, 2) > 1 ?
+	    2 : 1;
 	free(legend);
 	r++;
+	top = r;
+	if (t->help_top < 0)
+		t->help_top = 0;
 	for (n = 0; n < 2; n++) {
 		const struct screen_key	*keys = tui_keymap(s, n, &nkeys);
 
-		for (i = 0; i < nkeys && r < y + h - 1; i++) {
+		for (i = 0; i < nkeys; i++) {
 			if (!tui_key_active(&keys[i], mode) ||
 			    keys[i].help == NULL ||
 			    (n == 1 && tui_key_shadowed(s, mode, &keys[i])))
 				continue;
-			tui_put(t, r, 2, 16, TA_KEY, keys[i].name, 0);
-			tui_put(t, r, 19, COLS - 21, TA_NORMAL, keys[i].help,
-			    0);
-			r++;
+			rows = tui_wrap(t, keys[i].help, 19, wtext, -1,
+			    TA_NORMAL, 0, 0);
+			if (row + rows > (size_t)t->help_top) {
+				from = row < (size_t)t->help_top ?
+				    (size_t)t->help_top - row : 0;
+				if (from == 0 && r < last)
+					tui_put(t, r, 2, 16, TA_KEY,
+					    keys[i].name, 0);
+				if (r < last)
+					tui_wrap(t, keys[i].help, 19, wtext,
+					    r, TA_NORMAL, from,
+					    (size_t)(last - r));
+				r += (int)(rows - from);
+			}
+			row += rows;
 		}
 	}
+	/* past the end: scroll back so the last entry is at the bottom */
+	if (t->help_top > 0 && row < (size_t)t->help_top + (size_t)(last -
+	    top)) {
+		t->help_top = row > (size_t)(last - top) ?
+		    (int)row - (last - top) : 0;
+		tui_draw_help(t, y, h);
+		return;
+	}
+	t->help_more = r > last ? r - last : 0;
+	if (t->help_top > 0)
+		tui_put(t, top, COLS - 2, 1, TA_KEY, "^", 0);
+	if (t->help_more > 0)
+		tui_put(t, last, 2, COLS - 4, TA_KEY, " more below: j/Down, "
+		    "PgDn ", 0);
 }
 
 static void
 tui_draw_ask(struct tui *t)
 {
-	int	w, h = 5, x, y;
+	int	w, h, x, y, rows;
 	size_t	qw = tui_width(t->ask->question);
 
 	w = (int)qw + 4;
@@ -213,11 +272,18 @@ tui_draw_ask(struct tui *t)
 		w = 30;
 	if (w > COLS - 2)
 		w = COLS - 2;
+	/* a long question wraps inside the box */
+	rows = (int)tui_wrap(t, t->ask->question, 0, w - 4, -1, TA_HEADING,
+	    0, 0);
+	if (rows > LINES - 8)
+		rows = LINES - 8;
+	h = rows + 4;
 	x = (COLS - w) / 2;
 	y = (LINES - h) / 2;
 	tui_box(t, y, x, h, w);
-	tui_put(t, y + 1, x + 2, w - 4, TA_HEADING, t->ask->question, 0);
-	tui_put(t, y + 3, x + 2, w - 4, TA_KEY, "y yes   n no", 0);
+	tui_wrap(t, t->ask->question, x + 2, w - 4, y + 1, TA_HEADING, 0,
+	    (size_t)rows);
+	tui_put(t, y + h - 2, x + 2, w - 4, TA_KEY, "y yes   n no", 0);
 }
 
 static void
@@ -340,7 +406,33 @@ tui_overlay_key(struct tui *t, int ch)
 		return 1;
 	}
 	if (t->help) {
+		/* scroll a help that does not fit; any other key closes */
+		switch (ch) {
+		case KEY_DOWN:
+		case 'j':
+			if (t->help_more > 0)
+				t->help_top++;
+			return 1;
+		case KEY_NPAGE:
+		case ' ':
+			if (t->help_more > 0)
+				t->help_top += LINES / 2;
+			return 1;
+		case KEY_UP:
+		case 'k':
+			if (t->help_top > 0)
+				t->help_top--;
+			return 1;
+		case KEY_PPAGE:
+			t->help_top -= LINES / 2;
+			if (t->help_top < 0)
+				t->help_top = 0;
+			return 1;
+		default:
+			break;
+		}
 		t->help = 0;
+		t->help_top = 0;
 		return 1;
 	}
 	return 0;

@@ -88,9 +88,9 @@ tui_lines(struct tui_view *v, int attr, const char *indent,
 /* Split prose into rows of at most w columns at spaces; continuation
  * rows are indented 4 more than the line.  Calls fn per row (NULL: just
  * count).  Returns the number of rows. */
-static size_t
-tui_wrap(struct tui *t, const char *s, int w, int y, int attr, size_t from,
-    size_t maxrows)
+size_t
+tui_wrap(struct tui *t, const char *s, int x, int w, int y, int attr,
+    size_t from, size_t maxrows)
 {
 	size_t		 rows = 0, indent = 0;
 	const char	*p = s;
@@ -132,8 +132,8 @@ tui_wrap(struct tui *t, const char *s, int w, int y, int attr, size_t from,
 			chunk = xstrndup(p, (size_t)(brk - p));
 			buf_printf(&row, "%*s%s", (int)first, "", chunk);
 			free(chunk);
-			tui_put(t, y + (int)(rows - from), 0, w, attr, row.data,
-			    0);
+			tui_put(t, y + (int)(rows - from), x, w, attr,
+			    row.data, 0);
 		}
 		rows++;
 		p = brk;
@@ -147,14 +147,20 @@ tui_wrap(struct tui *t, const char *s, int w, int y, int attr, size_t from,
 }
 
 int
-tui_put_wrapped(struct tui *t, int y, int maxrows, int attr, const char *s)
+tui_put_wrapped(struct tui *t, int y, int x, int maxrows, int attr,
+    const char *s)
 {
 	size_t	n;
 
-	if (maxrows <= 0)
+	if (maxrows <= 0 || x >= COLS - 1)
 		return 0;
-	n = tui_wrap(t, s, COLS - 1, y, attr, 0, (size_t)maxrows);
-	return n < (size_t)maxrows ? (int)n : maxrows;
+	n = tui_wrap(t, s, x, COLS - 1 - x, y, attr, 0, (size_t)maxrows);
+	if (n <= (size_t)maxrows)
+		return (int)n;
+	/* rows left out: the last one shown says so */
+	tui_put(t, y + maxrows - 1, COLS - 2, 1, TA_KEY,
+	    tui_glyph(t, TG_MORE), 0);
+	return maxrows;
 }
 
 static size_t
@@ -162,7 +168,7 @@ tui_line_rows(struct tui *t, const struct tui_line *l, int w)
 {
 	if (!l->wrap || l->text[0] == '\0')
 		return 1;
-	return tui_wrap(t, l->text, w, -1, l->attr, 0, 0);
+	return tui_wrap(t, l->text, 0, w, -1, l->attr, 0, 0);
 }
 
 size_t
@@ -198,14 +204,12 @@ tui_view_draw(struct tui *t, struct tui_view *v, int y, int h)
 			int	yy = y + (int)(row + from - v->scroll);
 
 			if (l->wrap && l->text[0] != '\0')
-				tui_wrap(t, l->text, w, yy, l->attr, from,
+				tui_wrap(t, l->text, 0, w, yy, l->attr, from,
 				    (size_t)h - (row + from - v->scroll));
-			else if (tui_put(t, yy, 0, w, l->attr, l->text,
-			    v->hscroll) >= w && tui_width(l->text) >
-			    v->hscroll + (size_t)w)
-				/* cut at the edge: say so (l/> scrolls) */
-				tui_put(t, yy, w - 1, 1, TA_KEY,
-				    tui_glyph(t, TG_MORE), 0);
+			else	/* cut at the edge: tui_put says so (l/>
+				 * scrolls) */
+				tui_put(t, yy, 0, w, l->attr, l->text,
+				    v->hscroll);
 		}
 		row += n;
 	}

@@ -95,9 +95,11 @@ tui_signals(void)
 		sigaction(crash_sigs[i], &sa, NULL);
 }
 
-/* Home and End as terminals send them whatever TERM says: PuTTY, the
- * Linux console and tmux send ESC [1~ / ESC [4~, xterm ESC OH / ESC OF or
- * ESC [H / ESC [F.  Unbound sequences only. */
+/* The keys as xterm-like terminals (and tmux) send them, whatever TERM's
+ * terminfo says: a vt100 entry lacks PgUp, PgDn, Home, End, Insert and
+ * Delete, and PuTTY, the Linux console and tmux send Home and End as
+ * ESC [1~ / ESC [4~, xterm ESC OH / ESC OF or ESC [H / ESC [F; the arrows
+ * come as ESC [A or, in keypad mode, ESC OA.  Unbound sequences only. */
 static void
 tui_extra_keys(void)
 {
@@ -113,12 +115,55 @@ tui_extra_keys(void)
 		{ "\033[8~", KEY_END },
 		{ "\033[F", KEY_END },
 		{ "\033OF", KEY_END },
+		{ "\033[5~", KEY_PPAGE },
+		{ "\033[6~", KEY_NPAGE },
+		{ "\033[2~", KEY_IC },
+		{ "\033[3~", KEY_DC },
+		{ "\033[A", KEY_UP },
+		{ "\033[B", KEY_DOWN },
+		{ "\033[C", KEY_RIGHT },
+		{ "\033[D", KEY_LEFT },
+		{ "\033OA", KEY_UP },
+		{ "\033OB", KEY_DOWN },
+		{ "\033OC", KEY_RIGHT },
+		{ "\033OD", KEY_LEFT },
+		{ "\033OP", KEY_F(1) },
 	};
 	size_t	i;
 
 	for (i = 0; i < sizeof extra / sizeof extra[0]; i++)
 		if (key_defined(extra[i].seq) == 0)
 			define_key(extra[i].seq, extra[i].key);
+}
+
+/* After an Esc: the rest of a sequence no terminfo entry names arrives
+ * with it, at once (an Esc typed alone has nothing after it within the
+ * escape delay).  Swallow such a sequence, up to its final byte, rather
+ * than take it as Esc and a few keys (Esc and any other key sent at once
+ * stay two keys).  Returns 1 if it was one. */
+static int
+tui_swallow_sequence(void)
+{
+	int	ch, n = 0;
+
+	timeout(0);
+	ch = getch();
+	if (ch == ERR)
+		return 0;
+	if (ch != '[' && ch != 'O') {
+		/* Esc, then a key typed (or sent) with it: both count */
+		ungetch(ch);
+		return 0;
+	}
+	/* CSI: parameters, then a final byte @..~; SS3: one byte */
+	if (ch == 'O') {
+		(void)getch();
+		return 1;
+	}
+	while ((ch = getch()) != ERR && n++ < 32)
+		if (ch >= 0x40 && ch <= 0x7e)
+			break;
+	return 1;
 }
 
 static int
@@ -389,6 +434,20 @@ tui_key(struct tui *t, int ch)
 	}
 	if (wizard_busy(&t->wz) && !tui_action_light(action))
 		tui_wait_diagnosis(t);
+	if (action == TUI_NONE && s->off != NULL) {
+		/* a key of this screen that is off now says why */
+		const struct screen_key	*keys = tui_keymap(s, 0, &nkeys);
+		const char		*why;
+
+		for (i = 0; i < nkeys; i++)
+			for (j = 0; keys[i].keys[j] != 0; j++)
+				if (keys[i].keys[j] == ch &&
+				    (why = s->off(t, keys[i].action)) !=
+				    NULL) {
+					tui_message(t, "%s", why);
+					return;
+				}
+	}
 	switch (action) {
 	case TUI_NONE:
 		if (ch == 12)	/* ^L */
@@ -439,6 +498,8 @@ tui_run(struct tui_opts *opts)
 			continue;
 		}
 		if (ch == ERR || ch == KEY_RESIZE)
+			continue;
+		if (ch == 27 && tui_swallow_sequence())
 			continue;
 		tui_key(&t, ch);
 	}

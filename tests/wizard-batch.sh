@@ -26,9 +26,9 @@ wait_for "Step 1 of 7 Virtual hosts" "0 marked  1/6"
 press A
 wait_for "3 marked  1/6" "▶*✗ error   app.example.com" \
     " *✗ error   wiki.example.com" " *! warning secure.example.com *:80 *:443" \
-    "  ✓ fine    shop.example.com"
+    "  i info    shop.example.com"
 press End Space
-wait_for "4 marked  6/6" "▶*✓ fine    shop.example.com"
+wait_for "4 marked  6/6" "▶*i info    shop.example.com"
 press Enter
 wait_for "Step 2 of 7 Diagnosis: 5 vhosts" "5 vhosts fixed together"
 press Enter
@@ -38,8 +38,10 @@ press Enter
 wait_for "Step 4 of 7 Extras"
 press Enter
 wait_for "Step 5 of 7 Review the diff" "Host header per vhost" \
-    "app.example.com                          preserved: no" \
-    "shop.example.com                         preserved: yes"
+    "preserved: no  app.example.com *:80" \
+    "preserved: yes shop.example.com *:80" \
+    "preserved: no  secure.example.com *:80" \
+    "preserved: no  secure.example.com *:443"
 # shop keeps its ProxyPreserveHost On, the others keep theirs off
 # the jump list of files, and n jumps to the next file's diff
 tmux -S "$SOCK" resize-window -t wiz -x 80 -y 50

@@ -65,7 +65,7 @@ wait_for "Step 1 of 7 Virtual hosts" "ok fine"
 keys A
 wait_for "3 marked" ">*X error"
 keys End Space
-wait_for "4 marked" ">*ok fine   shop.example.com"
+wait_for "4 marked" ">*i info    shop.example.com"
 keys '?'
 wait_for "X error   ! warning   i info   ok fine   * marked"
 keys x Enter
@@ -75,6 +75,88 @@ keys Enter
 wait_for "(*) Keep each vhost's own setting" "( ) No, send the backend's"
 screen | grep -q "[─✗✓▶…•]" && fail "UTF-8 glyphs on a vt100"
 keys q y
+wait_exit >/dev/null
+
+# the list names the nameless vhost as `vhostfix list` does, shows an
+# info as one, and `a` with no errors left says so
+new_tree "$ROOT"
+start_wizard "" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts" "(default vhost)    *:80" \
+    "i info    shop.example.com"
+keys / b l o g Enter a
+wait_for "No vhost has errors."
+keys Escape q
+wait_exit >/dev/null
+
+# 60x16, the minimum: the key line keeps help and quit, the help scrolls,
+# the quit question wraps, the review's Host list shows each answer
+start_wizard "" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts"
+tmux -S "$SOCK" resize-window -t wiz -x 60 -y 16
+wait_for "Enter diagnose" "?/F1 help  q quit"
+# the heading's counts and counter apart, each file told apart
+wait_for "7 vhosts: 2 errors, 1 warning   " "0 marked  1/6" \
+    "app.example…conf:3" "wiki.exampl…conf:3"
+keys A Enter
+wait_for "Step 2 of 7 Diagnosis: 4 vhosts"
+keys Enter n Enter
+wait_for "Step 5 of 7 Review the diff: 4 vhosts" "?/F1 help  q quit"
+keys Down Down
+wait_for "preserved: no  secure.example.com *:443"
+keys '?'
+wait_for "more below: j/Down, PgDn" "j/k scroll  any other key: close help"
+screen | grep -q "q                quit" && fail "help fits at 60x16?"
+keys PageDown PageDown
+wait_for "q                quit (asks first if a change is"
+wait_gone "more below"
+keys x
+wait_gone "close help"
+keys q
+wait_for "Quit without" "writing it?" "y yes   n no"
+keys y
+wait_exit >/dev/null
+
+# keys that are off say why: r and s on the Write step outside a dry run,
+# r on Done with no running system and no --reload-cmd
+new_tree "$ROOT"
+start_wizard "" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts"
+keys Enter Enter n Enter Enter
+wait_for "Step 6 of 7 Write"
+keys r
+wait_for "A reload needs the running system (--root /) or --reload-cmd."
+keys s
+wait_for "A patch is saved in a dry run (--dry-run); here y writes"
+keys y
+wait_for "Enter continue"
+keys Enter
+wait_for "Step 7 of 7 Done" "u undo"
+keys r
+wait_for "A reload needs the running system (--root /) or --reload-cmd."
+keys q
+wait_exit >/dev/null
+
+# a vt100 (tmux sends xterm keys its terminfo lacks): PgDn on Done pages,
+# not Esc and keys (which went back and lost the undo); an unknown
+# sequence is swallowed; Esc alone still goes back
+new_tree "$ROOT"
+start_wizard "TERM=vt100" --no-configtest
+wait_for "Step 1 of 7 Virtual hosts"
+keys Enter Enter n Enter Enter y
+wait_for "Enter continue"
+keys Enter
+wait_for "Step 7 of 7 Done" "u undo"
+keys NPage
+sleep 0.5
+keys PPage End Home
+sleep 0.5
+tmux -S "$SOCK" send-keys -t wiz -l "$(printf '\033[99~')"
+sleep 0.5
+screen | grep -q "Step 7 of 7 Done" || fail "a key sequence left Done"
+wait_for "u undo"
+keys Escape
+wait_for "Step 1 of 7 Virtual hosts"
+keys q
 wait_exit >/dev/null
 
 # the demo: undo is offered while the wizard runs, not as a command that

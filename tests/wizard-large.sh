@@ -60,13 +60,18 @@ wait_for "fine2.example.com"
 wait_for "$counts"
 # the cursor stayed on its vhost (now near the end), and the vhosts with
 # errors come first
-screen | grep -q "▶ ✓ fine    fine1\.example\.com" ||
+screen | grep -q "▶ i info    fine1\.example\.com" ||
     fail "the cursor left its vhost when the rows were ranked"
 keys Home
 wait_for " 1/20003"
 screen | grep -A2 "File:line" | grep -q "site0\.example\.com" ||
     fail "errors not ranked first after the diagnosis"
 screen | grep -q "fine0\.example\.com" && fail "fine vhosts still on top"
+# a filter on the full heading: the filter and the counter stay apart
+keys / s i t e 1 2 3 4 5 Enter
+wait_for "filter: site12345" "0 marked  1/1"
+keys Escape
+wait_for "$counts"
 keys q
 wait_exit >/dev/null
 
@@ -79,6 +84,11 @@ keys j Enter
 wait_for "Step 2 of 7 Diagnosis: fine1.example.com"
 keys Escape
 wait_for "$counts"
-keys q
-wait_exit >/dev/null
+# marking the 20,000 and Enter: the long preparation says so at once
+keys a
+wait_for "20000 marked:"
+keys Enter
+wait_for "Preparing the fix for 20000 vhosts..."
+pid=$(wizard_pid)
+[ -n "$pid" ] && kill -KILL "$pid"
 exit 0
