@@ -96,6 +96,9 @@ struct wz_written {
 						   with the command */
 	int			 undone;	/* 1 undone, -1 the undo
 						   failed */
+	char			*patch;		/* a dry run: the patch saved
+						   instead (files: what it
+						   changes), or NULL */
 	char			*undo_error;	/* why, when it failed */
 };
 
@@ -290,6 +293,10 @@ int	 wizard_save_patch(struct wizard *, const char *path, int overwrite);
 /* "./vhostfix-app.example.com.patch": the default patch file name.
  * Caller frees. */
 char	*wizard_patch_name(const struct wizard *);
+/* The command that applies a saved patch (file; NULL: "FILE") to the
+ * tree: "patch -p1 -d ROOT < FILE"; on the demo, whose copy is gone at
+ * exit, to a copy of the demo tree ("DIR").  Caller frees. */
+char	*wizard_patch_command(const struct wizard *, const char *file);
 /* The command that undoes the write, as a shell line ("vhostfix --root
  * R rollback ID"), or NULL without a backup set.  Caller frees. */
 char	*wizard_undo_command(const struct wizard *);

@@ -131,10 +131,12 @@ done_build(struct tui *t)
 	undo = wizard_undo_command(w);
 	if (w->opts.dry_run) {
 		if (w->patch_path != NULL) {
+			char	*cmd = wizard_patch_command(w, w->patch_path);
+
 			tui_line(tv, TA_NORMAL, "Patch saved to %s; apply it "
 			    "with:", w->patch_path);
-			tui_wline(tv, TA_HEADING, "  patch -p1 -d %s < %s",
-			    w->config->root, w->patch_path);
+			tui_wline(tv, TA_HEADING, "  %s", cmd);
+			free(cmd);
 		} else
 			tui_line(tv, TA_NORMAL, "%s", "The patch was not "
 			    "saved.");

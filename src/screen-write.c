@@ -137,23 +137,22 @@ static void
 write_dry_lines(struct tui *t, struct tui_view *tv)
 {
 	size_t	n = t->wz.fix.rendered.n;
+	char	*cmd;
 
 	tui_line(tv, TA_HEADING, "%s", "Dry run: nothing is written.");
 	tui_line(tv, TA_NORMAL, "The fix for %s changes %zu file%s:",
 	    write_what(t), n, n == 1 ? "" : "s");
 	write_files(t, tv);
 	tui_line(tv, TA_NORMAL, "%s", "");
+	cmd = wizard_patch_command(&t->wz, t->wz.patch_path);
 	if (t->wz.patch_path != NULL) {
 		tui_line(tv, TA_OK, "Saved the diff to %s.", t->wz.patch_path);
 		tui_line(tv, TA_NORMAL, "%s", "Apply it later with:");
-		tui_line(tv, TA_NORMAL, "  patch -p1 -d %s < %s",
-		    t->wz.config->root, t->wz.patch_path);
-	} else {
+	} else
 		tui_wline(tv, TA_NORMAL, "%s", "Press s to save the diff as a "
 		    "patch file; apply it later with:");
-		tui_line(tv, TA_NORMAL, "  patch -p1 -d %s < FILE",
-		    t->wz.config->root);
-	}
+	tui_line(tv, TA_NORMAL, "  %s", cmd);
+	free(cmd);
 	tui_line(tv, TA_NORMAL, "%s", "");
 	tui_line(tv, TA_NORMAL, "%s", "Press Enter to finish.");
 }

@@ -125,6 +125,7 @@ wizard_session_summary(const struct wizard *w)
 	const struct vec	*ws = &w->session.writes;
 	struct buf		 b = { 0 };
 	size_t			 i, j, nfiles = 0, nleft = 0, nundone = 0;
+	size_t			 npatches = 0;
 
 	if (ws->n == 0)
 		return xstrdup("");
@@ -133,6 +134,10 @@ wizard_session_summary(const struct wizard *w)
 	for (i = 0; i < ws->n; i++) {
 		const struct wz_written	*wr = ws->v[i];
 
+		if (wr->patch != NULL) {
+			npatches++;
+			continue;
+		}
 		if (wr->undone == 1) {
 			nundone++;
 			continue;
@@ -149,10 +154,25 @@ wizard_session_summary(const struct wizard *w)
 	for (i = 0; i < ws->n; i++) {
 		const struct wz_written	*wr = ws->v[i];
 
-		for (j = 0; wr->undone != 1 && j < wr->files.n; j++)
+		for (j = 0; wr->patch == NULL && wr->undone != 1 &&
+		    j < wr->files.n; j++)
 			buf_printf(&b, "  %s\n", (const char *)wr->files.v[j]);
 	}
-	buf_adds(&b, "Backup sets:\n");
+	if (npatches > 0)
+		buf_adds(&b, "Patches saved (a dry run: nothing written):\n");
+	for (i = 0; i < ws->n; i++) {
+		const struct wz_written	*wr = ws->v[i];
+		char			*cmd;
+
+		if (wr->patch == NULL)
+			continue;
+		cmd = wizard_patch_command(w, wr->patch);
+		buf_printf(&b, "  %s (%zu file%s): %s\n", wr->patch,
+		    wr->files.n, wr->files.n == 1 ? "" : "s", cmd);
+		free(cmd);
+	}
+	if (npatches < ws->n)
+		buf_adds(&b, "Backup sets:\n");
 	for (i = 0; i < ws->n; i++) {
 		const struct wz_written	*wr = ws->v[i];
 
@@ -169,7 +189,7 @@ wizard_session_summary(const struct wizard *w)
 		else
 			buf_printf(&b, "  %s\n", wr->backup_id);
 	}
-	if (w->opts.demo)
+	if (w->opts.demo && npatches < ws->n)
 		buf_adds(&b, "The demo's private copy is removed as the wizard ends, "
 		    "its backup sets with it: undo works while the wizard runs "
 		    "(u on the Done screen).\n");

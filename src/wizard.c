@@ -133,6 +133,7 @@ wizard_written_free(void *p)
 	free(wr->backup_id);
 	free(wr->undo);
 	free(wr->undo_error);
+	free(wr->patch);
 	vec_free_all(&wr->files, free);
 	vec_free_all(&wr->left, free);
 	free(wr);
@@ -581,7 +582,53 @@ wizard_save_patch(struct wizard *w, const char *path, int overwrite)
 	free(w->patch_path);
 	w->patch_path = xstrdup(path);
 	w->pending = 0;
+	/* for the summary on exit: where it is, what it changes (saved
+	 * over, the same file once) */
+	{
+		struct wz_written	*wr = NULL;
+		size_t			 i;
+
+		for (i = 0; i < w->session.writes.n && wr == NULL; i++) {
+			struct wz_written	*o = w->session.writes.v[i];
+
+			if (o->patch != NULL && strcmp(o->patch, path) == 0) {
+				wr = o;
+				vec_free_all(&wr->files, free);
+			}
+		}
+		if (wr == NULL) {
+			wr = xcalloc(1, sizeof *wr);
+			wr->patch = xstrdup(path);
+			vec_push(&w->session.writes, wr);
+		}
+		for (i = 0; i < w->fix.rendered.n; i++)
+			vec_push(&wr->files, xstrdup(((const struct rendered *)
+			    w->fix.rendered.v[i])->file->real));
+	}
 	return 0;
+}
+
+static void	wizard_shell_word(struct buf *, const char *);
+
+char *
+wizard_patch_command(const struct wizard *w, const char *file)
+{
+	struct buf	b = { 0 };
+
+	buf_adds(&b, "patch -p1 -d ");
+	if (w->opts.demo)
+		buf_adds(&b, "DIR");
+	else
+		wizard_shell_word(&b, w->config->root);
+	buf_adds(&b, " < ");
+	if (file != NULL)
+		wizard_shell_word(&b, file);
+	else
+		buf_adds(&b, "FILE");
+	if (w->opts.demo)
+		buf_adds(&b, "    (DIR: a copy of the demo tree; this one is "
+		    "gone at exit)");
+	return buf_steal(&b);
 }
 
 char *

@@ -49,6 +49,11 @@ wait_for "Step 1 of 7 Virtual hosts" "app.example.com"
 # saved: nothing pending, q quits at once
 keys q
 assert_clean_exit
+# the summary says where the patch is and how it applies
+# (the whole line is checked by test-wizard: here it wraps at 80 columns)
+wait_for "vhostfix session: 0 files written" \
+    "Patches saved (a dry run: nothing written):" \
+    "./vhostfix-app.example.com.patch (1 file): patch -p1 -d "
 
 snapshot "$ROOT" > "$W/after"
 cmp -s "$W/before" "$W/after" || {

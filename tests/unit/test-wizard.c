@@ -350,6 +350,20 @@ test_dry_run(void)
 	CHECK(wizard_save_patch(&w, patch, 0) == -1 && errno == EEXIST);
 	CHECK(wizard_save_patch(&w, patch, 1) == 0);
 	CHECK(wizard_undo_command(&w) == NULL);
+	/* the summary: the patch once, where it is and how it applies */
+	{
+		char	*sum = wizard_session_summary(&w);
+		char	*want = xasprintf("vhostfix session: 0 files written\n"
+			    "Patches saved (a dry run: nothing written):\n"
+			    "  %s (1 file): patch -p1 -d %s < %s\n", patch,
+			    root, patch);
+
+		CHECK(strcmp(sum, want) == 0);
+		if (strcmp(sum, want) != 0)
+			fprintf(stderr, "summary:\n%s", sum);
+		free(want);
+		free(sum);
+	}
 	CHECK(wizard_finish(&w, &err) == 0);
 	CHECK(same_file(root, pristine, APP));
 	free(patch);
