@@ -173,7 +173,7 @@ apply(const struct buf *diff, const char *old, size_t oldlen,
 			}
 			if (tag == ' ' || tag == '-') {
 				if (b == 0 || cur >= no || !same(&l, &o[cur])) {
-					why = "context or removed line mismatch";
+					why = "context or removed line differs";
 					goto done;
 				}
 				cur++;
