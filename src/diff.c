@@ -8,9 +8,9 @@
  * exactly once in each side, in the same order on both (patience diff:
  * the longest increasing run of such anchors), and each piece between
  * two anchors is diffed the same way.  A piece with no anchor whose
- * search is still too dear becomes a plain delete and add: correct,
- * only less small.  Lines are numbered by a hash table first, so that
- * comparing two lines is comparing two numbers. */
+ * search is still too dear is cut in halves, each diffed the same way:
+ * correct, only less small.  Lines are numbered by a hash table first,
+ * so that comparing two lines is comparing two numbers. */
 #include "config.h"
 
 #include <stdint.h>
@@ -26,7 +26,7 @@
 #define MYERS_WORK	((uint64_t)1 << 25)
 /* Steps all searches of one diff may take, plus 64 per line. */
 #define MYERS_TOTAL	((uint64_t)1 << 26)
-/* Patience nesting; deeper pieces are diffed as a delete and add. */
+/* Patience and halving nesting; deeper pieces become a delete and add. */
 #define PATIENCE_DEPTH	64
 
 struct line {
@@ -317,9 +317,15 @@ diff_region(struct dctx *x, const size_t *a, size_t n, const size_t *b,
 	bj = xmalloc((n + 1) * sizeof *bj);
 	if (depth < PATIENCE_DEPTH)
 		na = diff_anchors(x, a, n, b, m, ai, bj);
-	if (na == 0) {
+	if (na == 0 && (depth >= PATIENCE_DEPTH || n + m <= 2)) {
 		diff_emit_ops(x, OP_DEL, n);
 		diff_emit_ops(x, OP_ADD, m);
+	} else if (na == 0) {
+		/* No anchor: halve both sides (any cut gives a correct
+		 * script; the halves are searched or halved again). */
+		diff_region(x, a, n / 2, b, m / 2, depth + 1);
+		diff_region(x, a + n / 2, n - n / 2, b + m / 2, m - m / 2,
+		    depth + 1);
 	} else {
 		pa = pb = 0;
 		for (i = 0; i < na; i++) {
