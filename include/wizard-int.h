@@ -13,6 +13,9 @@
 void	 wizard_find_partners(struct wizard *);
 /* v is one of the walk's vhosts. */
 int	 wizard_in_batch(const struct wizard *, const struct cf_vhost *v);
+/* Empty the batch; add v to it (once). */
+void	 wizard_batch_clear(struct wizard *);
+void	 wizard_batch_add(struct wizard *, struct cf_vhost *v);
 /* A vhost of the batch proxies on TLS. */
 int	 wizard_batch_tls(const struct wizard *);
 /* The fix choices of batch member i: the common ones, its own Host
@@ -27,5 +30,7 @@ void	 wizard_batch_plan(struct wizard *, struct plan *out);
 void	 wizard_diag_start(struct wizard *);
 /* End the diagnosis now; vhosts not reached keep no findings. */
 void	 wizard_diag_end(struct wizard *);
+/* Free w->byvhost (each vhost's findings, made as the diagnosis ends). */
+void	 wizard_byvhost_free(struct wizard *);
 
 #endif

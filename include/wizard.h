@@ -124,6 +124,14 @@ struct wizard {
 	unsigned char		*marked;	/* by vhost index: marked
 						   in the list for a batch */
 	size_t			 nmarked;
+	unsigned char		*inbatch;	/* by vhost index: in the
+						   batch (wizard_in_batch) */
+	struct vec		*byvhost;	/* by vhost index: its
+						   findings, once diagnosed */
+	size_t			 nbyvhost;
+	struct strmap		 offend;	/* "%p" of a node -> the node:
+						   the batch's non-info
+						   findings point at it */
 
 	/* the diagnosis while it runs (wizard_busy): the list is on
 	 * screen meanwhile, vhosts not yet diagnosed shown as such */
@@ -183,6 +191,9 @@ void	 wizard_free(struct wizard *);
  * (malloc'd) and the old tree kept. */
 int	 wizard_reload(struct wizard *, char **err);
 
+/* v's findings, in order (empty while v is not diagnosed yet). */
+const struct vec *wizard_vhost_findings(const struct wizard *,
+	    const struct cf_vhost *v);
 /* Worst severity of a vhost's findings: -1 none, else enum sev. */
 int	 wizard_vhost_worst(const struct wizard *, const struct cf_vhost *);
 /* Trees of more than this many vhosts are diagnosed while the list is on

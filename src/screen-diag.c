@@ -140,7 +140,7 @@ diag_mode(struct tui *t)
 static void
 diag_vhost(struct tui *t, struct tui_view *tv, const struct cf_vhost *v)
 {
-	const struct vec	*fs = &t->wz.findings;
+	const struct vec	*fs = wizard_vhost_findings(&t->wz, v);
 	const struct cf_file	*file = v->node->file;
 	size_t			 i, n = 0, nf = 0;
 	char			*src;
@@ -171,12 +171,7 @@ diag_vhost(struct tui *t, struct tui_view *tv, const struct cf_vhost *v)
 		    "  (no proxy lines: this vhost does not proxy)");
 	tui_line(tv, TA_NORMAL, "%s", "");
 
-	for (i = 0; i < fs->n; i++) {
-		const struct finding	*f = fs->v[i];
-
-		if (f->vhost == v)
-			nf++;
-	}
+	nf = fs->n;
 	tui_line(tv, TA_HEADING, "Findings (%zu)", nf);
 	if (nf == 0)
 		tui_line(tv, TA_OK, "  %s %s", tui_glyph(t, TG_FINE),
@@ -186,7 +181,7 @@ diag_vhost(struct tui *t, struct tui_view *tv, const struct cf_vhost *v)
 		for (i = 0; i < fs->n; i++) {
 			const struct finding	*f = fs->v[i];
 
-			if (f->vhost == v && (size_t)f->sev == n)
+			if ((size_t)f->sev == n)
 				diag_finding(t, tv, f);
 		}
 }

@@ -68,12 +68,34 @@ wizard_find_partners(struct wizard *w)
 int
 wizard_in_batch(const struct wizard *w, const struct cf_vhost *v)
 {
+	/* by index: the batch of 20,000 vhosts asks for every finding */
+	return v != NULL && w->inbatch != NULL && v->index >= 0 &&
+	    (size_t)v->index < w->config->vhosts.n &&
+	    w->config->vhosts.v[v->index] == v && w->inbatch[v->index];
+}
+
+void
+wizard_batch_clear(struct wizard *w)
+{
 	size_t	i;
 
-	for (i = 0; v != NULL && i < w->batch.n; i++)
-		if (w->batch.v[i] == v)
-			return 1;
-	return 0;
+	for (i = 0; w->inbatch != NULL && i < w->batch.n; i++) {
+		const struct cf_vhost	*v = w->batch.v[i];
+
+		if ((size_t)v->index < w->config->vhosts.n)
+			w->inbatch[v->index] = 0;
+	}
+	w->batch.n = 0;
+	strmap_free(&w->offend, NULL);
+}
+
+void
+wizard_batch_add(struct wizard *w, struct cf_vhost *v)
+{
+	if (wizard_in_batch(w, v))
+		return;
+	w->inbatch[v->index] = 1;
+	vec_push(&w->batch, v);
 }
 
 struct cf_vhost *

@@ -32,6 +32,50 @@ wizard_note_worst(struct wizard *w, size_t from)
  * events no vhost claimed.  Early (quitting while it runs, a reload),
  * the vhosts not reached have no findings. */
 void
+wizard_byvhost_free(struct wizard *w)
+{
+	size_t	i;
+
+	for (i = 0; w->byvhost != NULL && i < w->nbyvhost; i++)
+		vec_free(&w->byvhost[i]);
+	free(w->byvhost);
+	w->byvhost = NULL;
+	w->nbyvhost = 0;
+}
+
+/* Each vhost's findings, once: the diagnosis screen of a batch of
+ * 20,000 vhosts asks for each of them. */
+static void
+wizard_byvhost_build(struct wizard *w)
+{
+	const struct vec	*vh = &w->config->vhosts;
+	size_t			 i;
+
+	wizard_byvhost_free(w);
+	w->byvhost = xcalloc(vh->n + 1, sizeof *w->byvhost);
+	w->nbyvhost = vh->n;
+	for (i = 0; i < w->findings.n; i++) {
+		struct finding	*f = w->findings.v[i];
+
+		if (f->vhost != NULL && f->vhost->index >= 0 &&
+		    (size_t)f->vhost->index < vh->n &&
+		    vh->v[f->vhost->index] == f->vhost)
+			vec_push(&w->byvhost[f->vhost->index], f);
+	}
+}
+
+const struct vec *
+wizard_vhost_findings(const struct wizard *w, const struct cf_vhost *v)
+{
+	static const struct vec	none;
+
+	if (w->byvhost == NULL || v->index < 0 ||
+	    (size_t)v->index >= w->nbyvhost)
+		return &none;
+	return &w->byvhost[v->index];
+}
+
+void
 wizard_diag_end(struct wizard *w)
 {
 	if (!wizard_busy(w))
@@ -42,6 +86,7 @@ wizard_diag_end(struct wizard *w)
 	w->lsteps = NULL;
 	vec_free(&w->rest);
 	vec_free_all(&w->lnotes, free);
+	wizard_byvhost_build(w);
 }
 
 /* One context: vhost ndiag, or (the last) the server's own. */
@@ -127,6 +172,9 @@ wizard_diag_start(struct wizard *w)
 	free(w->worst);
 	free(w->proxies);
 	free(w->marked);
+	free(w->inbatch);
+	wizard_byvhost_free(w);
+	w->inbatch = xcalloc(n + 1, 1);
 	w->marked = xcalloc(n + 1, 1);
 	w->nmarked = 0;
 	w->worst = xmalloc((n + 1) * sizeof *w->worst);

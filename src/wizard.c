@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -181,6 +182,9 @@ wizard_free(struct wizard *w)
 	free(w->proxies);
 	free(w->partner);
 	free(w->marked);
+	free(w->inbatch);
+	strmap_free(&w->offend, NULL);
+	wizard_byvhost_free(w);
 	vec_free(&w->batch);
 	free(w->except);
 	vec_free_all(&w->session.writes, wizard_written_free);
@@ -201,7 +205,7 @@ wizard_reload(struct wizard *w, char **err)
 		return -1;
 	}
 	w->vhost = NULL;
-	w->batch.n = 0;
+	wizard_batch_clear(w);
 	wizard_proxy_free(&w->proxy);
 	conf_free(w->config);
 	w->config = nc;
@@ -210,19 +214,39 @@ wizard_reload(struct wizard *w, char **err)
 	return 0;
 }
 
+/* "%p" of a node: the key of w->offend. */
+static void
+wizard_node_key(const struct cf_node *n, char key[32])
+{
+	snprintf(key, 32, "%p", (const void *)n);
+}
+
 int
 wizard_node_offends(const struct wizard *w, const struct cf_node *n)
 {
-	size_t	i;
+	char	key[32];
 
+	wizard_node_key(n, key);
+	return strmap_get(&w->offend, key) != NULL;
+}
+
+/* The nodes the batch's non-info findings point at, once per batch. */
+static void
+wizard_note_offends(struct wizard *w)
+{
+	size_t	i;
+	char	key[32];
+
+	strmap_free(&w->offend, NULL);
 	for (i = 0; i < w->findings.n; i++) {
 		const struct finding	*f = w->findings.v[i];
 
-		if (f->node == n && f->sev != SEV_INFO &&
-		    wizard_in_batch(w, f->vhost))
-			return 1;
+		if (f->node == NULL || f->sev == SEV_INFO ||
+		    !wizard_in_batch(w, f->vhost))
+			continue;
+		wizard_node_key(f->node, key);
+		*strmap_at(&w->offend, key) = (void *)f->node;
 	}
-	return 0;
 }
 
 /* ---- the choices ------------------------------------------------------ */
@@ -278,19 +302,19 @@ wizard_start(struct wizard *w, struct cf_vhost *const *vs, size_t n,
 
 	wizard_drop(w);
 	wizard_result_free(w);
-	w->batch.n = 0;
+	wizard_batch_clear(w);
 	for (i = 0; i < n; i++) {
 		struct cf_vhost	*p = pair ? wizard_site_partner(w, vs[i]) :
 				    NULL;
 
-		if (!wizard_in_batch(w, vs[i]))
-			vec_push(&w->batch, vs[i]);
-		if (p != NULL && !wizard_in_batch(w, p))
-			vec_push(&w->batch, p);
+		wizard_batch_add(w, vs[i]);
+		if (p != NULL)
+			wizard_batch_add(w, p);
 	}
 	if (w->batch.n > 1)
 		qsort(w->batch.v, w->batch.n, sizeof w->batch.v[0],
 		    wizard_cmp_index);
+	wizard_note_offends(w);
 	free(w->except);
 	w->except = xcalloc(w->batch.n + 1, 1);
 	/* The Host answer is explained with the first vhost that proxies
@@ -709,7 +733,7 @@ wizard_finish(struct wizard *w, char **err)
 	wizard_drop(w);
 	wizard_proxy_free(&w->proxy);
 	w->vhost = NULL;
-	w->batch.n = 0;
+	wizard_batch_clear(w);
 	if (written)
 		return wizard_reload(w, err);
 	return 0;
