@@ -1,7 +1,9 @@
 /* cli-help.c: what the command line prints about itself, all from the
  * tables of cli.c: --help, a command's --help, the usage errors, the
  * near names of an unknown command or option.  Help lines stay within
- * 80 columns: the help column wraps under itself. */
+ * 80 columns: the help column wraps under itself.  A command's --help
+ * shows only what it takes: its --format values, and of an option's help
+ * ("fix: a; rollback: b") its own part. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -98,6 +100,62 @@ format_note(struct buf *b)
 	buf_adds(b, " only)");
 }
 
+/* Whether the label of a help part ("check, fix" before ": ") names
+ * only commands; whether cmd is among them in *has. */
+static int
+help_label(const char *w, size_t len, const struct cli_cmd *cmd, int *has)
+{
+	const char	*name = cmd->name ? cmd->name : "wizard";
+	size_t		 i, n;
+
+	*has = 0;
+	for (; len > 0; w += n, len -= n) {
+		n = strcspn(w, ",");
+		if (n > len)
+			n = len;
+		for (i = 0; i < cli_ncommands; i++)
+			if (cli_commands[i].name != NULL &&
+			    strlen(cli_commands[i].name) == n &&
+			    strncmp(cli_commands[i].name, w, n) == 0)
+				break;
+		if (i == cli_ncommands && !(n == 6 &&
+		    strncmp(w, "wizard", 6) == 0))
+			return 0;
+		if (strlen(name) == n && strncmp(name, w, n) == 0)
+			*has = 1;
+		if (n < len)
+			n += strspn(w + n, ", ");
+	}
+	return 1;
+}
+
+/* An option's help for cmd: of its parts ("fix: a; rollback: b"), those
+ * without a label or labelled with cmd, without the label. */
+static void
+help_for_cmd(struct buf *b, const char *help, const struct cli_cmd *cmd)
+{
+	const char	*p = help, *colon;
+	size_t		 n, start = b->len;
+	int		 has;
+
+	for (; *p != '\0'; p += n, p += strspn(p, "; ")) {
+		n = strstr(p, "; ") ? (size_t)(strstr(p, "; ") - p) :
+		    strlen(p);
+		colon = strstr(p, ": ");
+		if (colon != NULL && colon < p + n &&
+		    help_label(p, (size_t)(colon - p), cmd, &has)) {
+			if (!has)
+				continue;
+			buf_printf(b, "%s%.*s", b->len > start ? "; " : "",
+			    (int)(p + n - colon - 2), colon + 2);
+		} else
+			buf_printf(b, "%s%.*s", b->len > start ? "; " : "",
+			    (int)n, p);
+	}
+	if (b->len == start)
+		buf_adds(b, help);
+}
+
 /* The options of which; cmd: as that command takes them (NULL: all). */
 static void
 help_options(FILE *fp, unsigned long which, const struct cli_cmd *cmd)
@@ -111,7 +169,10 @@ help_options(FILE *fp, unsigned long which, const struct cli_cmd *cmd)
 		if (!(which & CLI_OPT(i)))
 			continue;
 		buf_printf(&left, "--%s", o->name);
-		buf_adds(&help, o->help);
+		if (cmd != NULL)
+			help_for_cmd(&help, o->help, cmd);
+		else
+			buf_adds(&help, o->help);
 		if (i == OPT_FORMAT) {
 			buf_adds(&left, " ");
 			format_words(&left, cmd);

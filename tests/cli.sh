@@ -206,6 +206,20 @@ for cmd in list fix explain probe rollback; do
 	grep -q 'nagios\|prometheus' "$T/fmt.out" &&
 	    fail "$cmd --help names check's formats"
 done
+# ... and of an option's help, only the part for that command, without
+# the "fix, rollback:" label that --help puts before it.
+for cmd in list check fix explain probe verify rollback; do
+	checks=$((checks + 1))
+	"$VHOSTFIX" $cmd --help | sed -n '/^options:/,$p' |
+	    grep -E '^  --[^ ]+( [^ ]+)? +([a-z]+, )*[a-z]+: ' >&2 &&
+	    fail "$cmd --help: an option's help keeps its commands' label"
+done
+"$VHOSTFIX" fix --help |
+    grep -qx '  --force  *write on top of an interrupted fix' ||
+    fail "fix --help: --force is not fix's part of its help"
+"$VHOSTFIX" rollback --help |
+    grep -qx '  --force  *restore files changed since the fix' ||
+    fail "rollback --help: --force is not rollback's part of its help"
 run fixnagios --root "$T/empty" fix --all --format prometheus
 [ "$rc" -eq 2 ] || fail "fix --format prometheus: exit $rc, want 2"
 grep -qx "vhostfix: --format prometheus is for check" "$T/fixnagios.err" ||
