@@ -1,9 +1,10 @@
 /* cli.c: the command line.  One options table drives getopt_long, --help
  * (and the man page test) and where each value goes; one command table
- * (name, usage, arguments, the options it takes, its function, in the
- * spirit of tmux's cmd_entry) drives dispatch, usage errors and the
- * command list of --help.  Commands load the tree before anything else,
- * so every startup error lands on a normal terminal. */
+ * (name, usage, arguments, the options and --format values it takes, its
+ * function, in the spirit of tmux's cmd_entry) drives dispatch, usage
+ * errors and the command list of --help.  cli-help.c prints from both
+ * (cli-int.h).  Commands load the tree before anything else, so every
+ * startup error lands on a normal terminal. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "cli.h"
 #include "cli-auto.h"
+#include "cli-int.h"
 #include "monitor.h"
 #include "policy.h"
 #include "conf.h"
@@ -56,22 +58,6 @@ struct cli {
 	char			*demo_dir;
 };
 
-enum cli_opt_id {
-	OPT_ROOT, OPT_CONFIG, OPT_DEMO, OPT_FORMAT, OPT_COLOR, OPT_ASCII,
-	OPT_DRY_RUN, OPT_YES, OPT_ALL, OPT_PRESERVE, OPT_XFP, OPT_HIDE,
-	OPT_TOKENS, OPT_BACKUP_DIR, OPT_CONFIGTEST, OPT_NO_CONFIGTEST,
-	OPT_APACHE_BIN, OPT_RELOAD, OPT_RELOAD_CMD, OPT_LIST, OPT_FORCE,
-	OPT_REDO,
-	OPT_HELP, OPT_VERSION, OPT_FAIL_ON, OPT_IGNORE, OPT_RULE, OPT_QUIET,
-	OPT_VERBOSE, OPT_CONFIGTEST_TIMEOUT, OPT_VIA, OPT_HEADER, OPT_LOCATION,
-	OPT_PROBE, OPT_PATH,
-	OPT_COUNT
-};
-#define CLI_OPT(id)	(1UL << (id))
-/* Options every command takes. */
-#define CLI_GLOBAL	(CLI_OPT(OPT_ROOT) | CLI_OPT(OPT_CONFIG) | \
-			 CLI_OPT(OPT_DEMO) | CLI_OPT(OPT_HELP) | \
-			 CLI_OPT(OPT_VERSION))
 /* The fix choices and the write path (fix and the wizard). */
 #define CLI_CHOICES	(CLI_OPT(OPT_PRESERVE) | CLI_OPT(OPT_XFP) | \
 			 CLI_OPT(OPT_HIDE) | CLI_OPT(OPT_TOKENS))
@@ -81,20 +67,6 @@ enum cli_opt_id {
 			 CLI_OPT(OPT_RELOAD_CMD) | \
 			 CLI_OPT(OPT_CONFIGTEST_TIMEOUT))
 
-/* An option: a flag (arg NULL) sets the int at off to 1; "a|b|c" stores
- * values[k] for the k-th word in the int at off; any other arg is the
- * value's name and the string goes to the const char * at off, or, for a
- * repeatable option, is added to the struct vec at off. */
-struct cli_opt {
-	const char	*name;
-	const char	*arg;
-	const char	*help;
-	size_t		 off;
-	const int	*values;
-	int		 repeat;
-	char		 letter;	/* its short form, or 0 */
-};
-
 static const int	 format_values[] = { CLI_FMT_TEXT, CLI_FMT_JSON,
 			    CLI_FMT_NAGIOS, CLI_FMT_PROMETHEUS };
 static const int	 sev_values[] = { SEV_ERROR, SEV_WARNING, SEV_INFO };
@@ -103,7 +75,7 @@ static const int	 onoff_values[] = { PLAN_ON, PLAN_OFF };
 
 #define AT(field)	offsetof(struct cli, field)
 
-static const struct cli_opt options[OPT_COUNT] = {
+const struct cli_opt cli_options[OPT_COUNT] = {
 	[OPT_ROOT] = { "root", "DIR",
 	    "read the tree under DIR instead of / (like augtool -r)",
 	    AT(load.root), NULL },
@@ -114,7 +86,7 @@ static const struct cli_opt options[OPT_COUNT] = {
 	    "work on a private copy of the bundled demo tree", AT(demo),
 	    NULL },
 	[OPT_FORMAT] = { "format", "text|json|nagios|prometheus",
-	    "output format (nagios, prometheus: check only)",
+	    "output format",
 	    AT(autom.format), format_values },
 	[OPT_COLOR] = { "color", "auto|always|never",
 	    "colors (auto: on a terminal, unless NO_COLOR is set)",
@@ -143,10 +115,11 @@ static const struct cli_opt options[OPT_COUNT] = {
 	    "fix, rollback: backup sets (default ROOT/var/backups/vhostfix)",
 	    AT(write.backup_dir), NULL },
 	[OPT_CONFIGTEST] = { "configtest", "CMD",
-	    "fix: command that checks the written configuration",
+	    "fix, rollback: command that checks the written configuration",
 	    AT(write.configtest), NULL },
 	[OPT_NO_CONFIGTEST] = { "no-configtest", NULL,
-	    "fix: skip the configuration test", AT(write.no_configtest),
+	    "fix, rollback: skip the configuration test",
+	    AT(write.no_configtest),
 	    NULL },
 	[OPT_APACHE_BIN] = { "apache-bin", "PATH",
 	    "fix: Apache binary for the staged pre-flight check",
@@ -199,17 +172,6 @@ static const struct cli_opt options[OPT_COUNT] = {
 	    "asked for P", AT(path), NULL },
 };
 
-/* A command.  The wizard is the entry without a name. */
-struct cli_cmd {
-	const char	*name;		/* NULL: no command (the wizard) */
-	const char	*usage;		/* after the name, not empty */
-	const char	*help;		/* one line */
-	int		 min_args;
-	int		 max_args;	/* -1: no limit */
-	unsigned long	 opts;		/* CLI_OPT bits, besides CLI_GLOBAL */
-	int		(*exec)(struct cli *, char **args, int nargs);
-};
-
 static int	cmd_wizard(struct cli *, char **, int);
 static int	cmd_list(struct cli *, char **, int);
 static int	cmd_check(struct cli *, char **, int);
@@ -224,166 +186,52 @@ cmd_explain(struct cli *cl, char **args, int nargs)
 	    &cl->explain);
 }
 
-static const struct cli_cmd commands[] = {
+/* The --format values every command with --format takes. */
+#define FMT_PLAIN	(CLI_FMT(CLI_FMT_TEXT) | CLI_FMT(CLI_FMT_JSON))
+
+const struct cli_cmd cli_commands[] = {
 	{ NULL, "[--dry-run] [choices]", "the wizard (on a terminal)", 0, 0,
 	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_ASCII) | CLI_OPT(OPT_DRY_RUN) |
-	  CLI_CHOICES | CLI_WRITE, cmd_wizard },
+	  CLI_CHOICES | CLI_WRITE, 0, cmd_wizard },
 	{ "list", "[--format text|json]", "the virtual hosts Apache loads", 0,
 	  0,
-	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR), cmd_list },
+	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR), FMT_PLAIN, cmd_list },
 	{ "check", "[VHOST...] [--format F] [--fail-on S] [--rule R]",
 	  "diagnose (exit 1 when something reaches --fail-on)", 0, -1,
 	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_FAIL_ON) |
 	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_RULE) | CLI_OPT(OPT_QUIET) |
-	  CLI_OPT(OPT_VERBOSE) | CLI_OPT(OPT_PROBE), cmd_check },
+	  CLI_OPT(OPT_VERBOSE) | CLI_OPT(OPT_PROBE), FMT_PLAIN |
+	  CLI_FMT(CLI_FMT_NAGIOS) | CLI_FMT(CLI_FMT_PROMETHEUS), cmd_check },
 	{ "fix", "VHOST...|--all [--dry-run|--yes] [choices]",
 	  "correct the proxy lines (a diff first)", 0, -1,
 	  CLI_OPT(OPT_COLOR) | CLI_OPT(OPT_DRY_RUN) | CLI_OPT(OPT_YES) |
 	  CLI_OPT(OPT_ALL) | CLI_CHOICES | CLI_WRITE | CLI_OPT(OPT_FORMAT) |
 	  CLI_OPT(OPT_IGNORE) | CLI_OPT(OPT_VERBOSE) | CLI_OPT(OPT_FORCE),
-	  cmd_fix },
+	  FMT_PLAIN, cmd_fix },
 	{ "explain", "URL [--via ADDR:PORT] [-H HEADER]... [--location URL]",
 	  "the way of a request through the configuration", 1, 1,
 	  CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_VIA) | CLI_OPT(OPT_HEADER) |
-	  CLI_OPT(OPT_LOCATION), cmd_explain },
+	  CLI_OPT(OPT_LOCATION), FMT_PLAIN, cmd_explain },
 	{ "probe", "VHOST... [--path P]", "ask each backend directly, as "
 	  "Apache would", 1, -1, CLI_OPT(OPT_PATH) | CLI_OPT(OPT_FORMAT),
-	  cmd_live },
+	  FMT_PLAIN, cmd_live },
 	{ "verify", "VHOST...", "check the running Apache's answers against "
-	  "the prediction", 1, -1, 0, cmd_live },
+	  "the prediction", 1, -1, 0, 0, cmd_live },
 	{ "rollback", "[ID] [--list] [--force] [--redo]",
 	  "restore a backup set (default: the newest)", 0, 1,
 	  CLI_OPT(OPT_LIST) | CLI_OPT(OPT_FORCE) | CLI_OPT(OPT_REDO) |
 	  CLI_OPT(OPT_FORMAT) |
 	  CLI_OPT(OPT_BACKUP_DIR) | CLI_OPT(OPT_CONFIGTEST) |
 	  CLI_OPT(OPT_NO_CONFIGTEST) | CLI_OPT(OPT_CONFIGTEST_TIMEOUT),
-	  cmd_rollback },
+	  FMT_PLAIN, cmd_rollback },
 };
-#define NCOMMANDS (sizeof commands / sizeof *commands)
-
-static void
-usage_options(FILE *fp, unsigned long which)
-{
-	size_t	i;
-
-	for (i = 0; i < OPT_COUNT; i++) {
-		char	left[64];
-
-		if (!(which & CLI_OPT(i)))
-			continue;
-		snprintf(left, sizeof left, "--%s%s%s", options[i].name,
-		    options[i].arg ? " " : "", options[i].arg ?
-		    options[i].arg : "");
-		fprintf(fp, "  %-26s %s\n", left, options[i].help);
-	}
-}
-
-/* "  NAME USAGE   help", the help on the next line when the left side is
- * too wide. */
-static void
-usage_command(FILE *fp, const struct cli_cmd *cmd)
-{
-	char	left[80];
-
-	if (cmd->name == NULL)
-		snprintf(left, sizeof left, "(none)");
-	else
-		snprintf(left, sizeof left, "%s %s", cmd->name, cmd->usage);
-	if (strlen(left) > 26)
-		fprintf(fp, "  %s\n  %-26s %s\n", left, "", cmd->help);
-	else
-		fprintf(fp, "  %-26s %s\n", left, cmd->help);
-}
-
-static void
-usage(FILE *fp)
-{
-	size_t	i;
-
-	fprintf(fp,
-	    "usage: vhostfix [--root DIR] [--config FILE] [--demo] "
-	    "[COMMAND] [ARGS]\n"
-	    "\n"
-	    "Find and fix broken Apache reverse-proxy virtual hosts.\n"
-	    "\n"
-	    "commands:\n");
-	for (i = 0; i < NCOMMANDS; i++)
-		usage_command(fp, &commands[i]);
-	fprintf(fp,
-	    "\n"
-	    "VHOST is a ServerName or ServerAlias, NAME:PORT, or FILE:LINE.\n"
-	    "\n"
-	    "options:\n");
-	usage_options(fp, ~0UL);
-	/* The ids --rule and --ignore take (and the completions offer). */
-	fprintf(fp, "\nrules:\n");
-	for (i = 0; i < rules_count; i++)
-		fprintf(fp, "  %-26s %s\n", rules_table[i]->id,
-		    sev_name(rules_table[i]->sev));
-	fprintf(fp,
-	    "\n"
-	    "exit status: 0 nothing found or nothing to change, 1 findings "
-	    "at or above\n"
-	    "--fail-on (check) or a diff, 2 usage or input error (nothing "
-	    "written), 3 Apache\n"
-	    "rejected the change (everything restored), 4 I/O error or a "
-	    "command timed out\n"
-	    "(everything restored), 5 interrupted by a signal (everything "
-	    "restored), 6 not\n"
-	    "everything could be restored (the files' states are listed; "
-	    "rollback finishes).\n");
-}
-
-/* "vhostfix COMMAND --help": its usage line and the options it takes. */
-static void
-usage_cmd(FILE *fp, const struct cli_cmd *cmd)
-{
-	fprintf(fp, "usage: vhostfix%s%s %s\n\n%s\n\noptions:\n",
-	    cmd->name ? " " : "", cmd->name ? cmd->name : "", cmd->usage,
-	    cmd->help);
-	usage_options(fp, cmd->opts | CLI_GLOBAL);
-}
-
-static int	bad_usage(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-
-static int
-bad_usage(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("vhostfix: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'vhostfix --help'.\n", stderr);
-	return EXIT_USAGE;
-}
-
-/* A usage error of one command: the message, then its usage line. */
-static int	cmd_usage(const struct cli_cmd *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static int
-cmd_usage(const struct cli_cmd *cmd, const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("vhostfix: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nusage: vhostfix%s%s %s\nTry 'vhostfix%s%s "
-	    "--help'.\n", cmd->name ? " " : "", cmd->name ? cmd->name : "",
-	    cmd->usage, cmd->name ? " " : "", cmd->name ? cmd->name : "");
-	return EXIT_USAGE;
-}
+const size_t cli_ncommands = sizeof cli_commands / sizeof *cli_commands;
 
 /* Store an option's value where the table says. */
 static int
 set_option(struct cli *cl, int id, const char *value)
 {
-	const struct cli_opt	*o = &options[id];
+	const struct cli_opt	*o = &cli_options[id];
 	char			*at = (char *)cl + o->off;
 	struct buf		 words = { 0 };
 	const char		*w, *bar = NULL;
@@ -416,21 +264,28 @@ set_option(struct cli *cl, int id, const char *value)
 		buf_printf(&words, "%s%.*s", k == 0 ? "" : bar ? ", " :
 		    " or ", (int)n, w);
 	}
-	bad_usage("--%s takes %s, not '%s'", o->name, words.data, value);
+	cli_help_bad_usage("--%s takes %s, not '%s'", o->name, words.data,
+	    value);
 	buf_free(&words);
 	return EXIT_USAGE;
 }
 
+static const struct cli_cmd	*cmd_find(const char *);
+
+/* An unknown option is told once the command is known (for its --help
+ * and the options it takes): the rest is parsed only to find it. */
 static int
 parse_options(struct cli *cl, int argc, char **argv)
 {
-	struct option	lo[OPT_COUNT + 1];
-	size_t		i;
-	int		c;
+	struct option	 lo[OPT_COUNT + 1];
+	size_t		 i;
+	int		 c;
+	const char	*unknown = NULL;
+	char		 letter[3] = "-?";
 
 	for (i = 0; i < OPT_COUNT; i++) {
-		lo[i].name = options[i].name;
-		lo[i].has_arg = options[i].arg != NULL;
+		lo[i].name = cli_options[i].name;
+		lo[i].has_arg = cli_options[i].arg != NULL;
 		lo[i].flag = NULL;
 		lo[i].val = 256 + (int)i;
 	}
@@ -438,18 +293,26 @@ parse_options(struct cli *cl, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hqvH:", lo, NULL)) != -1) {
 		for (i = 0; i < OPT_COUNT && c < 256; i++)
-			if (options[i].letter != 0 && options[i].letter == c)
+			if (cli_options[i].letter != 0 &&
+			    cli_options[i].letter == c)
 				c = 256 + (int)i;
+		if (unknown != NULL)
+			continue;
 		if (c >= 256 && c < 256 + OPT_COUNT) {
 			if (set_option(cl, c - 256, optarg) != 0)
 				return EXIT_USAGE;
 		} else if (c == ':')
-			return bad_usage("option '%s' needs an argument",
-			    argv[optind - 1]);
-		else
-			return bad_usage("unknown option '%s'",
-			    argv[optind - 1]);
+			return cli_help_bad_usage("option '%s' needs an "
+			    "argument", argv[optind - 1]);
+		else if (optopt > 0 && optopt < 256) {
+			letter[1] = (char)optopt;
+			unknown = letter;
+		} else
+			unknown = argv[optind - 1];
 	}
+	if (unknown != NULL)
+		return cli_help_unknown_opt(unknown, cmd_find(optind < argc ?
+		    argv[optind] : NULL));
 	return 0;
 }
 
@@ -493,13 +356,14 @@ cmd_fix(struct cli *cl, char **args, int nargs)
 	int			 rc;
 
 	if (nargs == 0 && !cl->all)
-		return cmd_usage(cl->cmd, "fix needs VHOST... or --all");
+		return cli_help_cmd_usage(cl->cmd, "fix needs VHOST... or "
+		    "--all");
 	if (nargs > 0 && cl->all)
-		return cmd_usage(cl->cmd, "fix takes VHOST... or --all, not "
-		    "both");
+		return cli_help_cmd_usage(cl->cmd, "fix takes VHOST... or "
+		    "--all, not both");
 	if (cl->dry_run && cl->yes)
-		return cmd_usage(cl->cmd, "--dry-run and --yes contradict each "
-		    "other");
+		return cli_help_cmd_usage(cl->cmd, "--dry-run and --yes "
+		    "contradict each other");
 	if (load(cl, &c) != 0)
 		return EXIT_USAGE;
 	if (cl->all) {
@@ -645,10 +509,11 @@ static int
 cmd_rollback(struct cli *cl, char **args, int nargs)
 {
 	if (cl->list && (nargs > 0 || cl->force || cl->write.redo))
-		return cmd_usage(cl->cmd, "rollback --list takes no ID, no "
-		    "--force and no --redo");
+		return cli_help_cmd_usage(cl->cmd, "rollback --list takes no "
+		    "ID, no --force and no --redo");
 	if (cl->report.json && !cl->list)
-		return cmd_usage(cl->cmd, "--format is for rollback --list");
+		return cli_help_cmd_usage(cl->cmd, "--format is for rollback "
+		    "--list");
 	return cli_rollback(&cl->load, nargs ? args[0] : NULL, cl->list,
 	    cl->force, &cl->write, cl->report.json);
 }
@@ -658,36 +523,12 @@ cmd_find(const char *name)
 {
 	size_t	i;
 
-	for (i = 0; i < NCOMMANDS; i++)
-		if (name == NULL ? commands[i].name == NULL :
-		    commands[i].name != NULL &&
-		    strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+	for (i = 0; i < cli_ncommands; i++)
+		if (name == NULL ? cli_commands[i].name == NULL :
+		    cli_commands[i].name != NULL &&
+		    strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
 	return NULL;
-}
-
-/* An unknown command: the near ones, as for vhosts, else the list. */
-static int
-cmd_unknown(const char *typed)
-{
-	const char	*names[NCOMMANDS], *best[NCOMMANDS];
-	struct buf	 list = { 0 };
-	size_t		 i, n = 0, nbest;
-	char		*inert = report_inert(typed);
-
-	for (i = 0; i < NCOMMANDS; i++)
-		if (commands[i].name != NULL)
-			names[n++] = commands[i].name;
-	nbest = str_nearest(typed, names, n, best, n);
-	for (i = 0; i < (nbest ? nbest : n); i++)
-		buf_printf(&list, "%s%s", i ? ", " : "", nbest ? best[i] :
-		    names[i]);
-	bad_usage("unknown command '%s' (%s%s%s)", inert, nbest ?
-	    "did you mean " : "the commands are ", list.data, nbest ? "?" :
-	    "");
-	buf_free(&list);
-	free(inert);
-	return EXIT_USAGE;
 }
 
 static int
@@ -715,52 +556,50 @@ cli_run(struct cli *cl, int argc, char **argv)
 	args = argv + optind + 1;
 	nargs = name ? argc - optind - 1 : 0;
 	if ((cl->cmd = cmd_find(name)) == NULL)
-		return cl->help ? (usage(stdout), EXIT_CLEAN) :
-		    cmd_unknown(name);
+		return cl->help ? (cli_help_print(stdout), EXIT_CLEAN) :
+		    cli_help_unknown_cmd(name);
 	if (cl->help) {
 		if (name == NULL)
-			usage(stdout);
+			cli_help_print(stdout);
 		else
-			usage_cmd(stdout, cl->cmd);
+			cli_help_print_cmd(stdout, cl->cmd);
 		return EXIT_CLEAN;
 	}
 	for (i = 0; i < OPT_COUNT; i++)
 		if ((cl->given & CLI_OPT(i)) &&
 		    !((cl->cmd->opts | CLI_GLOBAL) & CLI_OPT(i)))
-			return cmd_usage(cl->cmd, "%s does not take --%s",
-			    name ? name : "the wizard", options[i].name);
+			return cli_help_cmd_usage(cl->cmd, "%s does not take "
+			    "--%s", name ? name : "the wizard",
+			    cli_options[i].name);
 	if (nargs < cl->cmd->min_args)
-		return cmd_usage(cl->cmd, "%s needs more arguments", name);
+		return cli_help_missing_arg(cl->cmd, nargs);
 	if (cl->cmd->max_args >= 0 && nargs > cl->cmd->max_args)
-		return cl->cmd->max_args == 0 ? cmd_usage(cl->cmd, "%s takes no "
-		    "arguments", name) : cmd_usage(cl->cmd, "%s takes at most "
-		    "%d argument%s", name, cl->cmd->max_args,
-		    cl->cmd->max_args == 1 ? "" : "s");
-	if ((cl->autom.format == CLI_FMT_NAGIOS ||
-	    cl->autom.format == CLI_FMT_PROMETHEUS) && cl->cmd != cmd_find(
-	    "check"))
-		return cmd_usage(cl->cmd, "--format %s is for check",
-		    cl->autom.format == CLI_FMT_NAGIOS ? "nagios" :
-		    "prometheus");
+		return cl->cmd->max_args == 0 ? cli_help_cmd_usage(cl->cmd,
+		    "%s takes no arguments", name) : cli_help_cmd_usage(
+		    cl->cmd, "%s takes at most %d argument%s", name,
+		    cl->cmd->max_args, cl->cmd->max_args == 1 ? "" : "s");
+	if ((cl->given & CLI_OPT(OPT_FORMAT)) &&
+	    !(cl->cmd->formats & CLI_FMT(cl->autom.format)))
+		return cli_help_format_refused(cl->cmd, cl->autom.format);
 	if (cl->test_timeout != NULL) {
 		char	*end;
 		long	 n = strtol(cl->test_timeout, &end, 10);
 
 		if (end == cl->test_timeout || *end != '\0' || n < 1 ||
 		    n > 3600)
-			return bad_usage("--configtest-timeout takes seconds "
-			    "(1-3600), not '%s'", cl->test_timeout);
+			return cli_help_bad_usage("--configtest-timeout takes "
+			    "seconds (1-3600), not '%s'", cl->test_timeout);
 		cl->write.test_timeout = (int)n;
 	}
 	/* An empty root would mean the live "/".  (Empty commands are
 	 * refused by the write layer, before anything is written.) */
 	if (cl->load.root != NULL && *cl->load.root == '\0')
-		return bad_usage("--root needs a directory (an empty one would "
-		    "mean /)");
+		return cli_help_bad_usage("--root needs a directory (an empty "
+		    "one would mean /)");
 	if (cl->demo) {
 		if (cl->load.root != NULL)
-			return bad_usage("--demo and --root contradict each "
-			    "other");
+			return cli_help_bad_usage("--demo and --root "
+			    "contradict each other");
 		if ((d = cli_demo(argv[0], &cl->demo_dir, &rc)) != 0) {
 			cl->autom.reported = d > 0;	/* its worker spoke */
 			return rc;

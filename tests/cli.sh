@@ -2,8 +2,9 @@
 # cli.sh: the command table.  Every command takes exactly the options its
 # 'COMMAND --help' lists: any other option of 'vhostfix --help' is refused
 # with a usage error (exit 2) before anything runs, and none of the listed
-# ones is.  -h is --help; an unknown command gets "did you mean"; extra
-# arguments are refused.
+# ones is.  -h is --help; an unknown command or option gets "did you
+# mean"; a missing argument is named; extra arguments are refused; help
+# texts fit 80 columns.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -72,7 +73,9 @@ for cmd in "" list check fix explain probe verify rollback; do
 		[ "$opt" = --demo ] && root=
 		# shellcheck disable=SC2086
 		run "$label$opt" $root $cmd "$opt" ${val:+"$val"}
-		if grep -qx -- "$opt $arg" "$T/$label-opts"; then
+		# (by name: a command's --help lists only the values it
+		# takes, e.g. fix's --format text|json)
+		if grep -q -- "^$opt " "$T/$label-opts"; then
 			grep -q "does not take" "$T/$label$opt.err" &&
 			    fail "$label refuses $opt, which its --help lists"
 		else
@@ -138,6 +141,90 @@ grep -q "the commands are list, check, fix, explain, probe, verify, rollback" \
     "$T/zzz.err" ||
     fail "qqqqqqq: the commands are not listed"
 
+# Unknown options: the near ones among those the command takes, and the
+# command's own --help; an option it does not take keeps its message.
+run fialon --root "$T/empty" check --fial-on error
+[ "$rc" -eq 2 ] || fail "check --fial-on: exit $rc, want 2"
+printf '%s\n' "vhostfix: unknown option '--fial-on' (did you mean --fail-on?)" \
+    "Try 'vhostfix check --help'." >"$T/fialon.want"
+cmp -s "$T/fialon.want" "$T/fialon.err" ||
+    { fail "check --fial-on: not the message wanted"; cat "$T/fialon.err" >&2; }
+[ -s "$T/fialon.out" ] && fail "check --fial-on: printed on stdout"
+run fixverbos --root "$T/empty" --verbsoe fix --all
+grep -qx "vhostfix: unknown option '--verbsoe' (did you mean --verbose?)" \
+    "$T/fixverbos.err" || fail "fix --verbsoe: no 'did you mean --verbose?'"
+grep -qx "Try 'vhostfix fix --help'." "$T/fixverbos.err" ||
+    fail "fix --verbsoe: not sent to fix --help"
+# --fail-on is check's, not list's: nothing near among list's options.
+run listfial --root "$T/empty" list --fial-on error
+grep -qx "vhostfix: unknown option '--fial-on'" "$T/listfial.err" ||
+    fail "list --fial-on: a suggestion list does not take"
+run zzzopt --zzzzzz
+[ "$rc" -eq 2 ] || fail "--zzzzzz: exit $rc, want 2"
+grep -qx "Try 'vhostfix --help'." "$T/zzzopt.err" ||
+    fail "--zzzzzz (no command): not sent to vhostfix --help"
+
+# Missing arguments: named from the command's usage.
+run explain0 --root "$T/empty" explain
+[ "$rc" -eq 2 ] || fail "explain without URL: exit $rc, want 2"
+grep -qx "vhostfix: explain needs a URL" "$T/explain0.err" ||
+    fail "explain without URL: no 'explain needs a URL'"
+run verify0 --root "$T/empty" verify
+grep -qx "vhostfix: verify needs a VHOST" "$T/verify0.err" ||
+    fail "verify without VHOST: no 'verify needs a VHOST'"
+run probe0 --root "$T/empty" probe
+grep -qx "vhostfix: probe needs a VHOST" "$T/probe0.err" ||
+    fail "probe without VHOST: no 'probe needs a VHOST'"
+
+# Help texts fit 80 columns; a help too long wraps under its column; an
+# option too wide for the left column has its help on the next line.
+for cmd in "" list check fix explain probe verify rollback; do
+	"$VHOSTFIX" $cmd --help >"$T/width.out"
+	checks=$((checks + 1))
+	awk 'length > 80 { print; bad = 1 } END { exit bad }' \
+	    "$T/width.out" >&2 || fail "'$cmd --help' has lines over 80"
+done
+"$VHOSTFIX" --help >"$T/wrap.out"
+grep -A1 -x '  --probe  *check: ask each backend directly for its redirects' \
+    "$T/wrap.out" | grep -qx ' \{29\}(running system only)' ||
+    fail "--help: --probe's help does not wrap under its column"
+grep -A1 -x '  --configtest-timeout SECONDS' "$T/wrap.out" |
+    grep -q '^ \{29\}fix, rollback: kill' ||
+    fail "--help: --configtest-timeout's help not on the next line"
+# Each command's --format lists the values it takes.
+grep -qx '  --format text|json|nagios|prometheus' "$T/wrap.out" ||
+    fail "--help: --format does not list every value"
+grep -q '^ *output format (nagios, prometheus: check only)$' "$T/wrap.out" ||
+    fail "--help: --format does not say nagios, prometheus are check's"
+"$VHOSTFIX" check --help | grep -qx '  --format text|json|nagios|prometheus' ||
+    fail "check --help: --format lacks nagios, prometheus"
+for cmd in list fix explain probe rollback; do
+	checks=$((checks + 1))
+	"$VHOSTFIX" $cmd --help >"$T/fmt.out"
+	grep -q '^  --format text|json  *output format$' "$T/fmt.out" ||
+	    fail "$cmd --help: --format is not text|json"
+	grep -q 'nagios\|prometheus' "$T/fmt.out" &&
+	    fail "$cmd --help names check's formats"
+done
+# ... and of an option's help, only the part for that command, without
+# the "fix, rollback:" label that --help puts before it.
+for cmd in list check fix explain probe verify rollback; do
+	checks=$((checks + 1))
+	"$VHOSTFIX" $cmd --help | sed -n '/^options:/,$p' |
+	    grep -E '^  --[^ ]+( [^ ]+)? +([a-z]+, )*[a-z]+: ' >&2 &&
+	    fail "$cmd --help: an option's help keeps its commands' label"
+done
+"$VHOSTFIX" fix --help |
+    grep -qx '  --force  *write on top of an interrupted fix' ||
+    fail "fix --help: --force is not fix's part of its help"
+"$VHOSTFIX" rollback --help |
+    grep -qx '  --force  *restore files changed since the fix' ||
+    fail "rollback --help: --force is not rollback's part of its help"
+run fixnagios --root "$T/empty" fix --all --format prometheus
+[ "$rc" -eq 2 ] || fail "fix --format prometheus: exit $rc, want 2"
+grep -qx "vhostfix: --format prometheus is for check" "$T/fixnagios.err" ||
+    fail "fix --format prometheus: not refused as check's"
+
 # Argument counts.
 run listarg --root "$T/tree" list app.example.com
 [ "$rc" -eq 2 ] || fail "list with an argument: exit $rc, want 2"
@@ -155,5 +242,6 @@ if [ "$failed" -ne 0 ]; then
 	echo "cli: the command table is not enforced" >&2
 	exit 1
 fi
-echo "cli: $checks runs: options per command, -h, did you mean, arguments"
+echo "cli: $checks runs: options per command, -h, did you mean, arguments," \
+    "help width"
 exit 0
