@@ -163,5 +163,8 @@ size_t	 conf_find_vhosts(const struct cf_config *, const char *sel,
 int	 conf_vhost_answers(const struct cf_vhost *, const char *name);
 /* Display name of a vhost: ServerName, else first address. */
 const char *conf_vhost_name(const struct cf_vhost *);
+/* Is v one of c's vhosts (its index valid and naming it)?  Tables by
+ * vhost index use it before they index. */
+int	 conf_vhost_of(const struct cf_config *c, const struct cf_vhost *v);
 
 #endif

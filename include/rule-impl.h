@@ -11,6 +11,8 @@ struct rules_index {
 	struct strmap		 names;	/* lower-case ServerName or alias ->
 					   struct vec of the struct cf_vhost *
 					   answering it, Apache's order */
+	int			 live;	/* the root is the running system's
+					   (live_is_running_root, asked once) */
 };
 
 struct rule_ctx {

@@ -243,6 +243,13 @@ model_finish_vhost(struct cf_config *c, struct cf_vhost *v)
 	(void)c;
 }
 
+int
+conf_vhost_of(const struct cf_config *c, const struct cf_vhost *v)
+{
+	return v != NULL && v->index >= 0 && (size_t)v->index < c->vhosts.n &&
+	    c->vhosts.v[v->index] == v;
+}
+
 const char *
 conf_vhost_name(const struct cf_vhost *v)
 {

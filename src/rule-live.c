@@ -611,9 +611,7 @@ live_run(const struct cf_config *c, const struct live_opts *o,
 	for (k = 0; k < findings->n; k++) {
 		struct finding	*f = findings->v[k];
 
-		if (f == NULL || f->vhost == NULL || f->vhost->index < 0 ||
-		    (size_t)f->vhost->index >= c->vhosts.n ||
-		    c->vhosts.v[f->vhost->index] != f->vhost)
+		if (f == NULL || !conf_vhost_of(c, f->vhost))
 			continue;
 		vec_push(&byvhost[f->vhost->index], f);
 		findings->v[k] = NULL;

@@ -207,13 +207,14 @@ denied(const struct cf_config *c, const struct who *w, const char *sock)
 /* Does the tree hold the directory of socket path s, or is it the
  * running system's (where a missing directory is a fact too)? */
 static int
-tree_has_dir(const struct cf_config *c, const char *s)
+tree_has_dir(const struct rule_ctx *rc, const char *s)
 {
-	char		*dir, *real, *abs;
-	struct stat	 st;
-	int		 has;
+	const struct cf_config	*c = rc->config;
+	char			*dir, *real, *abs;
+	struct stat		 st;
+	int			 has;
 
-	if (live_is_running_root(c->root))
+	if (rc->ix != NULL ? rc->ix->live : live_is_running_root(c->root))
 		return 1;
 	dir = xstrndup(s, (size_t)(strrchr(s, '/') - s));
 	real = conf_resolve(c, *dir != '\0' ? dir : "/");
@@ -275,7 +276,7 @@ socket_check(struct rule_ctx *rc)
 			continue;
 		abs = real ? conf_abs(c, real) : NULL;
 		src = abs != NULL ? stat(abs, &st) : -1;
-		if (src != 0 && !tree_has_dir(c, s)) {
+		if (src != 0 && !tree_has_dir(rc, s)) {
 			/* A tree copied under --root without the running
 			 * system's /run: nothing to tell from it. */
 			f = rule_add(rc, &rule_socket_missing, pp->dir->node,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "errlog.h"
+#include "live.h"
 #include "preview.h"
 #include "rule-impl.h"
 
@@ -224,6 +225,7 @@ index_build(const struct cf_config *c, struct rules_index *ix)
 {
 	size_t	i, j;
 
+	ix->live = live_is_running_root(c->root);
 	for (i = 0; i < c->vhosts.n; i++) {
 		struct cf_vhost	*v = c->vhosts.v[i];
 
@@ -281,6 +283,7 @@ run_context(const struct cf_config *c, const struct rules_index *ix,
 struct rules_steps {
 	const struct cf_config	*c;
 	struct rules_index	 ix;
+	int			 built;	/* ix */
 };
 
 struct rules_steps *
@@ -289,7 +292,6 @@ rules_begin(const struct cf_config *c)
 	struct rules_steps	*rs = xcalloc(1, sizeof *rs);
 
 	rs->c = c;
-	index_build(c, &rs->ix);
 	return rs;
 }
 
@@ -298,6 +300,12 @@ rules_vhost(struct rules_steps *rs, size_t i, struct vec *out)
 {
 	const struct cf_config	*c = rs->c;
 
+	/* Built at the first step, not at rules_begin(): the wizard draws
+	 * its list in between. */
+	if (!rs->built) {
+		index_build(c, &rs->ix);
+		rs->built = 1;
+	}
 	run_context(c, &rs->ix, i < c->vhosts.n ? c->vhosts.v[i] : NULL,
 	    out);
 }

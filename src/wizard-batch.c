@@ -69,9 +69,8 @@ int
 wizard_in_batch(const struct wizard *w, const struct cf_vhost *v)
 {
 	/* by index: the batch of 20,000 vhosts asks for every finding */
-	return v != NULL && w->inbatch != NULL && v->index >= 0 &&
-	    (size_t)v->index < w->config->vhosts.n &&
-	    w->config->vhosts.v[v->index] == v && w->inbatch[v->index];
+	return w->inbatch != NULL && conf_vhost_of(w->config, v) &&
+	    w->inbatch[v->index];
 }
 
 void

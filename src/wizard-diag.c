@@ -57,9 +57,7 @@ wizard_byvhost_build(struct wizard *w)
 	for (i = 0; i < w->findings.n; i++) {
 		struct finding	*f = w->findings.v[i];
 
-		if (f->vhost != NULL && f->vhost->index >= 0 &&
-		    (size_t)f->vhost->index < vh->n &&
-		    vh->v[f->vhost->index] == f->vhost)
+		if (conf_vhost_of(w->config, f->vhost))
 			vec_push(&w->byvhost[f->vhost->index], f);
 	}
 }
